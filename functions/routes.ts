@@ -1,0 +1,30 @@
+/**
+ * Every API route and the handler module that serves it, declared once: the local gateway serves exactly
+ * these, and the CDK API constructs wire exactly these. `module` is relative to functions/ and exports
+ * `handler`.
+ */
+export interface HttpRouteDefinition {
+  /** API Gateway route key: method, space, path with {parameters}. */
+  readonly routeKey: string;
+  readonly module: string;
+  /** 'none' only for routes that must work before sign-in. */
+  readonly auth: 'none' | 'jwt';
+}
+
+export interface WebSocketRouteDefinition {
+  /** $connect, $disconnect, $default, or an `action` value of the message body. */
+  readonly routeKey: string;
+  readonly module: string;
+}
+
+export const httpRoutes: readonly HttpRouteDefinition[] = [
+  { routeKey: 'GET /api/v1/status', module: 'api/get-status.ts', auth: 'none' },
+];
+
+/** Messages are routed by their `action` field (route selection `$request.body.action`). */
+export const websocketRoutes: readonly WebSocketRouteDefinition[] = [
+  { routeKey: '$connect', module: 'agent-socket/handler.ts' },
+  { routeKey: '$disconnect', module: 'agent-socket/handler.ts' },
+  { routeKey: '$default', module: 'agent-socket/handler.ts' },
+  { routeKey: 'ping', module: 'agent-socket/handler.ts' },
+];

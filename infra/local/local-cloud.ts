@@ -1,0 +1,253 @@
+/**
+ * The local cloud: real emulators (DynamoDB Local, kinesis-local, s3rver) as one process tree, every
+ * resource created from the shared definitions, and the local API gateway hosting the handler modules
+ * in-process with the same environment variables Lambda gives them on AWS.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { httpRoutes, websocketRoutes } from '../../functions/routes.ts';
+import { type AwsClients, createAwsClients } from '../../layers/config/aws-clients.ts';
+import { loadConfig, type OpenlineConfig } from '../../layers/config/config.ts';
+import { localPhysicalName, resources } from '../../layers/resources/index.ts';
+import { bootstrapResources } from './bootstrap-resources.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { freePort } from './free-port.ts';
+import { HttpApiGateway } from './http-api-gateway.ts';
+import { type KinesisLocal, startKinesisLocal } from './kinesis-local.ts';
+import { localCredentials } from './local-credentials.ts';
+import type { LocalSettings } from './local-settings.ts';
+import { buildLoopbackShim } from './loopback-only/loopback-shim.ts';
+import { type S3Emulator, startS3Emulator } from './s3-emulator.ts';
+import { startWebServer, type WebServer } from './web-server.ts';
+import { WebSocketApiGateway } from './websocket-api-gateway.ts';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+const functionsDir = new URL('../../functions/', import.meta.url);
+
+export interface LocalCloud {
+  /** The environment the hosted handlers see (endpoints, resource names, credentials). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly config: OpenlineConfig;
+  readonly urls: { web: string; health: string; api: string; websocket: string };
+  readonly endpoints: { dynamodb: string; kinesis: string; s3: string };
+  /** Why the emulators are not confined to 127.0.0.1, if they are not. */
+  readonly warnings: readonly string[];
+  /** PIDs of the child processes (DynamoDB Local, kinesis-local). */
+  readonly childPids: readonly number[];
+  health(): Promise<HealthReport>;
+  stop(): Promise<void>;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  region: string;
+  storage: string;
+  services: Record<string, { status: 'up' | 'down'; endpoint: string; error?: string; [k: string]: unknown }>;
+  resources: {
+    tables: Record<string, string>;
+    streams: Record<string, string>;
+    buckets: Record<string, string>;
+  };
+}
+
+export async function startLocalCloud(
+  settings: LocalSettings,
+  log: (line: string) => void,
+): Promise<LocalCloud> {
+  const stack: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stack.reverse()) await stop().catch(() => undefined);
+    stack.length = 0;
+  };
+  try {
+    const dataDir = settings.dataDir === undefined ? undefined : resolve(settings.dataDir);
+    const folder = (name: string) => {
+      if (dataDir === undefined) return undefined;
+      const path = join(dataDir, name);
+      mkdirSync(path, { recursive: true });
+      return path;
+    };
+    const pick = async (p: number) => (p === 0 ? freePort() : p);
+    const [dynamoPort, kinesisPort, kinesisTlsPort] = [
+      await pick(settings.ports.dynamodb),
+      await pick(settings.ports.kinesis),
+      await pick(settings.ports.kinesisTls),
+    ];
+
+    const warnings: string[] = [];
+    const shim = await buildLoopbackShim(join(repoRoot, 'node_modules', '.cache', 'openline'));
+    if (shim.path === undefined) {
+      warnings.push(
+        `DynamoDB Local and kinesis-local listen on all interfaces (${shim.reason}; install gcc to confine them to 127.0.0.1)`,
+      );
+    }
+
+    log('starting DynamoDB Local, kinesis-local and the S3 emulator...');
+    const started = await Promise.allSettled([
+      startDynamoDbLocal({
+        java: settings.java,
+        port: dynamoPort,
+        dataDir: folder('dynamodb'),
+        preload: shim.path,
+      }),
+      startKinesisLocal({
+        port: kinesisPort,
+        tlsPort: kinesisTlsPort,
+        region: settings.region,
+        dataDir: folder('kinesis'),
+        preload: shim.path,
+      }),
+      startS3Emulator({ port: settings.ports.s3, dataDir: folder('s3') }),
+    ]);
+    for (const result of started) {
+      if (result.status !== 'fulfilled') continue;
+      const value = result.value;
+      stack.push('process' in value ? () => value.process.stop() : () => value.stop());
+    }
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    const [dynamodb, kinesis, s3] = started.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+      DynamoDbLocal,
+      KinesisLocal,
+      S3Emulator,
+    ];
+
+    // The gateway's port must be known before the handlers' environment is complete.
+    const webPort = await pick(settings.ports.web);
+    const webUrl = `http://127.0.0.1:${webPort}`;
+    const managementPath = '/_gateway/ws';
+    const env: Record<string, string> = {
+      AWS_REGION: settings.region,
+      AWS_DEFAULT_REGION: settings.region,
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      OPENLINE_WEBSOCKET_MANAGEMENT_URL: `${webUrl}${managementPath}`,
+    };
+    for (const r of [...resources.tables, ...resources.streams, ...resources.buckets]) {
+      env[r.envVar] = localPhysicalName(r);
+    }
+    // This process is the handlers' Lambda environment: they read it through the config module.
+    Object.assign(process.env, env);
+    const config = loadConfig(env);
+    const clients = createAwsClients(config);
+    stack.push(async () => destroyClients(clients));
+
+    log('creating tables, streams and buckets...');
+    await bootstrapResources(config, clients);
+
+    const http = new HttpApiGateway(httpRoutes, functionsDir, settings.region);
+    const websocket = new WebSocketApiGateway(
+      websocketRoutes,
+      functionsDir,
+      settings.region,
+      '/ws',
+      managementPath,
+    );
+    stack.push(() => websocket.close());
+    const urls = {
+      web: `${webUrl}/`,
+      health: `${webUrl}/health`,
+      api: `${webUrl}/api`,
+      websocket: `ws://127.0.0.1:${webPort}/ws`,
+    };
+    const storage = dataDir === undefined ? 'in-memory' : dataDir;
+    const health = () =>
+      checkHealth(config, clients, storage, {
+        dynamodb: dynamodb.endpoint,
+        kinesis: kinesis.endpoint,
+        s3: s3.endpoint,
+        ...urls,
+        connections: websocket.connectionCount,
+      });
+    const web: WebServer = await startWebServer({
+      port: webPort,
+      webRoot: join(repoRoot, 'web', 'dist'),
+      http,
+      websocket,
+      health,
+    });
+    stack.push(() => web.close());
+
+    return {
+      env,
+      config,
+      urls,
+      endpoints: { dynamodb: dynamodb.endpoint, kinesis: kinesis.endpoint, s3: s3.endpoint },
+      warnings,
+      childPids: [dynamodb.process.pid, kinesis.process.pid],
+      health,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function destroyClients(clients: AwsClients): void {
+  clients.dynamodb.destroy();
+  clients.kinesis.destroy();
+  clients.s3.destroy();
+}
+
+/** Probes every service for real on each call, so /health never reports a dead emulator as up. */
+async function checkHealth(
+  config: OpenlineConfig,
+  clients: AwsClients,
+  storage: string,
+  at: {
+    dynamodb: string;
+    kinesis: string;
+    s3: string;
+    web: string;
+    api: string;
+    websocket: string;
+    connections: number;
+  },
+): Promise<HealthReport> {
+  const probe = async (endpoint: string, run: () => Promise<unknown>) => {
+    try {
+      await run();
+      return { status: 'up' as const, endpoint };
+    } catch (error) {
+      return {
+        status: 'down' as const,
+        endpoint,
+        error: String((error as Error).message ?? error).slice(0, 200),
+      };
+    }
+  };
+  const signal = () => ({ abortSignal: AbortSignal.timeout(2_000) });
+  const firstStream = Object.values(config.streams)[0] as string;
+  const firstBucket = Object.values(config.buckets)[0] as string;
+  const [dynamodb, kinesis, s3] = await Promise.all([
+    probe(at.dynamodb, () => clients.dynamodb.send(new ListTablesCommand({ Limit: 1 }), signal())),
+    probe(at.kinesis, () =>
+      clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: firstStream }), signal()),
+    ),
+    probe(at.s3, () => clients.s3.send(new HeadBucketCommand({ Bucket: firstBucket }), signal())),
+  ]);
+  const services = {
+    dynamodb,
+    dynamodbStreams: { ...dynamodb },
+    kinesis,
+    s3,
+    httpApi: { status: 'up' as const, endpoint: at.api },
+    websocketApi: { status: 'up' as const, endpoint: at.websocket, connections: at.connections },
+    web: { status: 'up' as const, endpoint: at.web },
+  };
+  return {
+    status: Object.values(services).every((s) => s.status === 'up') ? 'ok' : 'degraded',
+    region: config.region,
+    storage,
+    services,
+    resources: { tables: config.tables, streams: config.streams, buckets: config.buckets },
+  };
+}

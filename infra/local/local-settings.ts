@@ -1,0 +1,93 @@
+/**
+ * Settings of the local cloud process itself (not of the handlers it hosts): ports, data folder, Java.
+ * Every port can be set through the environment; 0 asks for any free port (the test harness does).
+ */
+import { z } from 'zod';
+
+export interface LocalSettings {
+  readonly region: string;
+  readonly ports: { web: number; dynamodb: number; kinesis: number; kinesisTls: number; s3: number };
+  /** Folder that keeps data across restarts, or undefined for in-memory. */
+  readonly dataDir: string | undefined;
+  readonly java: string;
+  readonly buildWeb: boolean;
+}
+
+export const portDefaults = {
+  OPENLINE_PORT: 3000,
+  OPENLINE_DYNAMODB_PORT: 8000,
+  OPENLINE_KINESIS_PORT: 4567,
+  OPENLINE_KINESIS_TLS_PORT: 4568,
+  OPENLINE_S3_PORT: 4569,
+} as const;
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+
+const envSchema = z.object({
+  OPENLINE_PORT: port(portDefaults.OPENLINE_PORT),
+  OPENLINE_DYNAMODB_PORT: port(portDefaults.OPENLINE_DYNAMODB_PORT),
+  OPENLINE_KINESIS_PORT: port(portDefaults.OPENLINE_KINESIS_PORT),
+  OPENLINE_KINESIS_TLS_PORT: port(portDefaults.OPENLINE_KINESIS_TLS_PORT),
+  OPENLINE_S3_PORT: port(portDefaults.OPENLINE_S3_PORT),
+  OPENLINE_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/)
+    .default('us-east-1'),
+  OPENLINE_JAVA: z.string().min(1).optional(),
+  JAVA_HOME: z.string().min(1).optional(),
+});
+
+export const usage = `Usage: npm start -- [options]
+
+Runs the whole Openline contact center on this machine.
+
+Options:
+  --data-dir <dir>   keep data across restarts in <dir> (default: .openline)
+  --in-memory        keep nothing: every start is a clean slate
+  --no-web-build     serve web/dist as it is instead of building it first
+  --help             show this help
+
+Environment (defaults): ${Object.entries(portDefaults)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(', ')},
+  OPENLINE_REGION=us-east-1, OPENLINE_JAVA (java binary; default $JAVA_HOME/bin/java or java).
+  A port of 0 means any free port.`;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function parseLocalSettings(argv: readonly string[], env: NodeJS.ProcessEnv): LocalSettings | 'help' {
+  let dataDir: string | undefined = '.openline';
+  let buildWeb = true;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return 'help';
+    else if (arg === '--in-memory') dataDir = undefined;
+    else if (arg === '--no-web-build') buildWeb = false;
+    else if (arg === '--data-dir') {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError('--data-dir needs a folder');
+      dataDir = value;
+    } else if (arg?.startsWith('--data-dir=')) dataDir = arg.slice('--data-dir='.length);
+    else throw new UsageError(`unknown option '${arg}'`);
+  }
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  const e = parsed.data;
+  return {
+    region: e.OPENLINE_REGION,
+    ports: {
+      web: e.OPENLINE_PORT,
+      dynamodb: e.OPENLINE_DYNAMODB_PORT,
+      kinesis: e.OPENLINE_KINESIS_PORT,
+      kinesisTls: e.OPENLINE_KINESIS_TLS_PORT,
+      s3: e.OPENLINE_S3_PORT,
+    },
+    dataDir,
+    java: e.OPENLINE_JAVA ?? (e.JAVA_HOME === undefined ? 'java' : `${e.JAVA_HOME}/bin/java`),
+    buildWeb,
+  };
+}

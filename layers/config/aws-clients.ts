@@ -1,0 +1,131 @@
+/**
+ * AWS SDK clients, each built once per configuration with the settings that work on AWS and on the local
+ * emulators alike: HTTP/1.1 everywhere (kinesis-local cannot answer the HTTP/2 handler), checksums only
+ * when an operation requires them (s3rver stores aws-chunked bodies verbatim otherwise), and path-style S3
+ * addressing whenever an endpoint override is configured (emulators have no per-bucket host names).
+ */
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ChimeSDKVoiceClient } from '@aws-sdk/client-chime-sdk-voice';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { type OpenlineConfig, runtimeConfig } from './config.ts';
+
+export interface AwsClients {
+  readonly dynamodb: DynamoDBClient;
+  /** Document client over `dynamodb`: plain JS values in and out. */
+  readonly documents: DynamoDBDocumentClient;
+  readonly dynamodbStreams: DynamoDBStreamsClient;
+  readonly kinesis: KinesisClient;
+  readonly s3: S3Client;
+  readonly chimeSdkVoice: ChimeSDKVoiceClient;
+  /** Posts to WebSocket connections; throws if the configuration has no management URL. */
+  readonly websocketManagement: ApiGatewayManagementApiClient;
+}
+
+/** Timeouts sized for the SMA's 5 s deadline: a stuck connection must fail fast enough to retry once. */
+const requestHandler = (): NodeHttpHandler =>
+  new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 3_000 });
+
+/** Builds the clients lazily: a handler pays only for the clients it touches. */
+export function createAwsClients(config: OpenlineConfig): AwsClients {
+  const base = { region: config.region, maxAttempts: 3 } as const;
+  const memo = new Map<string, unknown>();
+  const once = <T>(name: string, build: () => T): T => {
+    if (!memo.has(name)) memo.set(name, build());
+    return memo.get(name) as T;
+  };
+  const clients: AwsClients = {
+    get dynamodb() {
+      return once(
+        'dynamodb',
+        () =>
+          new DynamoDBClient({
+            ...base,
+            endpoint: config.endpoints.dynamodb,
+            requestHandler: requestHandler(),
+          }),
+      );
+    },
+    get documents() {
+      return once('documents', () =>
+        DynamoDBDocumentClient.from(clients.dynamodb, {
+          marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+        }),
+      );
+    },
+    get dynamodbStreams() {
+      return once(
+        'dynamodbStreams',
+        () =>
+          new DynamoDBStreamsClient({
+            ...base,
+            endpoint: config.endpoints.dynamodbStreams,
+            requestHandler: requestHandler(),
+          }),
+      );
+    },
+    get kinesis() {
+      return once(
+        'kinesis',
+        () =>
+          new KinesisClient({
+            ...base,
+            endpoint: config.endpoints.kinesis,
+            requestHandler: requestHandler(),
+          }),
+      );
+    },
+    get s3() {
+      return once(
+        's3',
+        () =>
+          new S3Client({
+            ...base,
+            endpoint: config.endpoints.s3,
+            forcePathStyle: config.endpoints.s3 !== undefined,
+            requestChecksumCalculation: 'WHEN_REQUIRED',
+            responseChecksumValidation: 'WHEN_REQUIRED',
+            requestHandler: requestHandler(),
+          }),
+      );
+    },
+    get chimeSdkVoice() {
+      return once(
+        'chimeSdkVoice',
+        () =>
+          new ChimeSDKVoiceClient({
+            ...base,
+            endpoint: config.endpoints.chimeSdkVoice,
+            requestHandler: requestHandler(),
+          }),
+      );
+    },
+    get websocketManagement() {
+      return once('websocketManagement', () => {
+        if (config.websocketManagementUrl === undefined) {
+          throw new Error(
+            'OPENLINE_WEBSOCKET_MANAGEMENT_URL is not set: this function cannot reach WebSocket clients',
+          );
+        }
+        return new ApiGatewayManagementApiClient({
+          ...base,
+          endpoint: config.websocketManagementUrl,
+          requestHandler: requestHandler(),
+        });
+      });
+    },
+  };
+  return clients;
+}
+
+let cached: AwsClients | undefined;
+
+/** The process's clients, built from the runtime configuration once per cold start. */
+export function runtimeClients(): AwsClients {
+  cached ??= createAwsClients(runtimeConfig());
+  return cached;
+}

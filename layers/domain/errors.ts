@@ -1,0 +1,33 @@
+/**
+ * Typed domain errors. Adapters map them in one place: 4xx errors carry a message that is safe to show;
+ * anything else becomes a generic 5xx with the detail in the log only.
+ */
+export abstract class OpenlineError extends Error {
+  abstract readonly status: number;
+  /** True when the message may be shown to the caller of an API. */
+  readonly expose: boolean = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends OpenlineError {
+  readonly status = 400;
+  constructor(
+    message: string,
+    readonly problems: readonly { path: string; message: string }[] = [{ path: '', message }],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class NotFoundError extends OpenlineError {
+  readonly status = 404;
+}
+
+export class ConflictError extends OpenlineError {
+  readonly status = 409;
+}

@@ -1,0 +1,180 @@
+/**
+ * Key builders for every item Openline stores. Every item that belongs to a tenant has a partition key
+ * that is exactly `T#<tenant>` or starts with `T#<tenant>#`, so a key built for one tenant can never
+ * address another tenant's items. The only keys without a tenant are the directories that find the tenant
+ * in the first place (a dialled number, a sign-in email, an API key hash, a WebSocket connection id); they
+ * hold nothing but the ids they point to. See ./ACCESS-PATTERNS.md.
+ */
+import type { TenantId } from '../domain/tenancy/ids.ts';
+
+export interface Key {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+const t = (tenant: TenantId): string => `T#${tenant}`;
+/** Zero-padded so that versions sort as numbers. */
+const version = (v: number): string => String(v).padStart(6, '0');
+/** Higher priority sorts first: priorities are 0-999, stored inverted. */
+const invertedPriority = (p: number): string => String(999 - p).padStart(3, '0');
+
+/** Items in the `config` table (global). */
+export const configKeys = {
+  tenant: (tenant: TenantId): Key => ({ pk: t(tenant), sk: 'TENANT' }),
+  /** Sparse GSI1 entry on the tenant item while sign-up is unfinished: lets a sweeper undo half-made tenants. */
+  pendingSignupIndex: (createdAt: string, tenant: TenantId) => ({
+    gsi1pk: 'SIGNUP#PENDING',
+    gsi1sk: `${createdAt}#${tenant}`,
+  }),
+  phoneNumber: (tenant: TenantId, e164: string): Key => ({ pk: t(tenant), sk: `NUMBER#${e164}` }),
+  user: (tenant: TenantId, userId: string): Key => ({ pk: t(tenant), sk: `USER#${userId}` }),
+  flowDraft: (tenant: TenantId, flowId: string): Key => ({ pk: t(tenant), sk: `FLOW#${flowId}#DRAFT` }),
+  flowVersion: (tenant: TenantId, flowId: string, v: number): Key => ({
+    pk: t(tenant),
+    sk: `FLOW#${flowId}#V#${version(v)}`,
+  }),
+  flowVersionsPrefix: (flowId: string): string => `FLOW#${flowId}#V#`,
+  /** Points at the published version; calls read it, publish and roll back swap it conditionally. */
+  flowPublished: (tenant: TenantId, flowId: string): Key => ({
+    pk: t(tenant),
+    sk: `FLOW#${flowId}#PUBLISHED`,
+  }),
+  queue: (tenant: TenantId, queueId: string): Key => ({ pk: t(tenant), sk: `QUEUE#${queueId}` }),
+  agentProfile: (tenant: TenantId, agentId: string): Key => ({ pk: t(tenant), sk: `AGENT#${agentId}` }),
+  /** One item per (queue, agent): lists a queue's members with one sk-prefix Query. */
+  queueMember: (tenant: TenantId, queueId: string, agentId: string): Key => ({
+    pk: t(tenant),
+    sk: `QUEUE#${queueId}#MEMBER#${agentId}`,
+  }),
+  businessHours: (tenant: TenantId, hoursId: string): Key => ({ pk: t(tenant), sk: `HOURS#${hoursId}` }),
+  codes: (tenant: TenantId, kind: 'disposition' | 'not-ready'): Key => ({
+    pk: t(tenant),
+    sk: `CODES#${kind}`,
+  }),
+  apiKey: (tenant: TenantId, keyId: string): Key => ({ pk: t(tenant), sk: `APIKEY#${keyId}` }),
+  webhook: (tenant: TenantId, webhookId: string): Key => ({ pk: t(tenant), sk: `WEBHOOK#${webhookId}` }),
+  limits: (tenant: TenantId): Key => ({ pk: t(tenant), sk: 'LIMITS' }),
+
+  /** Directories: the entry points that find a tenant. Written in the same transaction as the owner item. */
+  numberDirectory: (e164: string): Key => ({ pk: `DIR#NUMBER#${e164}`, sk: 'DIR' }),
+  emailDirectory: (email: string): Key => ({ pk: `DIR#EMAIL#${email.trim().toLowerCase()}`, sk: 'DIR' }),
+  apiKeyDirectory: (keyHash: string): Key => ({ pk: `DIR#APIKEY#${keyHash}`, sk: 'DIR' }),
+  /** Shared access number (marketplaces): extension code → tenant. */
+  extensionDirectory: (accessNumber: string, code: string): Key => ({
+    pk: `DIR#EXT#${accessNumber}`,
+    sk: `CODE#${code}`,
+  }),
+} as const;
+
+/** Items in the `live` table (regional). */
+export const liveKeys = {
+  agentState: (tenant: TenantId, agentId: string): Key => ({
+    pk: `${t(tenant)}#AGENT#${agentId}`,
+    sk: 'STATE',
+  }),
+  /** GSI1 entry on agent-state items: the wallboard lists a tenant's agents with one Query. */
+  agentStateIndex: (tenant: TenantId, agentId: string) => ({
+    gsi1pk: `${t(tenant)}#AGENTS`,
+    gsi1sk: agentId,
+  }),
+  /** An agent's open WebSocket connections (several tabs or devices). */
+  agentConnection: (tenant: TenantId, agentId: string, connectionId: string): Key => ({
+    pk: `${t(tenant)}#AGENT#${agentId}`,
+    sk: `CONN#${connectionId}`,
+  }),
+  supervisorConnection: (tenant: TenantId, connectionId: string): Key => ({
+    pk: `${t(tenant)}#SUPERVISORS`,
+    sk: `CONN#${connectionId}`,
+  }),
+  /** $disconnect carries only the connection id: this finds the tenant and user. */
+  connectionDirectory: (connectionId: string): Key => ({ pk: `DIR#CONN#${connectionId}`, sk: 'DIR' }),
+
+  /** Availability hint: sorted by the queue strategy's rank key, so the best agent is the first item. */
+  availability: (tenant: TenantId, queueId: string, rankKey: string, agentId: string): Key => ({
+    pk: `${t(tenant)}#Q#${queueId}#AVAIL`,
+    sk: `${rankKey}#${agentId}`,
+  }),
+  availabilityPartition: (tenant: TenantId, queueId: string): string => `${t(tenant)}#Q#${queueId}#AVAIL`,
+  /** Queue entry: higher priority first, then oldest first. */
+  queueEntry: (
+    tenant: TenantId,
+    queueId: string,
+    priority: number,
+    enqueuedAt: string,
+    callId: string,
+  ): Key => ({
+    pk: `${t(tenant)}#Q#${queueId}#WAIT`,
+    sk: `${invertedPriority(priority)}#${enqueuedAt}#${callId}`,
+  }),
+  queueEntriesPartition: (tenant: TenantId, queueId: string): string => `${t(tenant)}#Q#${queueId}#WAIT`,
+
+  call: (tenant: TenantId, callId: string): Key => ({ pk: `${t(tenant)}#CALL#${callId}`, sk: 'STATE' }),
+  /** GSI1 entry while a call is live (removed when it ends): the wallboard's active calls, oldest first. */
+  activeCallIndex: (tenant: TenantId, startedAt: string, callId: string) => ({
+    gsi1pk: `${t(tenant)}#CALLS#ACTIVE`,
+    gsi1sk: `${startedAt}#${callId}`,
+  }),
+  /** The call's CDR outbox item, written with the call's end; its stream record feeds Kinesis. */
+  callRecordOutbox: (tenant: TenantId, callId: string): Key => ({
+    pk: `${t(tenant)}#CALL#${callId}`,
+    sk: 'CDR',
+  }),
+  /** One SMA invocation handled: the stored response is returned again for a duplicate. */
+  smaInvocation: (tenant: TenantId, callId: string, invocationKey: string): Key => ({
+    pk: `${t(tenant)}#CALL#${callId}`,
+    sk: `INVOCATION#${invocationKey}`,
+  }),
+
+  /** Generic idempotency record (API Idempotency-Key, Kinesis record ids applied to counters, webhooks). */
+  idempotency: (tenant: TenantId, scope: string, key: string): Key => ({
+    pk: `${t(tenant)}#IDEM#${scope}`,
+    sk: key,
+  }),
+  /** Real-time counters per queue and 15-minute interval, in the tenant's day. */
+  counters: (tenant: TenantId, day: string, queueId: string, interval: string): Key => ({
+    pk: `${t(tenant)}#COUNTERS#${day}`,
+    sk: `Q#${queueId}#${interval}`,
+  }),
+  concurrentCalls: (tenant: TenantId): Key => ({ pk: `${t(tenant)}#LIMITS`, sk: 'CALLS' }),
+  tenantRateWindow: (tenant: TenantId, bucket: string, window: string): Key => ({
+    pk: `${t(tenant)}#RATE#${bucket}`,
+    sk: window,
+  }),
+  /** Sign-up rate limit per client address hash: there is no tenant yet. */
+  signupRateWindow: (clientHash: string, window: string): Key => ({
+    pk: `RATE#SIGNUP#${clientHash}`,
+    sk: window,
+  }),
+} as const;
+
+/** Items in the `recordings` table (global). Month partitions keep a time-range search to a few Queries. */
+export const recordingKeys = {
+  recording: (tenant: TenantId, startedAt: string, callId: string): Key => ({
+    pk: `${t(tenant)}#REC#${startedAt.slice(0, 7)}`,
+    sk: `${startedAt}#${callId}`,
+  }),
+  monthPartition: (tenant: TenantId, month: string): string => `${t(tenant)}#REC#${month}`,
+  /** The GSI entries written on each recording item (gsi1..gsi5), all sorted by start time. */
+  searchIndexes: (
+    tenant: TenantId,
+    startedAt: string,
+    callId: string,
+    by: { agentId?: string; caller?: string; queueId?: string; customerId?: string; disposition?: string },
+  ): Record<string, string> => {
+    const sort = `${startedAt}#${callId}`;
+    const entries: [number, string, string | undefined][] = [
+      [1, 'AGENT', by.agentId],
+      [2, 'CALLER', by.caller],
+      [3, 'QUEUE', by.queueId],
+      [4, 'CUSTOMER', by.customerId],
+      [5, 'DISPOSITION', by.disposition],
+    ];
+    const out: Record<string, string> = {};
+    for (const [n, kind, value] of entries) {
+      if (value === undefined || value === '') continue;
+      out[`gsi${n}pk`] = `${t(tenant)}#REC#${kind}#${value}`;
+      out[`gsi${n}sk`] = sort;
+    }
+    return out;
+  },
+} as const;
