@@ -11,13 +11,12 @@ import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { httpRoutes, websocketRoutes } from '../../functions/routes.ts';
 import { type AwsClients, createAwsClients } from '../../layers/config/aws-clients.ts';
 import { loadConfig, type OpenlineConfig } from '../../layers/config/config.ts';
-import { localPhysicalName, resources } from '../../layers/resources/index.ts';
 import { bootstrapResources } from './bootstrap-resources.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
+import { handlerEnvironment } from './handler-environment.ts';
 import { HttpApiGateway } from './http-api-gateway.ts';
 import { type KinesisLocal, startKinesisLocal } from './kinesis-local.ts';
-import { localCredentials } from './local-credentials.ts';
 import type { LocalSettings } from './local-settings.ts';
 import { buildLoopbackShim } from './loopback-only/loopback-shim.ts';
 import { type S3Emulator, startS3Emulator } from './s3-emulator.ts';
@@ -119,20 +118,13 @@ export async function startLocalCloud(
     const webPort = await pick(settings.ports.web);
     const webUrl = `http://127.0.0.1:${webPort}`;
     const managementPath = '/_gateway/ws';
-    const env: Record<string, string> = {
-      AWS_REGION: settings.region,
-      AWS_DEFAULT_REGION: settings.region,
-      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      OPENLINE_WEBSOCKET_MANAGEMENT_URL: `${webUrl}${managementPath}`,
-    };
-    for (const r of [...resources.tables, ...resources.streams, ...resources.buckets]) {
-      env[r.envVar] = localPhysicalName(r);
-    }
+    const env = handlerEnvironment({
+      region: settings.region,
+      dynamodb: dynamodb.endpoint,
+      kinesis: kinesis.endpoint,
+      s3: s3.endpoint,
+      websocketManagement: `${webUrl}${managementPath}`,
+    });
     // This process is the handlers' Lambda environment: they read it through the config module.
     Object.assign(process.env, env);
     const config = loadConfig(env);
@@ -164,6 +156,7 @@ export async function startLocalCloud(
         kinesis: kinesis.endpoint,
         s3: s3.endpoint,
         ...urls,
+        websocketManagement: `${webUrl}${managementPath}`,
         connections: websocket.connectionCount,
       });
     const web: WebServer = await startWebServer({
@@ -209,6 +202,7 @@ async function checkHealth(
     web: string;
     api: string;
     websocket: string;
+    websocketManagement: string;
     connections: number;
   },
 ): Promise<HealthReport> {
@@ -240,7 +234,12 @@ async function checkHealth(
     kinesis,
     s3,
     httpApi: { status: 'up' as const, endpoint: at.api },
-    websocketApi: { status: 'up' as const, endpoint: at.websocket, connections: at.connections },
+    websocketApi: {
+      status: 'up' as const,
+      endpoint: at.websocket,
+      managementEndpoint: at.websocketManagement,
+      connections: at.connections,
+    },
     web: { status: 'up' as const, endpoint: at.web },
   };
   return {

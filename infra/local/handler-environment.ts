@@ -1,0 +1,52 @@
+/**
+ * The environment a handler gets in the local cloud: the same variables Lambda gets on AWS (region,
+ * resource names) plus the standard endpoint overrides and the emulators' credentials. Built in one place
+ * for the local cloud itself and for tools and tests that talk to a running one.
+ */
+import { localPhysicalName, resources } from '../../layers/resources/index.ts';
+import { localCredentials } from './local-credentials.ts';
+
+export interface LocalEndpoints {
+  readonly region: string;
+  readonly dynamodb: string;
+  readonly kinesis: string;
+  readonly s3: string;
+  readonly websocketManagement: string;
+}
+
+export function handlerEnvironment(at: LocalEndpoints): Record<string, string> {
+  const env: Record<string, string> = {
+    AWS_REGION: at.region,
+    AWS_DEFAULT_REGION: at.region,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: at.dynamodb,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: at.dynamodb,
+    AWS_ENDPOINT_URL_KINESIS: at.kinesis,
+    AWS_ENDPOINT_URL_S3: at.s3,
+    OPENLINE_WEBSOCKET_MANAGEMENT_URL: at.websocketManagement,
+  };
+  for (const r of [...resources.tables, ...resources.streams, ...resources.buckets]) {
+    env[r.envVar] = localPhysicalName(r);
+  }
+  return env;
+}
+
+/** The same environment, for a tool or test that found a running local cloud through GET /health. */
+export function handlerEnvironmentFromHealth(health: {
+  region: string;
+  services: Record<string, { endpoint: string; managementEndpoint?: unknown }>;
+}): Record<string, string> {
+  const endpoint = (name: string): string => {
+    const service = health.services[name];
+    if (service === undefined) throw new Error(`the health report has no '${name}' service`);
+    return service.endpoint;
+  };
+  return handlerEnvironment({
+    region: health.region,
+    dynamodb: endpoint('dynamodb'),
+    kinesis: endpoint('kinesis'),
+    s3: endpoint('s3'),
+    websocketManagement: String(health.services.websocketApi?.managementEndpoint ?? ''),
+  });
+}
