@@ -1,0 +1,67 @@
+/**
+ * The S3 buckets of layers/resources/buckets.ts: private, TLS-only, encrypted (with a customer-managed
+ * key where they hold personal data), versioned; recordings expire after the retention period.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type IBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { BucketDefinition } from '../../layers/resources/index.ts';
+
+export interface StorageBucketsProps {
+  readonly definitions: readonly BucketDefinition[];
+  readonly stage: 'dev' | 'prod';
+  readonly recordingRetentionDays: number;
+}
+
+export class StorageBuckets extends Construct {
+  readonly buckets: Readonly<Record<string, IBucket>>;
+  readonly environment: Readonly<Record<string, string>>;
+  /** The key that encrypts sensitive buckets (recordings, the lake). */
+  readonly dataKey: Key;
+
+  constructor(scope: Construct, id: string, props: StorageBucketsProps) {
+    super(scope, id);
+    const retain = props.stage === 'prod';
+    this.dataKey = new Key(this, 'DataKey', {
+      description: 'Openline call recordings and call detail records',
+      enableKeyRotation: true,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const buckets: Record<string, IBucket> = {};
+    const environment: Record<string, string> = {};
+    for (const definition of props.definitions) {
+      const bucket = new Bucket(this, definition.id, {
+        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        enforceSSL: true,
+        versioned: true,
+        encryption: definition.sensitive ? BucketEncryption.KMS : BucketEncryption.S3_MANAGED,
+        encryptionKey: definition.sensitive ? this.dataKey : undefined,
+        bucketKeyEnabled: definition.sensitive,
+        lifecycleRules:
+          definition.id === 'recordings'
+            ? [
+                {
+                  id: 'retention',
+                  expiration: Duration.days(props.recordingRetentionDays),
+                  noncurrentVersionExpiration: Duration.days(1),
+                },
+              ]
+            : [{ id: 'old-versions', noncurrentVersionExpiration: Duration.days(30) }],
+        removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        autoDeleteObjects: !retain,
+      });
+      buckets[definition.id] = bucket;
+      environment[definition.envVar] = bucket.bucketName;
+    }
+    this.buckets = buckets;
+    this.environment = environment;
+  }
+}
