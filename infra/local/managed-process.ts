@@ -75,20 +75,20 @@ export function spawnManaged(
 
 /** Polls `probe` until it succeeds; fails early if the process exits, and after `timeoutMs`. */
 export async function waitUntilReady(
-  process: ManagedProcess,
+  child: ManagedProcess,
   probe: () => Promise<unknown>,
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | string | undefined;
-  void process.exited.then((code) => {
+  void child.exited.then((code) => {
     exitCode = code;
   });
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (exitCode !== undefined) {
       throw new ProcessStartError(
-        `${process.name} exited (${exitCode}) before it was ready. Its last output:\n${process.recentOutput()}`,
+        `${child.name} exited (${exitCode}) before it was ready. Its last output:\n${child.recentOutput()}`,
       );
     }
     try {
@@ -100,7 +100,7 @@ export async function waitUntilReady(
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new ProcessStartError(
-    `${process.name} was not ready within ${timeoutMs} ms (last probe error: ${String(lastError)}). ` +
-      `Its last output:\n${process.recentOutput()}`,
+    `${child.name} was not ready within ${timeoutMs} ms (last probe error: ${String(lastError)}). ` +
+      `Its last output:\n${child.recentOutput()}`,
   );
 }
