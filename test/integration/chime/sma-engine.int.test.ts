@@ -173,7 +173,7 @@ describe('action lists (checklist 3)', () => {
 describe('parameter validation (checklist 9)', () => {
   it('names the documented errors and accepts numeric strings', async () => {
     const rig = createRig();
-    const cases: [Record<string, unknown>, Record<string, unknown>][] = [];
+    const cases: [object, Record<string, unknown>][] = [];
     let step = 0;
     const plan = (e: Parameters<Parameters<typeof rig.handle>[0]>[0]) => {
       const callId = legA(e);
