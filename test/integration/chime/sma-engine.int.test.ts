@@ -359,3 +359,343 @@ describe('SIP rule failover (checklist 11)', () => {
     call.hangup();
   });
 });
+
+describe('UpdateSipMediaApplicationCall (checklist 4, 5)', () => {
+  it('interrupts hold music (PlayAudio) with ACTION_INTERRUPTED and runs the update reply', async () => {
+    const rig = createRig();
+    const music = await rig.prompt(2000);
+    rig.handle((e) => {
+      if (e.InvocationEventType === 'NEW_INBOUND_CALL') {
+        return respond([{ Type: 'PlayAudio', Parameters: { AudioSource: music, Repeat: 100 } }]);
+      }
+      if (e.InvocationEventType === 'CALL_UPDATE_REQUESTED')
+        return respond([speak(legA(e), 'An agent is ready')]);
+      if (e.InvocationEventType === 'ACTION_INTERRUPTED') return respond([speak(legA(e), 'ignored reply')]);
+      return respond();
+    });
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    await call.waitToHear(/audio/);
+    const tx = rig.events[0]?.CallDetails.TransactionId ?? '';
+    rig.engine.updateCall({
+      region: 'us-east-1',
+      sipMediaApplicationId: 'sma-us-east-1',
+      transactionId: tx,
+      arguments: { agent: 'a1' },
+    });
+    await call.waitToHear(/agent is ready/);
+    await waitForEvent(rig, (e) => e.ActionData?.Type === 'Speak');
+    expect(types(rig)).toEqual([
+      'NEW_INBOUND_CALL',
+      'CALL_UPDATE_REQUESTED(CallUpdateRequest)',
+      'ACTION_INTERRUPTED(PlayAudio)',
+      'ACTION_SUCCESSFUL(Speak)',
+    ]);
+    expect(rig.events[1]?.ActionData?.Parameters).toEqual({ Arguments: { agent: 'a1' } });
+    expect(call.heard.filter((h) => h.kind === 'audio')).toHaveLength(1); // hold music stopped at once
+    expect(call.heard.some((h) => h.kind === 'speech' && h.text === 'ignored reply')).toBe(false);
+    call.hangup();
+  });
+
+  it('lets a non-interruptible Speak finish before the update reply runs, without reporting it', async () => {
+    const rig = createRig();
+    rig.handle((e) => {
+      if (e.InvocationEventType === 'NEW_INBOUND_CALL') {
+        return respond([
+          speak(legA(e), 'A rather long announcement that keeps going'),
+          speak(legA(e), 'never'),
+        ]);
+      }
+      if (e.InvocationEventType === 'CALL_UPDATE_REQUESTED') return respond([speak(legA(e), 'after update')]);
+      return respond();
+    });
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    await call.waitToHear(/long announcement/);
+    rig.engine.updateCall({
+      region: 'us-east-1',
+      sipMediaApplicationId: 'sma-us-east-1',
+      transactionId: rig.events[0]?.CallDetails.TransactionId ?? '',
+      arguments: {},
+    });
+    await call.waitToHear(/after update/);
+    expect(call.heard.map((h) => h.kind === 'speech' && h.text)).toEqual([
+      'A rather long announcement that keeps going',
+      'after update',
+    ]);
+    expect(types(rig)).not.toContain('ACTION_INTERRUPTED(Speak)');
+    call.hangup();
+  });
+
+  it('refuses updates for unknown or ended transactions', async () => {
+    const rig = createRig();
+    expect(() =>
+      rig.engine.updateCall({
+        region: 'us-east-1',
+        sipMediaApplicationId: 'sma-us-east-1',
+        transactionId: 'nope',
+        arguments: {},
+      }),
+    ).toThrow(/Transaction not found/);
+  });
+});
+
+describe('digits (checklist 6 and the digit-collection algorithm)', () => {
+  it('arms ReceiveDigits as a one-shot listener and reports DIGITS_RECEIVED on a regex match', async () => {
+    const rig = createRig();
+    const music = await rig.prompt(3000);
+    rig.handle((e) => {
+      if (e.InvocationEventType === 'NEW_INBOUND_CALL') {
+        return respond([
+          {
+            Type: 'ReceiveDigits',
+            Parameters: {
+              InputDigitsRegex: '^\\*\\d{2}$',
+              InBetweenDigitsDurationInMilliseconds: 1000,
+              FlushDigitsDurationInMilliseconds: 10000,
+            },
+          },
+          { Type: 'PlayAudio', Parameters: { AudioSource: music, Repeat: 10 } },
+        ]);
+      }
+      return respond();
+    });
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    await call.waitToHear(/audio/);
+    await call.press('*42');
+    const received = await waitForEvent(rig, (e) => e.InvocationEventType === 'DIGITS_RECEIVED');
+    expect(received.ActionData).toMatchObject({ Type: 'ReceiveDigits', ReceivedDigits: '*42' });
+    await call.press('*43');
+    await sleep(100);
+    expect(rig.events.filter((e) => e.InvocationEventType === 'DIGITS_RECEIVED')).toHaveLength(1); // one-shot
+    call.hangup();
+  });
+
+  it('collects digits up to a terminator, which is not part of the result', async () => {
+    const rig = createRig();
+    rig.handle((e) =>
+      e.InvocationEventType === 'NEW_INBOUND_CALL'
+        ? respond([menu(legA(e), { MaxNumberOfDigits: 8, MinNumberOfDigits: 3, InputDigitsRegex: '^\\d+$' })])
+        : respond(),
+    );
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    await call.waitToHear(/Press 1/);
+    await call.press('4711#');
+    const done = await waitForEvent(rig, (e) => e.InvocationEventType === 'ACTION_SUCCESSFUL');
+    expect(done.ActionData?.ReceivedDigits).toBe('4711');
+    call.hangup();
+  });
+
+  it('plays the failure prompt after a bad entry and fails after the last attempt', async () => {
+    const rig = createRig();
+    rig.handle((e) =>
+      e.InvocationEventType === 'NEW_INBOUND_CALL'
+        ? respond([menu(legA(e), { InputDigitsRegex: '^[12]$' })])
+        : respond(),
+    );
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    await call.waitToHear(/Press 1/);
+    await call.press('9'); // invalid: failure prompt, then the menu again
+    await call.waitToHear(/Sorry/);
+    // Second attempt: say nothing and let the 3 s attempt timeout expire.
+    const failed = await waitForEvent(rig, (e) => e.InvocationEventType === 'ACTION_FAILED');
+    expect(failed.ActionData?.Type).toBe('SpeakAndGetDigits');
+    expect(call.heard.map((h) => h.kind === 'speech' && h.text)).toEqual([
+      'Press 1 for sales',
+      'Sorry',
+      'Press 1 for sales',
+    ]);
+    call.hangup();
+  });
+
+  it('ends collection at the inter-digit timeout', async () => {
+    const rig = createRig();
+    rig.handle((e) =>
+      e.InvocationEventType === 'NEW_INBOUND_CALL'
+        ? respond([menu(legA(e), { MaxNumberOfDigits: 5, InBetweenDigitsDurationInMilliseconds: 1000 })])
+        : respond(),
+    );
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    await call.waitToHear(/Press 1/);
+    await call.press('12');
+    await sleep(60); // 3 emulated seconds: past the 1 s inter-digit timeout
+    await call.press('3');
+    const done = await waitForEvent(rig, (e) => e.InvocationEventType === 'ACTION_SUCCESSFUL');
+    expect(done.ActionData?.ReceivedDigits).toBe('12');
+    call.hangup();
+  });
+});
+
+describe('hang-ups (checklist 12)', () => {
+  it('reports a caller hanging up mid-menu with HANGUP and ends the transaction', async () => {
+    const rig = createRig();
+    rig.handle((e) =>
+      e.InvocationEventType === 'NEW_INBOUND_CALL'
+        ? respond([menu(legA(e))])
+        : respond([speak(legA(e), 'ignored')]),
+    );
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    await call.waitToHear(/Press 1/);
+    call.hangup();
+    const hangup = await waitForEvent(rig, (e) => e.InvocationEventType === 'HANGUP');
+    expect(hangup.ActionData).toMatchObject({
+      Type: 'Hangup',
+      Parameters: { SipResponseCode: 0, ParticipantTag: 'LEG-A' },
+    });
+    expect(hangup.CallDetails.Participants[0]?.Status).toBe('Disconnected');
+    await sleep(50);
+    expect(types(rig)).toEqual(['NEW_INBOUND_CALL', 'HANGUP(Hangup)']);
+    expect(rig.engine.activeCalls).toBe(0);
+  });
+
+  it('rejects an unanswered call when Hangup comes first', async () => {
+    const rig = createRig();
+    rig.handle(() => respond([{ Type: 'Hangup', Parameters: { SipResponseCode: '486' } }]));
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    await call.waitFor('ended');
+    expect(call.connectedAt).toBeUndefined();
+    expect(call.endReason?.sipCode).toBe(486);
+  });
+});
+
+describe('bridging and outbound calls', () => {
+  it('bridges the caller to a phone that answers; the callee hanging up reports HANGUP for LEG-B', async () => {
+    const rig = createRig();
+    const agent = '+12065550142';
+    rig.pstn.subscribe(agent, { mode: 'answer', afterMs: 500 });
+    rig.handle((e) => {
+      if (e.InvocationEventType === 'NEW_INBOUND_CALL') {
+        return respond([
+          {
+            Type: 'CallAndBridge',
+            Parameters: {
+              CallerIdNumber: rig.number,
+              Endpoints: [{ BridgeEndpointType: 'PSTN', Uri: agent }],
+            },
+          },
+        ]);
+      }
+      if (e.InvocationEventType === 'HANGUP')
+        return respond([{ Type: 'Hangup', Parameters: { ParticipantTag: 'LEG-A' } }]);
+      return respond();
+    });
+    let agentCall: import('../../../infra/local/chime/virtual-pstn.ts').PhoneCall | undefined;
+    rig.pstn.on(`incoming:${agent}`, (c) => {
+      agentCall = c;
+    });
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    const bridged = await waitForEvent(rig, (e) => e.ActionData?.Type === 'CallAndBridge');
+    expect(bridged.InvocationEventType).toBe('ACTION_SUCCESSFUL');
+    expect(bridged.CallDetails.Participants.map((p) => [p.ParticipantTag, p.Status, p.Direction])).toEqual([
+      ['LEG-A', 'Connected', 'Inbound'],
+      ['LEG-B', 'Connected', 'Outbound'],
+    ]);
+    call.say('hello agent');
+    await agentCall?.waitToHear(/hello agent/);
+    agentCall?.hangup();
+    const gone = await waitForEvent(rig, (e) => e.InvocationEventType === 'HANGUP');
+    expect(gone.ActionData?.Parameters).toMatchObject({ ParticipantTag: 'LEG-B' });
+    await call.waitFor('ended');
+  });
+
+  it('fails CallAndBridge with CallNotAnswered when the callee is busy, keeping the caller', async () => {
+    const rig = createRig();
+    rig.pstn.subscribe('+12065550143', { mode: 'busy' });
+    rig.handle((e) =>
+      e.InvocationEventType === 'NEW_INBOUND_CALL'
+        ? respond([
+            {
+              Type: 'CallAndBridge',
+              Parameters: {
+                CallerIdNumber: caller,
+                Endpoints: [{ BridgeEndpointType: 'PSTN', Uri: '+12065550143' }],
+              },
+            },
+          ])
+        : respond(),
+    );
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    const failed = await waitForEvent(rig, (e) => e.InvocationEventType === 'ACTION_FAILED');
+    expect(failed.ActionData).toMatchObject({ Type: 'CallAndBridge', ErrorType: 'CallNotAnswered' });
+    expect(call.state).not.toBe('ended');
+    call.hangup();
+  });
+
+  it('places an outbound call: NEW_OUTBOUND_CALL and RINGING replies are ignored, CALL_ANSWERED starts the flow', async () => {
+    const rig = createRig();
+    const customer = '+13125550188';
+    rig.pstn.subscribe(customer, { mode: 'answer', afterMs: 1000 });
+    rig.handle((e) => {
+      if (e.InvocationEventType === 'NEW_OUTBOUND_CALL')
+        return respond([speak(legA(e), 'ignored')], { campaign: 'c-42' });
+      if (e.InvocationEventType === 'RINGING') return respond([speak(legA(e), 'ignored too')]);
+      if (e.InvocationEventType === 'CALL_ANSWERED')
+        return respond([speak(legA(e), 'Your order has shipped')]);
+      return respond();
+    });
+    let customerCall: import('../../../infra/local/chime/virtual-pstn.ts').PhoneCall | undefined;
+    rig.pstn.on(`incoming:${customer}`, (c) => {
+      customerCall = c;
+    });
+    const { transactionId } = rig.engine.createOutboundCall({
+      region: 'us-east-1',
+      sipMediaApplicationId: 'sma-us-east-1',
+      fromPhoneNumber: rig.number,
+      toPhoneNumber: customer,
+      argumentsMap: { order: '1234' },
+    });
+    const answered = await waitForEvent(rig, (e) => e.InvocationEventType === 'CALL_ANSWERED');
+    await customerCall?.waitToHear(/shipped/);
+    expect(types(rig).slice(0, 3)).toEqual(['NEW_OUTBOUND_CALL', 'RINGING', 'CALL_ANSWERED']);
+    expect(rig.events[0]?.ActionData?.Parameters).toEqual({ Arguments: { order: '1234' } });
+    expect(rig.events[0]?.CallDetails).not.toHaveProperty('SipRuleId');
+    expect(answered.CallDetails.TransactionId).toBe(transactionId);
+    expect(answered.CallDetails.TransactionAttributes).toEqual({ campaign: 'c-42' });
+    expect(answered.CallDetails.Participants[0]).toMatchObject({
+      Direction: 'Outbound',
+      To: customer,
+      Status: 'Connected',
+    });
+    expect(customerCall?.heard.map((h) => h.kind === 'speech' && h.text)).toEqual(['Your order has shipped']);
+    customerCall?.hangup();
+  });
+});
+
+describe('recording', () => {
+  it('writes RecordAudio to S3 as a WAV at the destination and reports the key and terminator', async () => {
+    const rig = createRig();
+    rig.handle((e) =>
+      e.InvocationEventType === 'NEW_INBOUND_CALL'
+        ? respond([
+            {
+              Type: 'RecordAudio',
+              Parameters: {
+                DurationInSeconds: 30,
+                RecordingTerminators: ['#'],
+                RecordingDestination: { Type: 'S3', BucketName: rig.bucket, Prefix: 'voicemail' },
+              },
+            },
+          ])
+        : respond(),
+    );
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    await call.waitToHear((h) => h.kind === 'beep');
+    await sleep(40); // 2 emulated seconds of message
+    await call.press('#');
+    const done = await waitForEvent(rig, (e) => e.InvocationEventType === 'ACTION_SUCCESSFUL');
+    const destination = done.ActionData?.RecordingDestination;
+    expect(destination?.Key).toMatch(
+      new RegExp(`^voicemail/${done.CallDetails.TransactionId}/[0-9a-f-]+\\.wav$`),
+    );
+    expect(done.ActionData?.RecordingTerminatorUsed).toBe('#');
+    const { clients } = (await import('../../support/local-cloud.ts')).localCloud();
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const object = await clients.s3.send(new GetObjectCommand({ Bucket: rig.bucket, Key: destination?.Key }));
+    const bytes = Buffer.from(
+      await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+    );
+    const { parseWav } = await import('../../../infra/local/chime/audio-store.ts');
+    const info = parseWav(bytes);
+    expect(info).toMatchObject({ format: 1, channels: 1, sampleRate: 8000, bitsPerSample: 16 });
+    expect(info?.durationMs).toBeGreaterThan(1000);
+    call.hangup();
+  });
+});
