@@ -6,7 +6,16 @@ import { z } from 'zod';
 
 export interface LocalSettings {
   readonly region: string;
-  readonly ports: { web: number; dynamodb: number; kinesis: number; kinesisTls: number; s3: number };
+  /** The standby region: the local cloud runs a SIP media application there too, for failover tests. */
+  readonly standbyRegion: string;
+  readonly ports: {
+    web: number;
+    dynamodb: number;
+    kinesis: number;
+    kinesisTls: number;
+    s3: number;
+    chime: number;
+  };
   /** Folder that keeps data across restarts, or undefined for in-memory. */
   readonly dataDir: string | undefined;
   readonly java: string;
@@ -19,6 +28,7 @@ export const portDefaults = {
   OPENLINE_KINESIS_PORT: 4567,
   OPENLINE_KINESIS_TLS_PORT: 4568,
   OPENLINE_S3_PORT: 4569,
+  OPENLINE_CHIME_PORT: 4570,
 } as const;
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
@@ -29,10 +39,15 @@ const envSchema = z.object({
   OPENLINE_KINESIS_PORT: port(portDefaults.OPENLINE_KINESIS_PORT),
   OPENLINE_KINESIS_TLS_PORT: port(portDefaults.OPENLINE_KINESIS_TLS_PORT),
   OPENLINE_S3_PORT: port(portDefaults.OPENLINE_S3_PORT),
+  OPENLINE_CHIME_PORT: port(portDefaults.OPENLINE_CHIME_PORT),
   OPENLINE_REGION: z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/)
     .default('us-east-1'),
+  OPENLINE_STANDBY_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/)
+    .default('us-west-2'),
   OPENLINE_JAVA: z.string().min(1).optional(),
   JAVA_HOME: z.string().min(1).optional(),
 });
@@ -50,7 +65,7 @@ Options:
 Environment (defaults): ${Object.entries(portDefaults)
   .map(([k, v]) => `${k}=${v}`)
   .join(', ')},
-  OPENLINE_REGION=us-east-1, OPENLINE_JAVA (java binary; default $JAVA_HOME/bin/java or java).
+  OPENLINE_REGION=us-east-1, OPENLINE_STANDBY_REGION=us-west-2, OPENLINE_JAVA (java binary; default $JAVA_HOME/bin/java or java).
   A port of 0 means any free port.`;
 
 export class UsageError extends Error {
@@ -77,14 +92,19 @@ export function parseLocalSettings(argv: readonly string[], env: NodeJS.ProcessE
     throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }
   const e = parsed.data;
+  if (e.OPENLINE_STANDBY_REGION === e.OPENLINE_REGION) {
+    throw new UsageError('OPENLINE_STANDBY_REGION must differ from OPENLINE_REGION');
+  }
   return {
     region: e.OPENLINE_REGION,
+    standbyRegion: e.OPENLINE_STANDBY_REGION,
     ports: {
       web: e.OPENLINE_PORT,
       dynamodb: e.OPENLINE_DYNAMODB_PORT,
       kinesis: e.OPENLINE_KINESIS_PORT,
       kinesisTls: e.OPENLINE_KINESIS_TLS_PORT,
       s3: e.OPENLINE_S3_PORT,
+      chime: e.OPENLINE_CHIME_PORT,
     },
     dataDir,
     java: e.OPENLINE_JAVA ?? (e.JAVA_HOME === undefined ? 'java' : `${e.JAVA_HOME}/bin/java`),

@@ -3,8 +3,9 @@
  * WebSocket API on /ws with its management endpoint, and the built web app for everything else. One origin
  * locally means no CORS; on AWS, CloudFront puts the same paths in front of the same kinds of origin.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { HttpApiGateway } from './http-api-gateway.ts';
 import { serveStatic } from './static-files.ts';
 import type { WebSocketApiGateway } from './websocket-api-gateway.ts';
@@ -21,6 +22,10 @@ export async function startWebServer(options: {
   http: HttpApiGateway;
   websocket: WebSocketApiGateway;
   health: () => Promise<{ status: string }>;
+  /** Further WebSocket endpoints by path (the virtual PSTN's, for one). */
+  upgrades?: ReadonlyMap<string, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>;
+  /** Local-only controls under /_emulator/ (JSON in, JSON out). */
+  control?: (method: string, path: string, body: unknown) => { status: number; body: unknown };
 }): Promise<WebServer> {
   const { http, websocket } = options;
   const server: Server = createServer((req, res) => {
@@ -36,6 +41,20 @@ export async function startWebServer(options: {
         return;
       }
       if (http.owns(url.pathname)) return http.handle(req, res, url);
+      if (url.pathname.startsWith('/_emulator/') && options.control !== undefined) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        let body: unknown;
+        try {
+          body = chunks.length === 0 ? undefined : JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          res.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"body must be JSON"}');
+          return;
+        }
+        const result = options.control(req.method ?? 'GET', url.pathname, body);
+        res.writeHead(result.status, { 'content-type': 'application/json' }).end(JSON.stringify(result.body));
+        return;
+      }
       if (url.pathname.startsWith(`${websocket.managementPath}/`))
         return websocket.handleManagement(req, res, url);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -52,6 +71,11 @@ export async function startWebServer(options: {
   });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const other = options.upgrades?.get(url.pathname);
+    if (other !== undefined) {
+      other(req, socket, head);
+      return;
+    }
     if (url.pathname !== websocket.path) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;

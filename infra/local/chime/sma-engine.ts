@@ -227,6 +227,7 @@ export class SmaEngine implements SmaCalls {
       const leg = new Leg(tx, callId, 'LEG-A', call.to, call.from, 'Inbound', call, undefined);
       tx.legs.push(leg);
       call.network = leg;
+      call.transactionId = transactionId;
       this.transactions.set(transactionId, tx);
       const reply = await this.invoke(tx, 'NEW_INBOUND_CALL', {}, 'honour');
       if (reply === 'failed') {
@@ -307,6 +308,7 @@ export class SmaEngine implements SmaCalls {
     );
     tx.legs.push(leg);
     phone.network = leg;
+    phone.transactionId = tx.id;
     const actionData =
       input.argumentsMap === undefined
         ? {}
@@ -611,7 +613,9 @@ export class SmaEngine implements SmaCalls {
         attempt === 1
           ? Math.min(deadline, attemptStarted + this.time.real(this.invocationTimeoutMs))
           : deadline;
-      const result = await withDeadline(handler(structuredClone(event)), limit - attemptStarted);
+      // A handler that throws synchronously counts as a failed attempt too.
+      const work = Promise.resolve().then(() => handler(structuredClone(event)));
+      const result = await withDeadline(work, limit - attemptStarted);
       const ms = Date.now() - attemptStarted;
       if (result.kind === 'value') {
         this.log.invocation(tx.id, { event, attempt, response: result.value, ms });
@@ -636,6 +640,8 @@ export class SmaEngine implements SmaCalls {
     let index = 0;
     while (index < list.length) {
       if (tx.ended || generation !== tx.generation) return;
+      // Everyone hung up while the handler was thinking: nothing is left to act on.
+      if (!tx.legs.some((l) => l.status !== 'Disconnected')) return;
       const action = list[index] as SmaAction;
       const last = index === list.length - 1;
       const outcome = await this.execute(tx, action, focus);
@@ -772,6 +778,7 @@ export class SmaEngine implements SmaCalls {
               bucket: action.source.BucketName,
               key: action.source.Key,
               durationMs: duration,
+              input: true,
             }),
           promptMs: duration,
           failure: () =>
@@ -780,6 +787,7 @@ export class SmaEngine implements SmaCalls {
               bucket: action.failureSource.BucketName,
               key: action.failureSource.Key,
               durationMs: failureDuration,
+              input: true,
             }),
           failureMs: failureDuration,
         });
@@ -788,9 +796,9 @@ export class SmaEngine implements SmaCalls {
       case 'SpeakAndGetDigits': {
         this.answer(leg);
         const digits = await this.collect(leg, action.digits, signal, {
-          prompt: () => this.announce(leg, action.speech),
+          prompt: () => this.announce(leg, action.speech, true),
           promptMs: speechMs(action.speech.Text),
-          failure: () => this.announce(leg, action.failureSpeech),
+          failure: () => this.announce(leg, action.failureSpeech, true),
           failureMs: speechMs(action.failureSpeech.Text),
         });
         return { ReceivedDigits: digits };
@@ -835,12 +843,17 @@ export class SmaEngine implements SmaCalls {
     }
   }
 
-  private announce(leg: Leg, speech: { Text: string; VoiceId: string; LanguageCode?: string }): void {
+  private announce(
+    leg: Leg,
+    speech: { Text: string; VoiceId: string; LanguageCode?: string },
+    input = false,
+  ): void {
     leg.hear({
       kind: 'speech',
       text: speech.Text,
       voiceId: speech.VoiceId,
       ...(speech.LanguageCode === undefined ? {} : { languageCode: speech.LanguageCode }),
+      ...(input ? { input: true as const } : {}),
     });
   }
 
@@ -999,6 +1012,7 @@ export class SmaEngine implements SmaCalls {
       action.sipHeaders,
     );
     phone.network = legB;
+    phone.transactionId = tx.id;
     tx.legs.push(legB);
     const onAbort = () => legB.answerWaiter?.({ rejected: 487 });
     signal.addEventListener('abort', onAbort, { once: true });

@@ -8,9 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
 /** What a phone hears, in order. `atMs` is emulated time since the call started. */
+/** `input`: the prompt belongs to a digit-collecting action, so keys pressed now are collected. */
 export type Heard =
-  | { kind: 'speech'; text: string; voiceId: string; languageCode?: string; atMs: number }
-  | { kind: 'audio'; bucket: string; key: string; durationMs: number; atMs: number }
+  | { kind: 'speech'; text: string; voiceId: string; languageCode?: string; input?: true; atMs: number }
+  | { kind: 'audio'; bucket: string; key: string; durationMs: number; input?: true; atMs: number }
   | { kind: 'tones'; digits: string; atMs: number }
   | { kind: 'ringback'; atMs: number }
   | { kind: 'beep'; atMs: number }
@@ -56,6 +57,8 @@ export class PhoneCall extends EventEmitter implements PhoneSide {
   connectedAt: number | undefined;
   endedAt: number | undefined;
   network: NetworkSide | undefined;
+  /** The SMA transaction serving this call, once one does (for call logs). */
+  transactionId: string | undefined;
 
   constructor(
     readonly direction: 'outgoing' | 'incoming',

@@ -9,6 +9,7 @@ export interface Health {
   region: string;
   storage: string;
   services: Record<string, ServiceHealth>;
+  telephony?: { numbers: string[]; regions: Record<string, 'up' | 'down'>; activeCalls: number };
 }
 
 /** GET /health answers 503 with the same body when a service is down: both are readable reports. */

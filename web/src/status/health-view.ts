@@ -8,6 +8,8 @@ const labels: Record<string, string> = {
   httpApi: 'HTTP API',
   websocketApi: 'WebSocket API',
   web: 'Web app',
+  chimeSdkVoice: 'Chime SDK Voice',
+  virtualPstn: 'Virtual phone network',
 };
 
 function cell(text: string, className?: string): HTMLTableCellElement {
@@ -34,6 +36,15 @@ export function renderHealth(root: HTMLElement, health: Health): void {
   overall.setAttribute('data-testid', 'overall-status');
   subtitle.append(overall);
 
+  const numbers = document.createElement('p');
+  numbers.className = 'subtitle';
+  const list = health.telephony?.numbers ?? [];
+  numbers.textContent =
+    list.length === 0
+      ? 'No phone numbers yet.'
+      : `Phone numbers: ${list.join(', ')} — try npm run call -- --to ${list[0]}`;
+  numbers.setAttribute('data-testid', 'numbers');
+
   const table = document.createElement('table');
   table.setAttribute('aria-label', 'Services');
   const head = table.createTHead().insertRow();
@@ -53,7 +64,7 @@ export function renderHealth(root: HTMLElement, health: Health): void {
     endpoint.append(code);
     row.append(cell(labels[id] ?? id), cell(service.status, `status status-${service.status}`), endpoint);
   }
-  root.replaceChildren(title, subtitle, table);
+  root.replaceChildren(title, subtitle, numbers, table);
 }
 
 export function renderHealthError(root: HTMLElement, error: unknown): void {

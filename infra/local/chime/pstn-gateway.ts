@@ -1,0 +1,140 @@
+/**
+ * The virtual PSTN over a WebSocket (`/_pstn/ws` on the local cloud's port), for `npm run call` and the
+ * customer phone page: dial, hear, press, speak, hang up; subscribe a number and answer calls to it.
+ *
+ * Client → server: {type:'dial', from, to} | {type:'press', callId, digits} | {type:'say', callId, text}
+ *   | {type:'hangup', callId} | {type:'subscribe', number, mode:'manual'|'answer'|'busy'|'no-answer', afterMs?}
+ *   | {type:'answer', callId} | {type:'reject', callId, sipCode?}
+ * Server → client: {type:'call', callId, direction, from, to} | {type:'state', callId, state, endReason?}
+ *   | {type:'heard', callId, item} | {type:'log', callId, transactionId, entries} | {type:'error', message}
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { CallLog } from './call-log.ts';
+import type { PhoneCall, VirtualPstn } from './virtual-pstn.ts';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export class PstnGateway {
+  private readonly server = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+
+  constructor(
+    private readonly pstn: VirtualPstn,
+    private readonly log: CallLog,
+    readonly path = '/_pstn/ws',
+  ) {}
+
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.server.handleUpgrade(req, socket, head, (ws) => this.session(ws));
+  }
+
+  private session(ws: WebSocket): void {
+    const calls = new Map<string, PhoneCall>();
+    const subscribed = new Set<string>();
+    const send = (message: unknown) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const track = (call: PhoneCall) => {
+      calls.set(call.id, call);
+      send({ type: 'call', callId: call.id, direction: call.direction, from: call.from, to: call.to });
+      call.on('heard', (item) => send({ type: 'heard', callId: call.id, item }));
+      call.on('state', (state) => {
+        send({ type: 'state', callId: call.id, state, endReason: call.endReason });
+        if (state === 'ended') {
+          // The SMA writes its last entries just after the leg ends.
+          setTimeout(() => {
+            const transactionId = call.transactionId;
+            send({
+              type: 'log',
+              callId: call.id,
+              transactionId,
+              entries: transactionId === undefined ? [] : this.log.entries(transactionId),
+            });
+          }, 200);
+        }
+      });
+    };
+    const incoming = (call: PhoneCall) => track(call);
+
+    ws.on('message', (data) => {
+      let message: Record<string, unknown>;
+      try {
+        message = JSON.parse(data.toString()) as Record<string, unknown>;
+      } catch {
+        send({ type: 'error', message: 'messages must be JSON objects' });
+        return;
+      }
+      const call = typeof message.callId === 'string' ? calls.get(message.callId) : undefined;
+      try {
+        switch (message.type) {
+          case 'dial': {
+            const { from, to } = message;
+            if (typeof from !== 'string' || !E164.test(from) || typeof to !== 'string' || !E164.test(to)) {
+              throw new Error('dial needs E.164 numbers in "from" and "to", like +12065550100');
+            }
+            const dialled = this.pstn.dial({ from, to });
+            track(dialled);
+            break;
+          }
+          case 'press':
+            if (call === undefined || typeof message.digits !== 'string')
+              throw new Error('press needs a callId and digits');
+            void call
+              .press(message.digits)
+              .catch((error: unknown) => send({ type: 'error', message: String(error) }));
+            break;
+          case 'say':
+            if (call === undefined || typeof message.text !== 'string')
+              throw new Error('say needs a callId and text');
+            call.say(message.text);
+            break;
+          case 'hangup':
+            if (call === undefined) throw new Error('hangup needs a callId');
+            call.hangup();
+            break;
+          case 'answer':
+            if (call === undefined) throw new Error('answer needs a callId');
+            call.answer();
+            break;
+          case 'reject':
+            if (call === undefined) throw new Error('reject needs a callId');
+            call.reject(typeof message.sipCode === 'number' ? message.sipCode : 486);
+            break;
+          case 'subscribe': {
+            const { number, mode, afterMs } = message;
+            if (typeof number !== 'string' || !E164.test(number))
+              throw new Error('subscribe needs an E.164 number');
+            if (mode === 'answer')
+              this.pstn.subscribe(number, { mode, afterMs: typeof afterMs === 'number' ? afterMs : 1000 });
+            else if (mode === 'busy' || mode === 'no-answer' || mode === 'manual')
+              this.pstn.subscribe(number, { mode });
+            else throw new Error("subscribe mode must be 'manual', 'answer', 'busy' or 'no-answer'");
+            if (!subscribed.has(number)) {
+              subscribed.add(number);
+              this.pstn.on(`incoming:${number}`, incoming);
+            }
+            break;
+          }
+          default:
+            throw new Error(`unknown message type '${String(message.type).slice(0, 40)}'`);
+        }
+      } catch (error) {
+        send({ type: 'error', message: (error as Error).message });
+      }
+    });
+    ws.on('close', () => {
+      // A phone that goes away hangs up its calls and gives up its numbers.
+      for (const call of calls.values()) call.hangup();
+      for (const number of subscribed) {
+        this.pstn.off(`incoming:${number}`, incoming);
+        this.pstn.unsubscribe(number);
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    for (const client of this.server.clients) client.terminate();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
