@@ -699,3 +699,85 @@ describe('recording', () => {
     call.hangup();
   });
 });
+
+describe('more actions', () => {
+  it('records a call with StartCallRecording: a stereo WAV under the documented key, delivered after the call', async () => {
+    const rig = createRig();
+    rig.handle((e) =>
+      e.InvocationEventType === 'NEW_INBOUND_CALL'
+        ? respond([
+            pause(100),
+            {
+              Type: 'StartCallRecording',
+              Parameters: {
+                CallId: legA(e),
+                Track: 'BOTH',
+                Destination: { Type: 'S3', Location: `${rig.bucket}/calls` },
+              },
+            },
+            pause(2000),
+          ])
+        : respond(),
+    );
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    await waitForEvent(rig, (e) => e.InvocationEventType === 'ACTION_SUCCESSFUL');
+    call.hangup();
+    await waitForEvent(rig, (e) => e.InvocationEventType === 'HANGUP');
+    const tx = rig.events[0]?.CallDetails.TransactionId as string;
+    const { clients } = (await import('../../support/local-cloud.ts')).localCloud();
+    const { ListObjectsV2Command, HeadObjectCommand } = await import('@aws-sdk/client-s3');
+    let key: string | undefined;
+    for (let i = 0; i < 50 && key === undefined; i++) {
+      const listed = await clients.s3.send(
+        new ListObjectsV2Command({ Bucket: rig.bucket, Prefix: 'calls/' }),
+      );
+      key = listed.Contents?.find((o) => o.Key?.includes(tx))?.Key;
+      if (key === undefined) await sleep(20);
+    }
+    expect(key).toMatch(
+      new RegExp(
+        `^calls/\\d{4}/\\d{2}/\\d{2}/\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{3}_${tx}_${legA(rig.events[0] as never)}\\.wav$`,
+      ),
+    );
+    const head = await clients.s3.send(new HeadObjectCommand({ Bucket: rig.bucket, Key: key }));
+    expect(head.Metadata?.['transaction-id']).toBe(tx);
+    expect(Number(head.Metadata?.['recording-duration'])).toBeGreaterThan(1);
+  });
+
+  it('stops PlayAudio at a playback terminator, without repeating, and sends DTMF with SendDigits', async () => {
+    const rig = createRig();
+    const audio = await rig.prompt(3000);
+    rig.handle((e) => {
+      if (e.InvocationEventType === 'NEW_INBOUND_CALL') {
+        return respond([
+          { Type: 'PlayAudio', Parameters: { AudioSource: audio, Repeat: 5, PlaybackTerminators: ['#'] } },
+          { Type: 'SendDigits', Parameters: { CallId: legA(e), Digits: '12,3' } },
+        ]);
+      }
+      return respond();
+    });
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    await call.waitToHear(/audio/);
+    await call.press('5'); // not a terminator: ignored
+    await call.press('#');
+    await waitForEvent(rig, (e) => e.InvocationEventType === 'ACTION_SUCCESSFUL');
+    expect(types(rig)).toEqual(['NEW_INBOUND_CALL', 'ACTION_SUCCESSFUL(SendDigits)']);
+    expect(call.heard.filter((h) => h.kind === 'audio')).toHaveLength(1);
+    expect(call.heard.at(-1)).toMatchObject({ kind: 'tones', digits: '12,3' });
+    call.hangup();
+  });
+
+  it('reports JoinChimeMeeting as a failure with the single Error string until meetings exist locally', async () => {
+    const rig = createRig();
+    rig.handle((e) =>
+      e.InvocationEventType === 'NEW_INBOUND_CALL'
+        ? respond([{ Type: 'JoinChimeMeeting', Parameters: { JoinToken: 'token' } }])
+        : respond(),
+    );
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    const failed = await waitForEvent(rig, (e) => e.InvocationEventType === 'ACTION_FAILED');
+    expect(failed.ActionData?.Type).toBe('JoinChimeMeeting');
+    expect(failed.ActionData?.ErrorType ?? failed.ActionData?.Error).toBeDefined();
+    call.hangup();
+  });
+});
