@@ -28,3 +28,14 @@ export const websocketRoutes: readonly WebSocketRouteDefinition[] = [
   { routeKey: '$default', module: 'agent-socket/handler.ts' },
   { routeKey: 'ping', module: 'agent-socket/handler.ts' },
 ];
+
+export interface SmaFunctionDefinition {
+  /** Function name (the last part of the Lambda ARN a SIP media application invokes). */
+  readonly name: string;
+  readonly module: string;
+}
+
+/** Handlers that SIP media applications invoke: the local Chime emulator loads these, CDK deploys them. */
+export const smaFunctions = {
+  callControl: { name: 'openline-call-control', module: 'call-control/handler.ts' },
+} as const satisfies Record<string, SmaFunctionDefinition>;

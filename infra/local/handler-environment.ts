@@ -11,6 +11,7 @@ export interface LocalEndpoints {
   readonly dynamodb: string;
   readonly kinesis: string;
   readonly s3: string;
+  readonly chimeSdkVoice: string;
   readonly websocketManagement: string;
 }
 
@@ -24,6 +25,9 @@ export function handlerEnvironment(at: LocalEndpoints): Record<string, string> {
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: at.dynamodb,
     AWS_ENDPOINT_URL_KINESIS: at.kinesis,
     AWS_ENDPOINT_URL_S3: at.s3,
+    AWS_ENDPOINT_URL_CHIME_SDK_VOICE: at.chimeSdkVoice,
+    // The emulator serves the meetings API on the voice API's port, as one Chime service.
+    AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS: at.chimeSdkVoice,
     OPENLINE_WEBSOCKET_MANAGEMENT_URL: at.websocketManagement,
   };
   for (const r of [...resources.tables, ...resources.streams, ...resources.buckets]) {
@@ -47,6 +51,7 @@ export function handlerEnvironmentFromHealth(health: {
     dynamodb: endpoint('dynamodb'),
     kinesis: endpoint('kinesis'),
     s3: endpoint('s3'),
+    chimeSdkVoice: endpoint('chimeSdkVoice'),
     websocketManagement: String(health.services.websocketApi?.managementEndpoint ?? ''),
   });
 }

@@ -1,22 +1,29 @@
 /**
- * The local cloud: real emulators (DynamoDB Local, kinesis-local, s3rver) as one process tree, every
- * resource created from the shared definitions, and the local API gateway hosting the handler modules
- * in-process with the same environment variables Lambda gives them on AWS.
+ * The local cloud: real emulators (DynamoDB Local, kinesis-local, s3rver) as one process tree, our Chime
+ * SDK Voice emulator with its virtual PSTN, every resource created from the shared definitions, and the
+ * local API gateway hosting the handler modules in-process with the same environment variables Lambda
+ * gives them on AWS.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ChimeSDKVoiceClient } from '@aws-sdk/client-chime-sdk-voice';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { httpRoutes, websocketRoutes } from '../../functions/routes.ts';
+import { httpRoutes, smaFunctions, websocketRoutes } from '../../functions/routes.ts';
 import { type AwsClients, createAwsClients } from '../../layers/config/aws-clients.ts';
 import { loadConfig, type OpenlineConfig } from '../../layers/config/config.ts';
 import { bootstrapResources } from './bootstrap-resources.ts';
+import { type ChimeEmulator, startChimeEmulator } from './chime/chime-emulator.ts';
+import { emulatorControls } from './chime/emulator-controls.ts';
+import { lambdaArn } from './chime/function-registry.ts';
+import { type ProvisionedNumber, provisionNumber } from './chime/provision-telephony.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
 import { handlerEnvironment } from './handler-environment.ts';
 import { HttpApiGateway } from './http-api-gateway.ts';
 import { type KinesisLocal, startKinesisLocal } from './kinesis-local.ts';
+import { localCredentials } from './local-credentials.ts';
 import type { LocalSettings } from './local-settings.ts';
 import { buildLoopbackShim } from './loopback-only/loopback-shim.ts';
 import { type S3Emulator, startS3Emulator } from './s3-emulator.ts';
@@ -31,7 +38,9 @@ export interface LocalCloud {
   readonly env: Readonly<Record<string, string>>;
   readonly config: OpenlineConfig;
   readonly urls: { web: string; health: string; api: string; websocket: string };
-  readonly endpoints: { dynamodb: string; kinesis: string; s3: string };
+  readonly endpoints: { dynamodb: string; kinesis: string; s3: string; chimeSdkVoice: string };
+  /** Phone numbers that reach the call-control handler, with their SIP rules. */
+  readonly numbers: readonly ProvisionedNumber[];
   /** Why the emulators are not confined to 127.0.0.1, if they are not. */
   readonly warnings: readonly string[];
   /** PIDs of the child processes (DynamoDB Local, kinesis-local). */
@@ -49,6 +58,10 @@ export interface HealthReport {
     tables: Record<string, string>;
     streams: Record<string, string>;
     buckets: Record<string, string>;
+  };
+  telephony: {
+    regions: Record<string, 'up' | 'down'>;
+    numbers: readonly ProvisionedNumber[];
   };
 }
 
@@ -70,10 +83,11 @@ export async function startLocalCloud(
       return path;
     };
     const pick = async (p: number) => (p === 0 ? freePort() : p);
-    const [dynamoPort, kinesisPort, kinesisTlsPort] = [
+    const [dynamoPort, kinesisPort, kinesisTlsPort, chimePort] = [
       await pick(settings.ports.dynamodb),
       await pick(settings.ports.kinesis),
       await pick(settings.ports.kinesisTls),
+      await pick(settings.ports.chime),
     ];
 
     const warnings: string[] = [];
@@ -118,11 +132,13 @@ export async function startLocalCloud(
     const webPort = await pick(settings.ports.web);
     const webUrl = `http://127.0.0.1:${webPort}`;
     const managementPath = '/_gateway/ws';
+    const chimeEndpoint = `http://127.0.0.1:${chimePort}`;
     const env = handlerEnvironment({
       region: settings.region,
       dynamodb: dynamodb.endpoint,
       kinesis: kinesis.endpoint,
       s3: s3.endpoint,
+      chimeSdkVoice: chimeEndpoint,
       websocketManagement: `${webUrl}${managementPath}`,
     });
     // This process is the handlers' Lambda environment: they read it through the config module.
@@ -133,6 +149,22 @@ export async function startLocalCloud(
 
     log('creating tables, streams and buckets...');
     await bootstrapResources(config, clients);
+
+    log('starting the Chime SDK Voice emulator and the virtual PSTN...');
+    const regions = [settings.region, settings.standbyRegion];
+    const chime: ChimeEmulator = await startChimeEmulator({
+      port: chimePort,
+      regions,
+      s3: clients.s3,
+      meetingSignalingUrl: `ws://127.0.0.1:${webPort}/_pstn/ws`,
+    });
+    stack.push(() => chime.close());
+    const builtIn = new Set<string>();
+    for (const fn of Object.values(smaFunctions)) {
+      chime.functions.registerModule(fn.name, new URL(fn.module, functionsDir));
+      builtIn.add(fn.name);
+    }
+    const numbers = [await provisionDemoNumber(regions, chimeEndpoint)];
 
     const http = new HttpApiGateway(httpRoutes, functionsDir, settings.region);
     const websocket = new WebSocketApiGateway(
@@ -158,6 +190,8 @@ export async function startLocalCloud(
         ...urls,
         websocketManagement: `${webUrl}${managementPath}`,
         connections: websocket.connectionCount,
+        chime,
+        numbers,
       });
     const web: WebServer = await startWebServer({
       port: webPort,
@@ -165,6 +199,10 @@ export async function startLocalCloud(
       http,
       websocket,
       health,
+      upgrades: new Map([
+        [chime.pstnGateway.path, (req, socket, head) => chime.pstnGateway.upgrade(req, socket, head)],
+      ]),
+      control: emulatorControls(chime, builtIn),
     });
     stack.push(() => web.close());
 
@@ -172,7 +210,13 @@ export async function startLocalCloud(
       env,
       config,
       urls,
-      endpoints: { dynamodb: dynamodb.endpoint, kinesis: kinesis.endpoint, s3: s3.endpoint },
+      endpoints: {
+        dynamodb: dynamodb.endpoint,
+        kinesis: kinesis.endpoint,
+        s3: s3.endpoint,
+        chimeSdkVoice: chime.endpoint,
+      },
+      numbers,
       warnings,
       childPids: [dynamodb.process.pid, kinesis.process.pid],
       health,
@@ -190,6 +234,27 @@ function destroyClients(clients: AwsClients): void {
   clients.s3.destroy();
 }
 
+/**
+ * The demo number: ordered through the official client exactly as sign-up orders a tenant's number on
+ * AWS, with one SIP media application per region invoking call-control, primary region first.
+ */
+async function provisionDemoNumber(regions: readonly string[], endpoint: string): Promise<ProvisionedNumber> {
+  const clients = regions.map((region) => ({
+    region,
+    client: new ChimeSDKVoiceClient({ region, endpoint, credentials: localCredentials }),
+  }));
+  try {
+    return await provisionNumber({
+      clients,
+      lambdaArn: (region) => lambdaArn(region, smaFunctions.callControl.name),
+      name: 'openline-demo',
+      areaCode: '206',
+    });
+  } finally {
+    for (const { client } of clients) client.destroy();
+  }
+}
+
 /** Probes every service for real on each call, so /health never reports a dead emulator as up. */
 async function checkHealth(
   config: OpenlineConfig,
@@ -204,6 +269,8 @@ async function checkHealth(
     websocket: string;
     websocketManagement: string;
     connections: number;
+    chime: ChimeEmulator;
+    numbers: readonly ProvisionedNumber[];
   },
 ): Promise<HealthReport> {
   const probe = async (endpoint: string, run: () => Promise<unknown>) => {
@@ -241,6 +308,11 @@ async function checkHealth(
       connections: at.connections,
     },
     web: { status: 'up' as const, endpoint: at.web },
+    chimeSdkVoice: { status: 'up' as const, endpoint: at.chime.endpoint },
+    virtualPstn: {
+      status: 'up' as const,
+      endpoint: `${at.web.replace(/^http/, 'ws').replace(/\/$/, '')}${at.chime.pstnGateway.path}`,
+    },
   };
   return {
     status: Object.values(services).every((s) => s.status === 'up') ? 'ok' : 'degraded',
@@ -248,5 +320,6 @@ async function checkHealth(
     storage,
     services,
     resources: { tables: config.tables, streams: config.streams, buckets: config.buckets },
+    telephony: { regions: Object.fromEntries(at.chime.regions), numbers: at.numbers },
   };
 }

@@ -61,7 +61,7 @@ try {
 }
 if (stopping) process.exit(0);
 
-const { urls, endpoints } = cloud as LocalCloud;
+const { urls, endpoints, numbers } = cloud as LocalCloud;
 for (const warning of (cloud as LocalCloud).warnings) say(`warning: ${warning}`);
 say(`
 Openline local cloud (${settings.dataDir === undefined ? 'in-memory' : `data in ${settings.dataDir}/`})
@@ -72,5 +72,13 @@ Openline local cloud (${settings.dataDir === undefined ? 'in-memory' : `data in 
   DynamoDB Local   ${endpoints.dynamodb}
   kinesis-local    ${endpoints.kinesis}
   S3 (s3rver)      ${endpoints.s3}
+  Chime SDK Voice  ${endpoints.chimeSdkVoice} (virtual PSTN: ${urls.web.replace(/^http/, 'ws')}_pstn/ws)
+${numbers
+  .map(
+    (n) =>
+      `  Phone number     ${n.phoneNumber} (SIP rule: ${n.sipMediaApplications.map((s) => s.region).join(' then ')})
+                   try: npm run call -- --to ${n.phoneNumber}`,
+  )
+  .join('\n')}
 `);
 say(`Openline is ready in ${((Date.now() - began) / 1000).toFixed(1)} s (press Ctrl-C to stop)`);

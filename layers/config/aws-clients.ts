@@ -5,6 +5,7 @@
  * addressing whenever an endpoint override is configured (emulators have no per-bucket host names).
  */
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ChimeSDKMeetingsClient } from '@aws-sdk/client-chime-sdk-meetings';
 import { ChimeSDKVoiceClient } from '@aws-sdk/client-chime-sdk-voice';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -22,6 +23,7 @@ export interface AwsClients {
   readonly kinesis: KinesisClient;
   readonly s3: S3Client;
   readonly chimeSdkVoice: ChimeSDKVoiceClient;
+  readonly chimeSdkMeetings: ChimeSDKMeetingsClient;
   /** Posts to WebSocket connections; throws if the configuration has no management URL. */
   readonly websocketManagement: ApiGatewayManagementApiClient;
 }
@@ -100,6 +102,17 @@ export function createAwsClients(config: OpenlineConfig): AwsClients {
           new ChimeSDKVoiceClient({
             ...base,
             endpoint: config.endpoints.chimeSdkVoice,
+            requestHandler: requestHandler(),
+          }),
+      );
+    },
+    get chimeSdkMeetings() {
+      return once(
+        'chimeSdkMeetings',
+        () =>
+          new ChimeSDKMeetingsClient({
+            ...base,
+            endpoint: config.endpoints.chimeSdkMeetings,
             requestHandler: requestHandler(),
           }),
       );

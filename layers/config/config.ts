@@ -13,6 +13,7 @@ export const services = {
   kinesis: 'KINESIS',
   s3: 'S3',
   chimeSdkVoice: 'CHIME_SDK_VOICE',
+  chimeSdkMeetings: 'CHIME_SDK_MEETINGS',
 } as const;
 export type ServiceName = keyof typeof services;
 
@@ -84,6 +85,7 @@ export function loadConfig(env: Env): OpenlineConfig {
       kinesis: endpoint('kinesis'),
       s3: endpoint('s3'),
       chimeSdkVoice: endpoint('chimeSdkVoice'),
+      chimeSdkMeetings: endpoint('chimeSdkMeetings'),
     },
     tables: names(tables),
     streams: names(streams),

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { makeWav, S3AudioStore } from '../../infra/local/chime/audio-store.ts';
+import { MeetingRooms } from '../../infra/local/chime/meeting-rooms.ts';
 import { ScaledTime } from '../../infra/local/chime/scaled-time.ts';
 import { SmaEngine, type SmaEngineOptions, type SmaHandler } from '../../infra/local/chime/sma-engine.ts';
 import type { ChimeDirectory, InboundTarget } from '../../infra/local/chime/telephony-ports.ts';
@@ -58,6 +59,8 @@ export interface Rig {
   /** Replace the handler's behaviour. */
   handle(fn: (event: SmaEvent) => SmaResponse | Promise<SmaResponse> | unknown): void;
   regionsDown: Set<string>;
+  /** Chime SDK meetings the engine joins callers to. */
+  meetings: MeetingRooms;
   bucket: string;
   /** Uploads a prompt (8 kHz mono 16-bit unless told otherwise) and returns its AudioSource. */
   prompt(
@@ -90,7 +93,9 @@ export function createRig(options: Partial<SmaEngineOptions> = {}): Rig {
     return behaviour(event);
   };
   const regionsDown = new Set<string>();
+  const meetings = new MeetingRooms({ accountId: '000000000000', signalingUrl: () => 'ws://127.0.0.1:1/' });
   const engine = new SmaEngine({
+    meetings,
     directory,
     pstn,
     handlers: () => handler,
@@ -111,6 +116,7 @@ export function createRig(options: Partial<SmaEngineOptions> = {}): Rig {
       behaviour = fn;
     },
     regionsDown,
+    meetings,
     bucket,
     number,
     async prompt(durationMs, format = {}) {

@@ -1,11 +1,13 @@
 /**
  * The local Chime SDK Voice service, assembled: account state (numbers, SIP media applications, SIP rules),
- * the REST API the official SDK talks to, the SIP media application engine, the virtual PSTN, the
- * functions SMAs invoke, and which regions are up.
+ * Chime SDK meetings, the REST APIs the official SDK clients talk to (voice and meetings, on one port), the
+ * SIP media application engine, the virtual PSTN, the functions SMAs invoke, and which regions are up.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { S3AudioStore } from './audio-store.ts';
 import { FunctionRegistry, LOCAL_ACCOUNT_ID } from './function-registry.ts';
+import { MeetingRooms } from './meeting-rooms.ts';
+import { meetingsApiRoutes } from './meetings-api.ts';
 import { PstnGateway } from './pstn-gateway.ts';
 import { ScaledTime } from './scaled-time.ts';
 import { SmaEngine } from './sma-engine.ts';
@@ -18,6 +20,7 @@ export interface ChimeEmulator {
   readonly store: VoiceStore;
   readonly engine: SmaEngine;
   readonly pstn: VirtualPstn;
+  readonly meetings: MeetingRooms;
   readonly functions: FunctionRegistry;
   readonly pstnGateway: PstnGateway;
   /** Regions whose SIP media applications take calls; a region marked down is skipped by SIP rules. */
@@ -30,11 +33,18 @@ export async function startChimeEmulator(options: {
   regions: readonly string[];
   s3: S3Client;
   timeScale?: number;
+  /** Where local clients take their seats in meetings (the virtual PSTN gateway's WebSocket URL). */
+  meetingSignalingUrl?: string;
 }): Promise<ChimeEmulator> {
   const regions = new Map<string, 'up' | 'down'>(options.regions.map((r) => [r, 'up']));
   const store = new VoiceStore({ accountId: LOCAL_ACCOUNT_ID });
   const pstn = new VirtualPstn();
   const functions = new FunctionRegistry();
+  let endpoint = '';
+  const meetings = new MeetingRooms({
+    accountId: LOCAL_ACCOUNT_ID,
+    signalingUrl: () => options.meetingSignalingUrl ?? endpoint,
+  });
   const engine = new SmaEngine({
     directory: store,
     pstn,
@@ -43,19 +53,23 @@ export async function startChimeEmulator(options: {
     accountId: LOCAL_ACCOUNT_ID,
     time: new ScaledTime(options.timeScale ?? 1),
     isRegionUp: (region) => regions.get(region) !== 'down',
+    meetings,
   });
   const api = await startVoiceApiServer({
     port: options.port,
     store,
     calls: engine,
     defaultRegion: options.regions[0] ?? 'us-east-1',
+    extraRoutes: meetingsApiRoutes(meetings),
   });
-  const pstnGateway = new PstnGateway(pstn, engine.log);
+  endpoint = api.endpoint;
+  const pstnGateway = new PstnGateway(pstn, engine.log, meetings);
   return {
     endpoint: api.endpoint,
     store,
     engine,
     pstn,
+    meetings,
     functions,
     pstnGateway,
     regions,

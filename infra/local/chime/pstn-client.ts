@@ -20,7 +20,7 @@ export class RemoteCall extends EventEmitter {
   constructor(
     private readonly client: PstnClient,
     readonly callId: string,
-    readonly direction: 'outgoing' | 'incoming',
+    readonly direction: 'outgoing' | 'incoming' | 'meeting',
     readonly from: string,
     readonly to: string,
   ) {
@@ -104,6 +104,11 @@ export class RemoteCall extends EventEmitter {
 export class PstnClient extends EventEmitter {
   private readonly calls = new Map<string, RemoteCall>();
   private readonly pendingDials: ((call: RemoteCall) => void)[] = [];
+  private readonly pendingJoins = new Map<
+    string,
+    { resolve: (c: RemoteCall) => void; reject: (e: Error) => void }
+  >();
+  private joins = 0;
 
   private constructor(private readonly ws: WebSocket) {
     super();
@@ -127,6 +132,15 @@ export class PstnClient extends EventEmitter {
     });
   }
 
+  /** Takes a seat in a Chime SDK meeting with an attendee's join token (as an agent's softphone does). */
+  joinMeeting(meetingId: string, joinToken: string): Promise<RemoteCall> {
+    const ref = `join-${++this.joins}`;
+    return new Promise((resolve, reject) => {
+      this.pendingJoins.set(ref, { resolve, reject });
+      this.send({ type: 'join-meeting', meetingId, joinToken, ref });
+    });
+  }
+
   /** Takes calls to `number`: 'manual' emits `incoming` with the RemoteCall; others answer by themselves. */
   subscribe(number: string, mode: 'manual' | 'answer' | 'busy' | 'no-answer', afterMs?: number): void {
     this.send({ type: 'subscribe', number, mode, afterMs });
@@ -142,20 +156,24 @@ export class PstnClient extends EventEmitter {
   }
 
   private receive(message: Record<string, unknown>): void {
+    const join = typeof message.ref === 'string' ? this.pendingJoins.get(message.ref) : undefined;
+    if (join !== undefined) this.pendingJoins.delete(message.ref as string);
     if (message.type === 'error') {
-      this.emit('failure', new Error(String(message.message)));
+      if (join !== undefined) join.reject(new Error(String(message.message)));
+      else this.emit('failure', new Error(String(message.message)));
       return;
     }
     if (message.type === 'call') {
       const call = new RemoteCall(
         this,
         message.callId as string,
-        message.direction as 'outgoing' | 'incoming',
+        message.direction as RemoteCall['direction'],
         message.from as string,
         message.to as string,
       );
       this.calls.set(call.callId, call);
-      if (call.direction === 'outgoing') this.pendingDials.shift()?.(call);
+      if (join !== undefined) join.resolve(call);
+      else if (call.direction === 'outgoing') this.pendingDials.shift()?.(call);
       else this.emit('incoming', call);
       return;
     }

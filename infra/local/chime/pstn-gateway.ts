@@ -5,14 +5,16 @@
  * Client → server: {type:'dial', from, to} | {type:'press', callId, digits} | {type:'say', callId, text}
  *   | {type:'hangup', callId} | {type:'subscribe', number, mode:'manual'|'answer'|'busy'|'no-answer', afterMs?}
  *   | {type:'answer', callId} | {type:'reject', callId, sipCode?}
- * Server → client: {type:'call', callId, direction, from, to} | {type:'state', callId, state, endReason?}
- *   | {type:'heard', callId, item} | {type:'log', callId, transactionId, entries} | {type:'error', message}
+ *   | {type:'join-meeting', meetingId, joinToken, ref?}   (a seat in a Chime SDK meeting, as an agent takes)
+ * Server → client: {type:'call', callId, direction, from, to, ref?} | {type:'state', callId, state, endReason?}
+ *   | {type:'heard', callId, item} | {type:'log', callId, transactionId, entries} | {type:'error', message, ref?}
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { CallLog } from './call-log.ts';
-import type { PhoneCall, VirtualPstn } from './virtual-pstn.ts';
+import type { MeetingRooms } from './meeting-rooms.ts';
+import { PhoneCall, type VirtualPstn } from './virtual-pstn.ts';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
@@ -22,6 +24,7 @@ export class PstnGateway {
   constructor(
     private readonly pstn: VirtualPstn,
     private readonly log: CallLog,
+    private readonly meetings: MeetingRooms,
     readonly path = '/_pstn/ws',
   ) {}
 
@@ -35,9 +38,18 @@ export class PstnGateway {
     const send = (message: unknown) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
-    const track = (call: PhoneCall) => {
+    const track = (call: PhoneCall, ref?: unknown) => {
       calls.set(call.id, call);
-      send({ type: 'call', callId: call.id, direction: call.direction, from: call.from, to: call.to });
+      send({
+        type: 'call',
+        callId: call.id,
+        direction: call.direction,
+        from: call.from,
+        to: call.to,
+        ...(ref === undefined ? {} : { ref }),
+      });
+      // A meeting seat is connected before it is tracked: tell the client at once.
+      if (call.state !== 'ringing') send({ type: 'state', callId: call.id, state: call.state });
       call.on('heard', (item) => send({ type: 'heard', callId: call.id, item }));
       call.on('state', (state) => {
         send({ type: 'state', callId: call.id, state, endReason: call.endReason });
@@ -101,6 +113,27 @@ export class PstnGateway {
             if (call === undefined) throw new Error('reject needs a callId');
             call.reject(typeof message.sipCode === 'number' ? message.sipCode : 486);
             break;
+          case 'join-meeting': {
+            const { meetingId, joinToken, ref } = message;
+            if (typeof meetingId !== 'string' || typeof joinToken !== 'string' || joinToken === '') {
+              send({ type: 'error', message: 'join-meeting needs a meetingId and a joinToken', ref });
+              break;
+            }
+            const seat = new PhoneCall('meeting', 'attendee', meetingId);
+            try {
+              const membership = this.meetings.join({ meetingId, joinToken, side: seat });
+              seat.network = {
+                digit: () => undefined,
+                voice: (text) => membership.send({ kind: 'voice', text }),
+                hangup: () => membership.leave(),
+              };
+            } catch (error) {
+              send({ type: 'error', message: `cannot join the meeting: ${(error as Error).message}`, ref });
+              break;
+            }
+            track(seat, ref);
+            break;
+          }
           case 'subscribe': {
             const { number, mode, afterMs } = message;
             if (typeof number !== 'string' || !E164.test(number))

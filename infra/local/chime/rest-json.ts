@@ -167,3 +167,131 @@ function decodeToken(token: string): string {
   if (key === '') throw badRequest('NextToken is not valid');
   return key;
 }
+
+// ------------------------------------------------------------------------------------------ routes
+
+export interface Request {
+  readonly req: IncomingMessage;
+  readonly region: string;
+  /** The decoded path labels, in path order. */
+  readonly labels: readonly string[];
+  readonly query: URLSearchParams;
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+export interface Route {
+  readonly method: string;
+  /** Path segments; `{}` is a label. */
+  readonly segments: readonly string[];
+  /** Query parts fixed by the operation's URI (e.g. `type=phone-numbers`). */
+  readonly fixedQuery?: Readonly<Record<string, string>>;
+  readonly run: (request: Request) => Promise<Reply>;
+}
+
+export function route(
+  method: string,
+  path: string,
+  run: Route['run'],
+  fixedQuery?: Record<string, string>,
+): Route {
+  return {
+    method,
+    segments: path.split('/').slice(1),
+    run,
+    ...(fixedQuery === undefined ? {} : { fixedQuery }),
+  };
+}
+
+export function ok(status: number, body?: unknown): Reply {
+  return body === undefined ? { status } : { status, body };
+}
+
+export function label(labels: readonly string[], index: number): string {
+  return labels[index] ?? '';
+}
+
+// ------------------------------------------------------------------------- member and query readers
+
+export function optionalString(
+  body: Record<string, unknown>,
+  field: string,
+  prefix = '',
+): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw badRequest(`${prefix}${field} must be a string`);
+  return value;
+}
+
+export function requiredString(body: Record<string, unknown>, field: string, prefix = ''): string {
+  const value = optionalString(body, field, prefix);
+  if (value === undefined || value.trim() === '') throw badRequest(`${prefix}${field} is required`);
+  return value;
+}
+
+export function optionalBoolean(body: Record<string, unknown>, field: string): boolean | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw badRequest(`${field} must be true or false`);
+  return value;
+}
+
+export function requiredStringList(body: Record<string, unknown>, field: string): string[] {
+  const value = body[field];
+  if (value === undefined || value === null) throw badRequest(`${field} is required`);
+  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string'))
+    throw badRequest(`${field} must be a list of strings`);
+  return value;
+}
+
+export function optionalObjectList(
+  body: Record<string, unknown>,
+  field: string,
+): Record<string, unknown>[] | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every(isJsonObject))
+    throw badRequest(`${field} must be a list of objects`);
+  return value;
+}
+
+export function requiredObjectList(body: Record<string, unknown>, field: string): Record<string, unknown>[] {
+  const list = optionalObjectList(body, field);
+  if (list === undefined) throw badRequest(`${field} is required`);
+  return list;
+}
+
+export function optionalStringMap(
+  body: Record<string, unknown>,
+  field: string,
+): Record<string, string> | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (!isJsonObject(value) || !Object.values(value).every((v) => typeof v === 'string'))
+    throw badRequest(`${field} must be a map of strings to strings`);
+  return { ...(value as Record<string, string>) };
+}
+
+export function queryText(query: URLSearchParams, name: string): string | undefined {
+  return query.get(name) ?? undefined;
+}
+
+export function queryInteger(query: URLSearchParams, name: string): number | undefined {
+  const text = query.get(name);
+  if (text === null) return undefined;
+  if (!/^-?\d+$/.test(text)) throw badRequest(`${name} must be an integer`);
+  return Number(text);
+}
+
+export function pageQuery(query: URLSearchParams): { maxResults?: number; nextToken?: string } {
+  const maxResults = queryInteger(query, 'max-results');
+  const nextToken = queryText(query, 'next-token');
+  return {
+    ...(maxResults === undefined ? {} : { maxResults }),
+    ...(nextToken === undefined ? {} : { nextToken }),
+  };
+}

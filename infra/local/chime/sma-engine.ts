@@ -27,6 +27,7 @@ import {
 import { type AudioStore, makeWav } from './audio-store.ts';
 import { CallLog } from './call-log.ts';
 import { collectDigits } from './digit-collection.ts';
+import type { MeetingRooms, Membership } from './meeting-rooms.ts';
 import { DigitQueue, ScaledTime } from './scaled-time.ts';
 import {
   type ChimeDirectory,
@@ -55,6 +56,8 @@ export interface SmaEngineOptions {
   readonly unansweredTimeoutMs?: number;
   /** Regions marked down take no calls (disaster-recovery tests). */
   readonly isRegionUp?: (region: string) => boolean;
+  /** Chime SDK meetings that JoinChimeMeeting joins; without them, joining fails. */
+  readonly meetings?: MeetingRooms;
 }
 
 type Outcome =
@@ -77,6 +80,8 @@ class Leg implements NetworkSide {
   /** Set while an action on this leg takes DTMF itself (digit collection, playback terminators, recording). */
   digitConsumer: ((digit: string) => void) | undefined;
   bridged: Leg | undefined;
+  /** Set on a meeting leg (LEG-B of JoinChimeMeeting): its seat in the meeting. */
+  meeting: Membership | undefined;
   recording:
     | { startedAt: number; pausedMs: number; pausedAt: number | undefined; track: string; location: string }
     | undefined;
@@ -467,10 +472,7 @@ export class SmaEngine implements SmaCalls {
     leg.status = 'Disconnected';
     leg.answerWaiter?.({ rejected: 487 });
     this.disarm(leg);
-    if (leg.bridged !== undefined) {
-      leg.bridged.bridged = undefined;
-      leg.bridged = undefined;
-    }
+    this.unbridge(leg);
     const generation = ++tx.generation;
     if (tx.current?.leg === leg) tx.current.abort.abort();
     await tx.current?.done;
@@ -487,6 +489,14 @@ export class SmaEngine implements SmaCalls {
     }
     if (reply !== 'failed' && generation === tx.generation && !tx.ended)
       void this.runList(tx, reply, others[0] as Leg);
+  }
+
+  private unbridge(leg: Leg): void {
+    leg.meeting?.leave();
+    if (leg.bridged !== undefined) {
+      leg.bridged.bridged = undefined;
+      leg.bridged = undefined;
+    }
   }
 
   private disarm(leg: Leg): void {
@@ -653,7 +663,8 @@ export class SmaEngine implements SmaCalls {
         index = 0;
         continue;
       }
-      if (last || reportingActions.has(action.Type)) {
+      // A Hangup that succeeds left a meeting without ending the call, and reports (spec §3.7.2).
+      if (last || reportingActions.has(action.Type) || action.Type === 'Hangup') {
         const reply = await this.invoke(tx, 'ACTION_SUCCESSFUL', { ActionData: outcome.data }, 'honour');
         if (reply === 'failed' || generation !== tx.generation) return;
         if (last || reply.length > 0) {
@@ -732,6 +743,12 @@ export class SmaEngine implements SmaCalls {
   ): Promise<Partial<SmaActionData> | 'superseded'> {
     switch (action.type) {
       case 'Hangup': {
+        const stays = tx.legs.some((l) => l !== leg && l.status === 'Connected');
+        if (leg.meeting !== undefined && stays) {
+          leg.status = 'Disconnected';
+          this.unbridge(leg);
+          return {};
+        }
         if (leg.status === undefined) {
           leg.phone.ended({ by: 'far-end', sipCode: action.sipResponseCode || 603, detail: 'rejected' });
         } else {
@@ -834,12 +851,9 @@ export class SmaEngine implements SmaCalls {
         this.controlRecording(tx, leg, action.type);
         return {};
       case 'JoinChimeMeeting':
+        return this.joinMeeting(tx, leg, action);
       case 'ModifyChimeMeetingAttendees':
-        // Meetings arrive with the softphone's media (issue 6); until then say so as the service would.
-        throw new ActionError(
-          'SystemException',
-          'Chime meetings are not available in this local emulator yet.',
-        );
+        return this.modifyAttendees(leg, action);
     }
   }
 
@@ -1036,6 +1050,86 @@ export class SmaEngine implements SmaCalls {
     return {};
   }
 
+  /**
+   * JoinChimeMeeting (spec §3.7.12): LEG-B becomes the caller's seat in the meeting, so the caller and
+   * the attendees hear one another. The meeting leg's To/From are not documented [U]: they copy LEG-A's.
+   */
+  private joinMeeting(
+    tx: Transaction,
+    legA: Leg,
+    action: Extract<ValidatedAction, { type: 'JoinChimeMeeting' }>,
+  ): Partial<SmaActionData> {
+    if (legA.tag !== 'LEG-A')
+      throw new ActionError(
+        'InvalidActionParameter',
+        'CallId or ParticipantTag parameter for action is invalid.',
+      );
+    if (tx.leg('LEG-B') !== undefined)
+      throw new ActionError('InvalidActionParameter', 'Invalid action on the call.');
+    const rooms = this.options.meetings;
+    const joinFailed = (why: string) => new ActionError('ErrorJoiningMeeting', why, true);
+    if (rooms === undefined) throw joinFailed('no Chime SDK meetings service is configured');
+    // Meetings of the Chime SDK Meetings namespace need their id (the stricter reading of the spec).
+    if (action.meetingId === undefined)
+      throw joinFailed('MeetingId is required for meetings created with the Chime SDK Meetings API');
+    let seatOfCaller: Membership | undefined;
+    const meetingSide: PhoneSide = {
+      connected: () => undefined,
+      // What the SMA sends down LEG-B (the caller's voice, prompts played on it) goes into the meeting.
+      hear: (item) => seatOfCaller?.send(withoutTime(item)),
+      ended: () => seatOfCaller?.leave(),
+    };
+    const legB = new Leg(tx, randomUUID(), 'LEG-B', legA.to, legA.from, 'Outbound', meetingSide, undefined);
+    try {
+      seatOfCaller = rooms.join({
+        meetingId: action.meetingId,
+        joinToken: action.joinToken,
+        side: {
+          connected: () => undefined,
+          // What the attendees say reaches the caller.
+          hear: (item) => legB.bridged?.hear(withoutTime(item)),
+          // The meeting ended or the attendee was removed: the meeting leg hangs up.
+          ended: () => this.onRemoteHangup(legB),
+        },
+      });
+    } catch (error) {
+      throw joinFailed((error as Error).message);
+    }
+    this.answer(legA);
+    legB.meeting = seatOfCaller;
+    legB.status = 'Connected';
+    tx.legs.push(legB);
+    legA.bridged = legB;
+    legB.bridged = legA;
+    return {};
+  }
+
+  /** ModifyChimeMeetingAttendees: mutes or unmutes attendees of the meeting the call is joined to. */
+  private modifyAttendees(
+    leg: Leg,
+    action: Extract<ValidatedAction, { type: 'ModifyChimeMeetingAttendees' }>,
+  ): Partial<SmaActionData> {
+    const meetingLeg =
+      leg.meeting !== undefined ? leg : leg.bridged?.meeting !== undefined ? leg.bridged : undefined;
+    if (meetingLeg === undefined) {
+      throw new ActionError(
+        'InvalidActionParameter',
+        leg.bridged === undefined ? 'Invalid action on the call.' : 'Call is not connected to Chime Meeting.',
+      );
+    }
+    if (meetingLeg.meeting?.meetingId !== action.meetingId)
+      throw new ActionError('InvalidActionParameter', 'Call is not connected to Chime Meeting.');
+    try {
+      this.options.meetings?.setMuted(action.meetingId, action.attendees, action.operation === 'Mute');
+    } catch (error) {
+      throw new ActionError(
+        'InvalidActionParameter',
+        `Invalid AttendeeList parameter: ${(error as Error).message}`,
+      );
+    }
+    return {};
+  }
+
   private startCallRecording(
     tx: Transaction,
     leg: Leg,
@@ -1111,6 +1205,11 @@ function recordingLocation(tx: Transaction, leg: Leg, recording = leg.recording)
   const day = `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}`;
   const stamp = `${iso.slice(0, 10)}-${iso.slice(11, 13)}-${iso.slice(14, 16)}-${iso.slice(17, 19)}-${iso.slice(20, 23)}`;
   return `${bucket}/${prefix}/${day}/${stamp}_${tx.id}_${leg.callId}.wav`;
+}
+
+function withoutTime(item: Heard | HeardItem): HeardItem {
+  const { atMs: _atMs, ...rest } = item as Heard;
+  return rest as HeardItem;
 }
 
 function speechMs(text: string): number {

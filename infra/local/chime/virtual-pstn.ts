@@ -61,7 +61,8 @@ export class PhoneCall extends EventEmitter implements PhoneSide {
   transactionId: string | undefined;
 
   constructor(
-    readonly direction: 'outgoing' | 'incoming',
+    /** 'meeting': a seat in a Chime SDK meeting, taken with an attendee's join token. */
+    readonly direction: 'outgoing' | 'incoming' | 'meeting',
     readonly from: string,
     readonly to: string,
   ) {

@@ -9,10 +9,23 @@ import type { AddressInfo } from 'node:net';
 import {
   badRequest,
   ChimeApiError,
-  isJsonObject,
+  label,
   notFound,
+  ok,
+  optionalBoolean,
+  optionalObjectList,
+  optionalString,
+  optionalStringMap,
+  pageQuery,
+  queryInteger,
+  queryText,
+  type Route,
   readJsonBody,
   requestRegion,
+  requiredObjectList,
+  requiredString,
+  requiredStringList,
+  route,
   sendError,
   sendJson,
   serviceFailure,
@@ -27,28 +40,6 @@ export interface VoiceApiServer {
   close(): Promise<void>;
 }
 
-interface Request {
-  readonly req: IncomingMessage;
-  readonly region: string;
-  /** The decoded path labels, in path order. */
-  readonly labels: readonly string[];
-  readonly query: URLSearchParams;
-}
-
-interface Reply {
-  readonly status: number;
-  readonly body?: unknown;
-}
-
-interface Route {
-  readonly method: string;
-  /** Path segments; `{}` is a label. */
-  readonly segments: readonly string[];
-  /** Query parts fixed by the operation's URI (e.g. `type=phone-numbers`). */
-  readonly fixedQuery?: Readonly<Record<string, string>>;
-  readonly run: (request: Request) => Promise<Reply>;
-}
-
 const E164 = /^\+?[1-9]\d{1,14}$/;
 const MAX_CALL_MAP_ENTRIES = 20;
 const MAX_SIP_HEADER_VALUE = 2048;
@@ -61,8 +52,10 @@ export async function startVoiceApiServer(options: {
   store: VoiceStore;
   calls: SmaCalls;
   defaultRegion: string;
+  /** Operations of another Chime SDK API served on the same port (the meetings API). */
+  extraRoutes?: readonly Route[];
 }): Promise<VoiceApiServer> {
-  const routes = voiceApiRoutes(options.store, options.calls);
+  const routes = [...voiceApiRoutes(options.store, options.calls), ...(options.extraRoutes ?? [])];
   const server: Server = createServer((req, res) => {
     void serve(routes, options.defaultRegion, req, res);
   });
@@ -170,17 +163,6 @@ function queryFits(route: Route, query: URLSearchParams): boolean {
 
 function voiceApiRoutes(store: VoiceStore, calls: SmaCalls): Route[] {
   const placedCalls = new Map<string, string>();
-  const route = (
-    method: string,
-    path: string,
-    run: Route['run'],
-    fixedQuery?: Record<string, string>,
-  ): Route => ({
-    method,
-    segments: path.split('/').slice(1),
-    run,
-    ...(fixedQuery === undefined ? {} : { fixedQuery }),
-  });
   return [
     route(
       'GET',
@@ -332,14 +314,6 @@ function voiceApiRoutes(store: VoiceStore, calls: SmaCalls): Route[] {
   ];
 }
 
-function ok(status: number, body?: unknown): Reply {
-  return body === undefined ? { status } : { status, body };
-}
-
-function label(labels: readonly string[], index: number): string {
-  return labels[index] ?? '';
-}
-
 function remember(placed: Map<string, string>, invocation: string, transactionId: string): void {
   placed.set(invocation, transactionId);
   const oldest = placed.keys().next().value;
@@ -412,77 +386,4 @@ function targetApplications(list: Record<string, unknown>[]): SipRuleTargetAppli
       AwsRegion: requiredString(target, 'AwsRegion', prefix),
     };
   });
-}
-
-function optionalString(body: Record<string, unknown>, field: string, prefix = ''): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw badRequest(`${prefix}${field} must be a string`);
-  return value;
-}
-
-function requiredString(body: Record<string, unknown>, field: string, prefix = ''): string {
-  const value = optionalString(body, field, prefix);
-  if (value === undefined || value.trim() === '') throw badRequest(`${prefix}${field} is required`);
-  return value;
-}
-
-function optionalBoolean(body: Record<string, unknown>, field: string): boolean | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw badRequest(`${field} must be true or false`);
-  return value;
-}
-
-function requiredStringList(body: Record<string, unknown>, field: string): string[] {
-  const value = body[field];
-  if (value === undefined || value === null) throw badRequest(`${field} is required`);
-  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string'))
-    throw badRequest(`${field} must be a list of strings`);
-  return value;
-}
-
-function optionalObjectList(
-  body: Record<string, unknown>,
-  field: string,
-): Record<string, unknown>[] | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || !value.every(isJsonObject))
-    throw badRequest(`${field} must be a list of objects`);
-  return value;
-}
-
-function requiredObjectList(body: Record<string, unknown>, field: string): Record<string, unknown>[] {
-  const list = optionalObjectList(body, field);
-  if (list === undefined) throw badRequest(`${field} is required`);
-  return list;
-}
-
-function optionalStringMap(body: Record<string, unknown>, field: string): Record<string, string> | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (!isJsonObject(value) || !Object.values(value).every((v) => typeof v === 'string'))
-    throw badRequest(`${field} must be a map of strings to strings`);
-  return { ...(value as Record<string, string>) };
-}
-
-function queryText(query: URLSearchParams, name: string): string | undefined {
-  return query.get(name) ?? undefined;
-}
-
-function queryInteger(query: URLSearchParams, name: string): number | undefined {
-  const text = query.get(name);
-  if (text === null) return undefined;
-  if (!/^-?\d+$/.test(text)) throw badRequest(`${name} must be an integer`);
-  return Number(text);
-}
-
-function pageQuery(query: URLSearchParams): { maxResults?: number; nextToken?: string } {
-  const maxResults = queryInteger(query, 'max-results');
-  const nextToken = queryText(query, 'next-token');
-  return {
-    ...(maxResults === undefined ? {} : { maxResults }),
-    ...(nextToken === undefined ? {} : { nextToken }),
-  };
 }

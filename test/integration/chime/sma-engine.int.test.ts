@@ -3,6 +3,7 @@
  * stand-in handler and virtual PSTN phones, with prompts and recordings in the local cloud's S3.
  */
 import { describe, expect, it } from 'vitest';
+import { PhoneCall } from '../../../infra/local/chime/virtual-pstn.ts';
 import { createRig, legA, respond, types, waitForEvent } from '../../support/sma-rig.ts';
 
 const speak = (callId: string, text: string) => ({
@@ -767,17 +768,181 @@ describe('more actions', () => {
     call.hangup();
   });
 
-  it('reports JoinChimeMeeting as a failure with the single Error string until meetings exist locally', async () => {
+  it('fails JoinChimeMeeting with the single Error string for a token of no meeting', async () => {
     const rig = createRig();
+    const meeting = rig.meetings.createMeeting({ MediaRegion: 'us-east-1', ExternalMeetingId: 'q-1' });
     rig.handle((e) =>
       e.InvocationEventType === 'NEW_INBOUND_CALL'
-        ? respond([{ Type: 'JoinChimeMeeting', Parameters: { JoinToken: 'token' } }])
+        ? respond([
+            { Type: 'JoinChimeMeeting', Parameters: { JoinToken: 'forged', MeetingId: meeting.MeetingId } },
+          ])
         : respond(),
     );
     const call = rig.pstn.dial({ from: caller, to: rig.number });
     const failed = await waitForEvent(rig, (e) => e.InvocationEventType === 'ACTION_FAILED');
-    expect(failed.ActionData?.Type).toBe('JoinChimeMeeting');
-    expect(failed.ActionData?.ErrorType ?? failed.ActionData?.Error).toBeDefined();
+    expect(failed.ActionData).toMatchObject({
+      Type: 'JoinChimeMeeting',
+      Error: expect.stringMatching(/^ErrorJoiningMeeting: /),
+    });
+    expect(failed.ActionData?.ErrorType).toBeUndefined();
+    expect(failed.CallDetails.Participants).toHaveLength(1);
+    call.hangup();
+  });
+});
+
+describe('Chime SDK meetings (JoinChimeMeeting, ModifyChimeMeetingAttendees)', () => {
+  it('joins the caller to a meeting as LEG-B: caller and agent hear each other; mute silences the agent', async () => {
+    const rig = createRig();
+    const meeting = rig.meetings.createMeeting({ MediaRegion: 'us-east-1', ExternalMeetingId: 'call-1' });
+    const callerSeat = rig.meetings.createAttendee(meeting.MeetingId, 'caller-leg');
+    const agentSeat = rig.meetings.createAttendee(meeting.MeetingId, 'agent-17');
+    rig.handle((e) => {
+      if (e.InvocationEventType === 'NEW_INBOUND_CALL')
+        return respond([
+          {
+            Type: 'JoinChimeMeeting',
+            Parameters: { CallId: legA(e), JoinToken: callerSeat.JoinToken, MeetingId: meeting.MeetingId },
+          },
+          speak(legA(e), 'not reached: JoinChimeMeeting reports and the reply replaces the rest'),
+        ]);
+      // The supervisor mutes the agent through UpdateSipMediaApplicationCall.
+      if (e.InvocationEventType === 'CALL_UPDATE_REQUESTED')
+        return respond([
+          {
+            Type: 'ModifyChimeMeetingAttendees',
+            Parameters: {
+              Operation: 'Mute',
+              MeetingId: meeting.MeetingId,
+              AttendeeList: [agentSeat.AttendeeId],
+            },
+          },
+        ]);
+      return respond();
+    });
+    const agent = new PhoneCall('meeting', 'agent-17', meeting.MeetingId);
+    const seat = rig.meetings.join({
+      meetingId: meeting.MeetingId,
+      joinToken: agentSeat.JoinToken,
+      side: agent,
+    });
+    agent.network = {
+      digit: () => undefined,
+      voice: (text) => seat.send({ kind: 'voice', text }),
+      hangup: seat.leave,
+    };
+
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    const joined = await waitForEvent(rig, (e) => e.ActionData?.Type === 'JoinChimeMeeting');
+    expect(joined.InvocationEventType).toBe('ACTION_SUCCESSFUL');
+    expect(joined.ActionData?.Parameters).toMatchObject({
+      JoinToken: callerSeat.JoinToken,
+      MeetingId: meeting.MeetingId,
+    });
+    expect(joined.CallDetails.Participants.map((p) => [p.ParticipantTag, p.Status, p.Direction])).toEqual([
+      ['LEG-A', 'Connected', 'Inbound'],
+      ['LEG-B', 'Connected', 'Outbound'],
+    ]);
+    await call.waitFor('connected');
+    call.say('my order is late');
+    await agent.waitToHear(/my order is late/);
+    agent.say('before the mute');
+    await call.waitToHear(/before the mute/);
+
+    rig.engine.updateCall({
+      region: 'us-east-1',
+      sipMediaApplicationId: 'sma-us-east-1',
+      transactionId: joined.CallDetails.TransactionId,
+      arguments: { mute: agentSeat.AttendeeId },
+    });
+    await waitForEvent(rig, (e) => e.ActionData?.Type === 'ModifyChimeMeetingAttendees');
+    expect(rig.meetings.isMuted(meeting.MeetingId, agentSeat.AttendeeId)).toBe(true);
+    agent.say('while muted');
+    call.say('are you there');
+    await agent.waitToHear(/are you there/);
+    expect(call.heard.some((h) => h.kind === 'voice' && h.text === 'while muted')).toBe(false);
+    expect(types(rig)).toEqual([
+      'NEW_INBOUND_CALL',
+      'ACTION_SUCCESSFUL(JoinChimeMeeting)',
+      'CALL_UPDATE_REQUESTED(CallUpdateRequest)',
+      'ACTION_SUCCESSFUL(ModifyChimeMeetingAttendees)',
+    ]);
+    call.hangup();
+  });
+
+  it('ends the meeting leg when the meeting is deleted (HANGUP for LEG-B), and leaving a meeting reports', async () => {
+    const rig = createRig();
+    const meeting = rig.meetings.createMeeting({ MediaRegion: 'us-west-2', ExternalMeetingId: 'call-2' });
+    const callerSeat = rig.meetings.createAttendee(meeting.MeetingId, 'caller-leg');
+    const join = (e: import('../../../layers/adapters/sma-protocol.ts').SmaEvent) => ({
+      Type: 'JoinChimeMeeting',
+      Parameters: { CallId: legA(e), JoinToken: callerSeat.JoinToken, MeetingId: meeting.MeetingId },
+    });
+    let joins = 0;
+    rig.handle((e) => {
+      if (e.InvocationEventType === 'NEW_INBOUND_CALL') return respond([join(e)]);
+      if (e.ActionData?.Type === 'JoinChimeMeeting' && e.InvocationEventType === 'ACTION_SUCCESSFUL') {
+        joins += 1;
+        // The first time, leave the meeting at once and rejoin; the second time, stay.
+        return joins === 1
+          ? respond([{ Type: 'Hangup', Parameters: { ParticipantTag: 'LEG-B' } }])
+          : respond();
+      }
+      if (e.InvocationEventType === 'ACTION_SUCCESSFUL' && e.ActionData?.Type === 'Hangup')
+        return respond([join(e)]);
+      if (e.InvocationEventType === 'HANGUP' && e.ActionData?.Parameters?.ParticipantTag === 'LEG-B')
+        return respond([speak(legA(e), 'The agent left. Goodbye.'), { Type: 'Hangup', Parameters: {} }]);
+      return respond();
+    });
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    await waitForEvent(rig, (e) => e.ActionData?.Type === 'JoinChimeMeeting' && e.Sequence > 3);
+    rig.meetings.deleteMeeting(meeting.MeetingId);
+    await call.waitToHear(/agent left/);
+    await call.waitFor('ended');
+    await waitForEvent(rig, (e) => e.Sequence === 6);
+    expect(types(rig)).toEqual([
+      'NEW_INBOUND_CALL',
+      'ACTION_SUCCESSFUL(JoinChimeMeeting)',
+      'ACTION_SUCCESSFUL(Hangup)',
+      'ACTION_SUCCESSFUL(JoinChimeMeeting)',
+      'HANGUP(Hangup)',
+      'HANGUP(Hangup)',
+    ]);
+    expect(rig.events[4]?.ActionData?.Parameters).toMatchObject({ ParticipantTag: 'LEG-B' });
+    expect(rig.events[5]?.ActionData?.Parameters).toMatchObject({ ParticipantTag: 'LEG-A' });
+  });
+
+  it('refuses ModifyChimeMeetingAttendees on a call that is not in a meeting, and strangers to the meeting', async () => {
+    const rig = createRig();
+    const meeting = rig.meetings.createMeeting({ MediaRegion: 'us-east-1', ExternalMeetingId: 'call-3' });
+    const callerSeat = rig.meetings.createAttendee(meeting.MeetingId, 'caller-leg');
+    const modify = (attendee: string) => ({
+      Type: 'ModifyChimeMeetingAttendees',
+      Parameters: { Operation: 'Mute', MeetingId: meeting.MeetingId, AttendeeList: [attendee] },
+    });
+    rig.handle((e) => {
+      if (e.InvocationEventType === 'NEW_INBOUND_CALL') return respond([modify(callerSeat.AttendeeId)]);
+      if (e.InvocationEventType === 'ACTION_FAILED' && e.Sequence === 2)
+        return respond([
+          {
+            Type: 'JoinChimeMeeting',
+            Parameters: { CallId: legA(e), JoinToken: callerSeat.JoinToken, MeetingId: meeting.MeetingId },
+          },
+        ]);
+      if (e.ActionData?.Type === 'JoinChimeMeeting') return respond([modify('not-an-attendee')]);
+      return respond();
+    });
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    await waitForEvent(rig, (e) => e.InvocationEventType === 'ACTION_FAILED' && e.Sequence === 4);
+    const [notInMeeting, stranger] = rig.events.filter((e) => e.InvocationEventType === 'ACTION_FAILED');
+    expect(notInMeeting?.ActionData).toMatchObject({
+      ErrorType: 'InvalidActionParameter',
+      ErrorMessage: 'Invalid action on the call.',
+    });
+    expect(stranger?.ActionData).toMatchObject({
+      ErrorType: 'InvalidActionParameter',
+      ErrorMessage: expect.stringContaining('not-an-attendee'),
+    });
+    expect(rig.meetings.isMuted(meeting.MeetingId, callerSeat.AttendeeId)).toBe(false);
     call.hangup();
   });
 });
