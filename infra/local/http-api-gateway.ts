@@ -1,12 +1,13 @@
 /**
- * The local HTTP API: matches a request to a route of functions/routes.ts, builds the API Gateway v2
- * (payload format 2.0) event, invokes the handler module in-process and writes its result back, the way
- * API Gateway's Lambda proxy integration does.
+ * The local HTTP API: matches a request to a route of functions/routes.ts, runs the JWT authoriser on
+ * routes with auth 'jwt', builds the API Gateway v2 (payload format 2.0) event, invokes the handler module
+ * in-process and writes its result back, the way API Gateway's Lambda proxy integration does.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { HttpRouteDefinition } from '../../functions/routes.ts';
+import type { JwtAuthorizer } from './jwt-authorizer.ts';
 import { invokeWithTimeout, lambdaContext, loadHandler } from './lambda-context.ts';
 
 type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -43,6 +44,8 @@ export class HttpApiGateway {
     routes: readonly HttpRouteDefinition[],
     private readonly functionsDir: URL,
     private readonly region: string,
+    /** Without one, every route with auth 'jwt' answers 401. */
+    private readonly authorizer?: JwtAuthorizer,
   ) {
     this.compiled = routes.map(compile);
   }
@@ -60,14 +63,25 @@ export class HttpApiGateway {
       // API Gateway answers unmatched routes with 404 {"message":"Not Found"}.
       return send(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Not Found' }));
     }
+    let claims: Readonly<Record<string, string>> | undefined;
     if (match.route.auth !== 'none') {
-      // The JWT authoriser arrives with tenant sign-in; until then a protected route admits nobody.
-      return send(
-        res,
-        401,
-        { 'content-type': 'application/json' },
-        JSON.stringify({ message: 'Unauthorized' }),
-      );
+      const verdict =
+        this.authorizer === undefined
+          ? { ok: false as const, reason: 'no JWT authoriser is configured' }
+          : await this.authorizer.authorize(req.headers.authorization);
+      if (!verdict.ok) {
+        // API Gateway's answer: the handler is not invoked, and only this header says why.
+        return send(
+          res,
+          401,
+          {
+            'content-type': 'application/json',
+            'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${verdict.reason}"`,
+          },
+          JSON.stringify({ message: 'Unauthorized' }),
+        );
+      }
+      claims = verdict.claims;
     }
     let body: Buffer;
     try {
@@ -81,7 +95,7 @@ export class HttpApiGateway {
       );
     }
     const values = match.pattern.exec(path)?.slice(1) ?? [];
-    const event = buildEvent(req, url, match, values, body);
+    const event = buildEvent(req, url, match, values, body, claims);
     const fn = match.route.module.replace(/\.ts$/, '').replaceAll('/', '-');
     let result: APIGatewayProxyResultV2;
     try {
@@ -112,6 +126,7 @@ function buildEvent(
   match: CompiledRoute,
   values: string[],
   body: Buffer,
+  claims: Readonly<Record<string, string>> | undefined,
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -154,6 +169,8 @@ function buildEvent(
       stage: '$default',
       time: now.toISOString(),
       timeEpoch: now.getTime(),
+      // scopes is null when the route asks for none, as API Gateway sends it.
+      ...(claims === undefined ? {} : { authorizer: { jwt: { claims: { ...claims }, scopes: null } } }),
     },
     body: body.length === 0 ? undefined : textual ? body.toString('utf8') : body.toString('base64'),
     isBase64Encoded: body.length > 0 && !textual,

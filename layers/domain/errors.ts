@@ -24,6 +24,16 @@ export class ValidationError extends OpenlineError {
   }
 }
 
+/** The caller is not signed in, or its verified identity lacks what every request needs (a tenant). */
+export class UnauthorizedError extends OpenlineError {
+  readonly status = 401;
+}
+
+/** The caller is signed in but its groups do not allow this. */
+export class ForbiddenError extends OpenlineError {
+  readonly status = 403;
+}
+
 export class NotFoundError extends OpenlineError {
   readonly status = 404;
 }

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { decodeJwt } from '../../infra/local/jwt.ts';
 import { localCredentials } from '../../infra/local/local-credentials.ts';
+import { requestIdToken, signIn } from '../support/auth.ts';
 import { commandOf, descendantsOf, isAlive, listenersOn } from '../support/process-tree.ts';
 import { startCloudProcess } from '../support/start-local-cloud.ts';
 
@@ -96,6 +98,7 @@ describe('npm start', () => {
       }),
     );
     client.destroy();
+    const user = await signIn(first.webUrl, { tenantId: 'restart-1', groups: ['admin'] });
     expect(await first.stop('SIGINT')).toBe(0);
 
     const second = await startCloudProcess({ command });
@@ -111,6 +114,9 @@ describe('npm start', () => {
       again.destroy();
       expect(tables.TableNames).toContain('survives-restart');
       expect(tables.TableNames).toContain('openline-live');
+      // The local issuer kept its users and its signing key (the port, and so the issuer URL, changed).
+      const token = await requestIdToken(second.webUrl, user.email, user.password);
+      expect(decodeJwt(token).header.kid).toBe(decodeJwt(user.idToken).header.kid);
     } finally {
       await second.stop('SIGTERM');
     }

@@ -10,6 +10,7 @@ const labels: Record<string, string> = {
   web: 'Web app',
   chimeSdkVoice: 'Chime SDK Voice',
   virtualPstn: 'Virtual phone network',
+  auth: 'Auth (local issuer)',
 };
 
 function cell(text: string, className?: string): HTMLTableCellElement {

@@ -1,0 +1,346 @@
+/**
+ * A stand-in for a Cognito user pool, local only: users with scrypt-hashed passwords and an RS256 key,
+ * issuing ID tokens of the same shape as Cognito's (`custom:tenant_id`, `cognito:groups`, one hour) under
+ * `/_auth/` on the local cloud's web port. With a data folder the key and the users are kept there, so
+ * users and unexpired tokens survive a restart (on the same port: the port is part of the issuer URL).
+ *
+ *   GET  /_auth/.well-known/openid-configuration   → { issuer, jwks_uri, … }
+ *   GET  /_auth/.well-known/jwks.json              → { keys: [ … ] }
+ *   POST /_auth/token   { email, password }                    → { idToken, expiresIn, tokenType }
+ *   POST /_auth/users   { email, password, tenantId, groups }  → 201 the user (local-only, like AdminCreateUser)
+ */
+import { randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { type UserGroup, userGroups } from '../../layers/adapters/caller-identity.ts';
+import { ConflictError, ValidationError } from '../../layers/domain/errors.ts';
+import { tenantId } from '../../layers/domain/tenancy/ids.ts';
+import { exportPrivateJwk, generateSigningKey, type SigningKey, signingKeyFromJwk, signJwt } from './jwt.ts';
+
+/** The app client id the local web app signs in with, and so the gateway authoriser's audience. */
+export const LOCAL_AUDIENCE = 'openline-local-web';
+/** Cognito's default ID token lifetime. */
+export const ID_TOKEN_LIFETIME_SECONDS = 3600;
+
+export interface LocalIssuerOptions {
+  /** `http://127.0.0.1:<web port>/_auth`: the `iss` of every token. */
+  readonly issuer: string;
+  readonly audience?: string;
+  /** Folder for the signing key and the users; undefined keeps them in memory. */
+  readonly dataDir?: string;
+  /** Milliseconds since the epoch; tests move it. */
+  readonly now?: () => number;
+}
+
+export interface LocalUser {
+  readonly userId: string;
+  readonly email: string;
+  readonly tenantId: string;
+  readonly groups: readonly UserGroup[];
+  readonly createdAt: string;
+}
+
+interface StoredUser extends LocalUser {
+  readonly passwordHash: string;
+}
+
+export interface IdTokenResponse {
+  readonly idToken: string;
+  readonly expiresIn: number;
+  readonly tokenType: 'Bearer';
+}
+
+export interface LocalIssuer {
+  readonly issuer: string;
+  readonly audience: string;
+  /** The path prefix it serves on the web port. */
+  readonly path: string;
+  owns(path: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+  /** AdminCreateUser: ValidationError listing every problem, ConflictError if the email is taken. */
+  createUser(input: unknown): Promise<LocalUser>;
+  /** An ID token, or undefined for wrong credentials (without saying which part was wrong). */
+  signIn(email: string, password: string): Promise<IdTokenResponse | undefined>;
+  health(): { status: 'up'; endpoint: string; issuer: string; audience: string; users: number };
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SCRYPT = { N: 16_384, r: 8, p: 1, keyLength: 32 };
+
+export async function startLocalIssuer(options: LocalIssuerOptions): Promise<LocalIssuer> {
+  const issuer = options.issuer.replace(/\/+$/, '');
+  const audience = options.audience ?? LOCAL_AUDIENCE;
+  const now = options.now ?? Date.now;
+  const path = new URL(issuer).pathname;
+  const store = options.dataDir === undefined ? undefined : fileStore(options.dataDir);
+  const key = store?.readKey() ?? (await generateSigningKey());
+  store?.writeKey(key);
+  const users = new Map<string, StoredUser>((store?.readUsers() ?? []).map((u) => [u.email, u]));
+  // Unknown emails are checked against this hash, so they take as long to refuse as wrong passwords.
+  const decoy = await hashPassword(randomBytes(16).toString('hex'));
+
+  const createUser = async (input: unknown): Promise<LocalUser> => {
+    const fields = validateNewUser(input);
+    if (users.has(fields.email)) throw new ConflictError('a user with this email already exists');
+    const passwordHash = await hashPassword(fields.password);
+    // Checked again: another request may have taken the email while the hash was computed.
+    if (users.has(fields.email)) throw new ConflictError('a user with this email already exists');
+    const user: StoredUser = {
+      userId: randomUUID(),
+      email: fields.email,
+      tenantId: fields.tenantId,
+      groups: fields.groups,
+      createdAt: new Date(now()).toISOString(),
+      passwordHash,
+    };
+    users.set(user.email, user);
+    store?.writeUsers([...users.values()]);
+    return publicView(user);
+  };
+
+  const signIn = async (email: string, password: string): Promise<IdTokenResponse | undefined> => {
+    const user = users.get(email.trim().toLowerCase());
+    const matches = await checkPassword(password, user?.passwordHash ?? decoy);
+    if (user === undefined || !matches) return undefined;
+    const issuedAt = Math.floor(now() / 1000);
+    const claims: Record<string, unknown> = {
+      sub: user.userId,
+      email_verified: true,
+      iss: issuer,
+      'cognito:username': user.userId,
+      aud: audience,
+      token_use: 'id',
+      auth_time: issuedAt,
+      iat: issuedAt,
+      exp: issuedAt + ID_TOKEN_LIFETIME_SECONDS,
+      jti: randomUUID(),
+      email: user.email,
+      'custom:tenant_id': user.tenantId,
+    };
+    // Cognito leaves the claim out for a user in no group.
+    if (user.groups.length > 0) claims['cognito:groups'] = [...user.groups];
+    return { idToken: signJwt(claims, key), expiresIn: ID_TOKEN_LIFETIME_SECONDS, tokenType: 'Bearer' };
+  };
+
+  const routes: Record<string, Record<string, (body: unknown) => Promise<Reply>>> = {
+    '/.well-known/openid-configuration': {
+      GET: async () => ({
+        status: 200,
+        body: {
+          issuer,
+          jwks_uri: `${issuer}/.well-known/jwks.json`,
+          token_endpoint: `${issuer}/token`,
+          response_types_supported: ['token'],
+          subject_types_supported: ['public'],
+          id_token_signing_alg_values_supported: ['RS256'],
+        },
+      }),
+    },
+    '/.well-known/jwks.json': { GET: async () => ({ status: 200, body: { keys: [key.publicJwk] } }) },
+    '/token': {
+      POST: async (body) => {
+        const { email, password } = validateCredentials(body);
+        const token = await signIn(email, password);
+        return token === undefined
+          ? { status: 401, body: { message: 'Incorrect email or password' } }
+          : { status: 200, body: token };
+      },
+    },
+    '/users': { POST: async (body) => ({ status: 201, body: await createUser(body) }) },
+  };
+
+  return {
+    issuer,
+    audience,
+    path,
+    owns: (p) => p === path || p.startsWith(`${path}/`),
+    handle: async (req, res, url) => {
+      // Own properties only: a path or method must never resolve to something inherited from Object.
+      const route = url.pathname.slice(path.length);
+      const methods = Object.hasOwn(routes, route) ? routes[route] : undefined;
+      const method = req.method ?? 'GET';
+      const run = methods !== undefined && Object.hasOwn(methods, method) ? methods[method] : undefined;
+      if (methods === undefined) return reply(res, { status: 404, body: { message: 'Not Found' } });
+      if (run === undefined)
+        return reply(res, { status: 405, body: { message: 'Method Not Allowed' } }, Object.keys(methods));
+      try {
+        reply(res, await run(method === 'POST' ? await readJson(req) : undefined));
+      } catch (error) {
+        if (error instanceof ValidationError)
+          reply(res, { status: 400, body: { message: error.message, problems: error.problems } });
+        else if (error instanceof ConflictError)
+          reply(res, { status: 409, body: { message: error.message } });
+        else if (error instanceof BodyTooLargeError)
+          reply(res, { status: 413, body: { message: error.message } });
+        else throw error;
+      }
+    },
+    createUser,
+    signIn,
+    health: () => ({ status: 'up', endpoint: issuer, issuer, audience, users: users.size }),
+  };
+}
+
+interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+function reply(res: ServerResponse, { status, body }: Reply, allow?: readonly string[]): void {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  };
+  if (allow !== undefined) headers.allow = allow.join(', ');
+  res.writeHead(status, headers).end(JSON.stringify(body));
+}
+
+function publicView({ passwordHash: _, ...user }: StoredUser): LocalUser {
+  return user;
+}
+
+class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(`the body is larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new ValidationError('the body must be a JSON object');
+  }
+}
+
+type Problem = { path: string; message: string };
+
+function fieldsOf(input: unknown, known: readonly string[], problems: Problem[]): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    problems.push({ path: '', message: 'the body must be a JSON object' });
+    return {};
+  }
+  for (const name of Object.keys(input))
+    if (!known.includes(name)) problems.push({ path: name, message: `'${name}' is not a known field` });
+  return input as Record<string, unknown>;
+}
+
+function validateCredentials(input: unknown): { email: string; password: string } {
+  const problems: Problem[] = [];
+  const body = fieldsOf(input, ['email', 'password'], problems);
+  for (const name of ['email', 'password'] as const)
+    if (typeof body[name] !== 'string' || body[name] === '')
+      problems.push({ path: name, message: `${name} is required` });
+  if (problems.length > 0) throw new ValidationError('the sign-in request is not valid', problems);
+  return { email: body.email as string, password: body.password as string };
+}
+
+/** The checks of AdminCreateUser on a pool with Cognito's default password policy. */
+function validateNewUser(input: unknown): {
+  email: string;
+  password: string;
+  tenantId: string;
+  groups: UserGroup[];
+} {
+  const problems: Problem[] = [];
+  const body = fieldsOf(input, ['email', 'password', 'tenantId', 'groups'], problems);
+  const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
+  if (!EMAIL.test(email) || email.length > 254)
+    problems.push({ path: 'email', message: 'email must be an email address such as ada@example.com' });
+  const password = typeof body.password === 'string' ? body.password : '';
+  for (const message of passwordProblems(password)) problems.push({ path: 'password', message });
+  const tenant = typeof body.tenantId === 'string' ? body.tenantId : '';
+  try {
+    tenantId(tenant);
+  } catch (error) {
+    problems.push({ path: 'tenantId', message: (error as Error).message });
+  }
+  const groups = Array.isArray(body.groups) ? (body.groups as unknown[]) : [];
+  if (groups.length === 0)
+    problems.push({
+      path: 'groups',
+      message: `groups must be a non-empty array of ${userGroups.join(', ')}`,
+    });
+  groups.forEach((group, i) => {
+    if (!userGroups.includes(group as UserGroup))
+      problems.push({
+        path: `groups.${i}`,
+        message: `'${String(group).slice(0, 40)}' is not a group (${userGroups.join(', ')})`,
+      });
+  });
+  if (problems.length > 0) throw new ValidationError('the user is not valid', problems);
+  return { email, password, tenantId: tenant, groups: userGroups.filter((g) => groups.includes(g)) };
+}
+
+function passwordProblems(password: string): string[] {
+  const rules: [boolean, string][] = [
+    [password.length >= 8, 'password must have at least 8 characters'],
+    [password.length <= 256, 'password must have at most 256 characters'],
+    [/[a-z]/.test(password), 'password must contain a lowercase letter'],
+    [/[A-Z]/.test(password), 'password must contain an uppercase letter'],
+    [/[0-9]/.test(password), 'password must contain a number'],
+    [/[^A-Za-z0-9]/.test(password), 'password must contain a symbol'],
+  ];
+  return rules.filter(([ok]) => !ok).map(([, message]) => message);
+}
+
+function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, SCRYPT.keyLength, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p }, (error, key) =>
+      error === null ? resolve(key) : reject(error),
+    ),
+  );
+}
+
+/** `scrypt$N$r$p$salt$hash`: the parameters travel with the hash, so they can be raised later. */
+async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(password, salt);
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), hash.toString('base64')].join('$');
+}
+
+async function checkPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, , , , salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || salt === undefined || hash === undefined) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'));
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** The key and the users as two JSON files, each replaced whole (write, then rename) so none is half-written. */
+function fileStore(dir: string) {
+  const keyFile = join(dir, 'signing-key.json');
+  const usersFile = join(dir, 'users.json');
+  const read = (file: string): unknown => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new Error(`cannot read ${file} (${(error as Error).message}); delete it to start afresh`);
+    }
+  };
+  const write = (file: string, value: unknown) => {
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
+  };
+  return {
+    readKey: (): SigningKey | undefined =>
+      existsSync(keyFile)
+        ? signingKeyFromJwk(
+            (read(keyFile) as { privateJwk: Parameters<typeof signingKeyFromJwk>[0] }).privateJwk,
+          )
+        : undefined,
+    writeKey: (key: SigningKey) => {
+      if (!existsSync(keyFile)) write(keyFile, { privateJwk: exportPrivateJwk(key) });
+    },
+    readUsers: (): StoredUser[] =>
+      existsSync(usersFile) ? (read(usersFile) as { users: StoredUser[] }).users : [],
+    writeUsers: (users: readonly StoredUser[]) => write(usersFile, { users }),
+  };
+}
