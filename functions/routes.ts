@@ -19,6 +19,19 @@ export interface WebSocketRouteDefinition {
 
 export const httpRoutes: readonly HttpRouteDefinition[] = [
   { routeKey: 'GET /api/v1/status', module: 'api/get-status.ts', auth: 'none' },
+  { routeKey: 'GET /api/v1/me', module: 'api/get-me.ts', auth: 'jwt' },
+  { routeKey: 'GET /api/v1/flows', module: 'api/flows/list-flows.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/flows/validate', module: 'api/flows/validate-flow.ts', auth: 'jwt' },
+  { routeKey: 'GET /api/v1/flows/{flowId}', module: 'api/flows/get-flow.ts', auth: 'jwt' },
+  { routeKey: 'PUT /api/v1/flows/{flowId}/draft', module: 'api/flows/save-draft.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/flows/{flowId}/versions', module: 'api/flows/publish-flow.ts', auth: 'jwt' },
+  { routeKey: 'GET /api/v1/flows/{flowId}/versions', module: 'api/flows/list-versions.ts', auth: 'jwt' },
+  {
+    routeKey: 'GET /api/v1/flows/{flowId}/versions/{version}',
+    module: 'api/flows/get-version.ts',
+    auth: 'jwt',
+  },
+  { routeKey: 'POST /api/v1/flows/{flowId}/rollback', module: 'api/flows/roll-back-flow.ts', auth: 'jwt' },
 ];
 
 /** Messages are routed by their `action` field (route selection `$request.body.action`). */

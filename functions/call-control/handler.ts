@@ -1,24 +1,43 @@
 /**
- * The SIP media application handler. Until the IVR flow interpreter lands (issue 4), every call hears a
- * greeting and is hung up: enough to prove a number, its SIP rule and the SMA reach this code.
+ * The SIP media application handler: every SMA invocation of every call. It builds its ports once per cold
+ * start and hands the event to the SMA adapter, which runs the tenant's IVR flow (layers/domain/flows).
  */
-import type { SmaEvent, SmaResponse } from '../../layers/adapters/sma-protocol.ts';
 
-const GREETING = 'Welcome to Openline. This number is live; its call flow is not published yet. Goodbye.';
+import { cachedFlowVersions } from '../../layers/adapters/cached-flow-versions.ts';
+import { DynamoDbCallStore } from '../../layers/adapters/dynamodb-call-store.ts';
+import { DynamoDbFlowStore } from '../../layers/adapters/dynamodb-flow-store.ts';
+import { DynamoDbInvocationLog } from '../../layers/adapters/dynamodb-invocation-log.ts';
+import { DynamoDbNumberRoutes } from '../../layers/adapters/dynamodb-number-routes.ts';
+import { httpLookup } from '../../layers/adapters/http-lookup.ts';
+import { logger } from '../../layers/adapters/logger.ts';
+import { handleSmaEvent, type SmaCallControlPorts } from '../../layers/adapters/sma-call-control.ts';
+import type { SmaEvent, SmaResponse } from '../../layers/adapters/sma-protocol.ts';
+import { runtimeClients } from '../../layers/config/aws-clients.ts';
+import { runtimeConfig } from '../../layers/config/config.ts';
+
+let ports: SmaCallControlPorts | undefined;
+
+function buildPorts(): SmaCallControlPorts {
+  const config = runtimeConfig();
+  const { documents } = runtimeClients();
+  const flows = new DynamoDbFlowStore(documents, config.tables.config);
+  const log = logger();
+  return {
+    routes: new DynamoDbNumberRoutes(documents, config.tables.config),
+    flows: cachedFlowVersions(flows),
+    calls: new DynamoDbCallStore(documents, config.tables.live),
+    invocations: new DynamoDbInvocationLog(documents, config.tables.live),
+    lookup: httpLookup({ plainHttpHosts: config.lookupPlainHttpHosts }),
+    now: () => new Date(),
+    buckets: { prompts: config.buckets.prompts, recordings: config.buckets.recordings },
+    log: {
+      warn: (message, details) => log.warn(message, details),
+      error: (message, details) => log.error(message, details),
+    },
+  };
+}
 
 export async function handler(event: SmaEvent): Promise<SmaResponse> {
-  const legA = event.CallDetails.Participants.find((p) => p.ParticipantTag === 'LEG-A');
-  const startsCall =
-    event.InvocationEventType === 'NEW_INBOUND_CALL' || event.InvocationEventType === 'CALL_ANSWERED';
-  if (!startsCall || legA === undefined) return { SchemaVersion: '1.0', Actions: [] };
-  return {
-    SchemaVersion: '1.0',
-    Actions: [
-      {
-        Type: 'Speak',
-        Parameters: { CallId: legA.CallId, Text: GREETING, Engine: 'neural', VoiceId: 'Joanna' },
-      },
-      { Type: 'Hangup', Parameters: { SipResponseCode: '0' } },
-    ],
-  };
+  ports ??= buildPorts();
+  return handleSmaEvent(ports, event);
 }

@@ -16,19 +16,23 @@ interface Options {
   digits: string[];
   say: string | undefined;
   hangupAfterS: number | undefined;
+  maxHoldS: number;
   timeoutS: number;
   json: boolean;
   url: string;
 }
 
 const usage = `Usage: npm run call -- --to <E.164> [--from <E.164>] [--digits <keys>] [--say <text>]
-                        [--hangup-after <seconds>] [--timeout <seconds>] [--json] [--url <url>]
+                        [--hangup-after <seconds>] [--max-hold <seconds>] [--timeout <seconds>]
+                        [--json] [--url <url>]
 
   --to            the number to call (GET /health lists the local numbers; npm start prints them)
   --from          the caller's number (default +14255550123)
   --digits        keys to press; a comma waits for the next prompt that takes input ("2,1")
   --say           words the caller speaks once connected (an agent on a bridged call hears them)
   --hangup-after  hang up this many seconds after the call connects
+  --max-hold      hang up after this many seconds in which only the same audio repeats, as on hold
+                  (default 30; 0 waits for ever)
   --timeout       give up after this many seconds (default 120)
   --json          end with one JSON object describing the call
   --url           the local cloud (default http://127.0.0.1:$OPENLINE_PORT, or :${portDefaults.OPENLINE_PORT})`;
@@ -42,6 +46,7 @@ function parse(argv: string[]): Options | 'help' {
     digits: [] as string[],
     say: undefined as string | undefined,
     hangupAfterS: undefined as number | undefined,
+    maxHoldS: 30,
     timeoutS: 120,
     json: false,
     url: `http://127.0.0.1:${process.env.OPENLINE_PORT ?? portDefaults.OPENLINE_PORT}`,
@@ -60,6 +65,7 @@ function parse(argv: string[]): Options | 'help' {
     else if (arg === '--say') options.say = value();
     else if (arg === '--hangup-after') options.hangupAfterS = Number(value());
     else if (arg === '--timeout') options.timeoutS = Number(value());
+    else if (arg === '--max-hold') options.maxHoldS = Number(value());
     else if (arg === '--json') options.json = true;
     else if (arg === '--url') options.url = value().replace(/\/+$/, '');
     else throw new Error(`unknown option '${arg}'`);
@@ -71,6 +77,7 @@ function parse(argv: string[]): Options | 'help' {
   if (options.hangupAfterS !== undefined && !(options.hangupAfterS > 0))
     throw new Error('--hangup-after needs seconds > 0');
   if (!(options.timeoutS > 0)) throw new Error('--timeout needs seconds > 0');
+  if (!(options.maxHoldS >= 0)) throw new Error('--max-hold needs seconds >= 0');
   return options;
 }
 
@@ -106,8 +113,28 @@ async function main(): Promise<number> {
   print(`calling ${o.to} from ${o.from} through ${o.url}`);
   const call = await client.dial(o.from, o.to);
   const pending = [...o.digits];
+  // On hold the caller hears music that asks for nothing, again and again; a caller who has heard nothing
+  // new for a while gives up, as a real one would.
+  let onHold = false;
+  let holdTimer: NodeJS.Timeout | undefined;
+  let previous: string | undefined;
   call.on('heard', ({ item }: { item: Heard }) => {
     print(`  hears ${describeHeard(item)}`);
+    const heard = describeHeard(item);
+    const repeat = item.kind === 'audio' && heard === previous;
+    previous = heard;
+    if (!repeat) {
+      clearTimeout(holdTimer);
+      // Hold is audio that asks for nothing (music, not a menu prompt); speech never starts the clock.
+      if (item.kind === 'audio' && item.input !== true && o.maxHoldS > 0) {
+        holdTimer = setTimeout(() => {
+          if (call.state === 'ended') return;
+          onHold = true;
+          print(`  hangs up after ${o.maxHoldS} s without hearing anything new`);
+          call.hangup();
+        }, o.maxHoldS * 1000);
+      }
+    }
     if ('input' in item && item.input === true && pending.length > 0) {
       const keys = pending.shift() as string;
       if (keys !== '') {
@@ -133,15 +160,17 @@ async function main(): Promise<number> {
     }
   });
 
-  let outcome: 'ended' | 'timeout' = 'ended';
+  let outcome: 'ended' | 'held' | 'timeout' = 'ended';
   try {
     await call.waitFor('ended', o.timeoutS * 1000);
     await call.waitForLog(5_000);
+    if (onHold) outcome = 'held';
   } catch {
     outcome = 'timeout';
     call.hangup();
     print(`  gave up after ${o.timeoutS} s`);
   }
+  clearTimeout(holdTimer);
   client.close();
   if (o.json) {
     const summary = {
@@ -161,7 +190,7 @@ async function main(): Promise<number> {
     };
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   }
-  return outcome === 'ended' ? 0 : 1;
+  return outcome === 'timeout' ? 1 : 0;
 }
 
 process.exitCode = await main();

@@ -29,6 +29,8 @@ export function handlerEnvironment(at: LocalEndpoints): Record<string, string> {
     // The emulator serves the meetings API on the voice API's port, as one Chime service.
     AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS: at.chimeSdkVoice,
     OPENLINE_WEBSOCKET_MANAGEMENT_URL: at.websocketManagement,
+    // The demo order service and test services run on loopback without TLS.
+    OPENLINE_LOOKUP_PLAIN_HTTP_HOSTS: '127.0.0.1,localhost',
   };
   for (const r of [...resources.tables, ...resources.streams, ...resources.buckets]) {
     env[r.envVar] = localPhysicalName(r);

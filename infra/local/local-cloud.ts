@@ -18,12 +18,17 @@ import { type ChimeEmulator, startChimeEmulator } from './chime/chime-emulator.t
 import { emulatorControls } from './chime/emulator-controls.ts';
 import { lambdaArn } from './chime/function-registry.ts';
 import { type ProvisionedNumber, provisionNumber } from './chime/provision-telephony.ts';
+import { serveDemoOrders } from './demo/demo-order-service.ts';
+import { type DemoTenant, seedDemoTenant } from './demo/seed-demo-tenant.ts';
+import { type DemoUser, seedDemoUsers } from './demo/seed-demo-users.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
 import { handlerEnvironment } from './handler-environment.ts';
 import { HttpApiGateway } from './http-api-gateway.ts';
+import { JwtAuthorizer } from './jwt-authorizer.ts';
 import { type KinesisLocal, startKinesisLocal } from './kinesis-local.ts';
 import { localCredentials } from './local-credentials.ts';
+import { type LocalIssuer, startLocalIssuer } from './local-issuer.ts';
 import type { LocalSettings } from './local-settings.ts';
 import { buildLoopbackShim } from './loopback-only/loopback-shim.ts';
 import { type S3Emulator, startS3Emulator } from './s3-emulator.ts';
@@ -37,10 +42,12 @@ export interface LocalCloud {
   /** The environment the hosted handlers see (endpoints, resource names, credentials). */
   readonly env: Readonly<Record<string, string>>;
   readonly config: OpenlineConfig;
-  readonly urls: { web: string; health: string; api: string; websocket: string };
+  readonly urls: { web: string; health: string; api: string; websocket: string; auth: string };
   readonly endpoints: { dynamodb: string; kinesis: string; s3: string; chimeSdkVoice: string };
   /** Phone numbers that reach the call-control handler, with their SIP rules. */
   readonly numbers: readonly ProvisionedNumber[];
+  /** The seeded demo tenant: its number, published flow and local-only users. */
+  readonly demo: DemoTenant & { users: readonly DemoUser[] };
   /** Why the emulators are not confined to 127.0.0.1, if they are not. */
   readonly warnings: readonly string[];
   /** PIDs of the child processes (DynamoDB Local, kinesis-local). */
@@ -63,6 +70,8 @@ export interface HealthReport {
     regions: Record<string, 'up' | 'down'>;
     numbers: readonly ProvisionedNumber[];
   };
+  /** The demo tenant and its local-only users (this is a developer's machine, bound to 127.0.0.1). */
+  demo: LocalCloud['demo'];
 }
 
 export async function startLocalCloud(
@@ -166,7 +175,21 @@ export async function startLocalCloud(
     }
     const numbers = [await provisionDemoNumber(regions, chimeEndpoint)];
 
-    const http = new HttpApiGateway(httpRoutes, functionsDir, settings.region);
+    // Auth: the local issuer stands in for the Cognito user pool; the gateway trusts it as API Gateway's
+    // JWT authoriser trusts the pool (issuer and audience are the local cloud's, not the handlers').
+    const auth = await startLocalIssuer({ issuer: `${webUrl}/_auth`, dataDir: folder('auth') });
+    const authorizer = new JwtAuthorizer({ issuer: auth.issuer, audience: [auth.audience] });
+
+    log('seeding the demo tenant...');
+    const demoTenant = await seedDemoTenant({
+      config,
+      clients,
+      phoneNumber: (numbers[0] as ProvisionedNumber).phoneNumber,
+      orderServiceUrl: `${webUrl}/_demo`,
+    });
+    const demo = { ...demoTenant, users: await seedDemoUsers(auth, demoTenant.tenantId) };
+
+    const http = new HttpApiGateway(httpRoutes, functionsDir, settings.region, authorizer);
     const websocket = new WebSocketApiGateway(
       websocketRoutes,
       functionsDir,
@@ -180,6 +203,7 @@ export async function startLocalCloud(
       health: `${webUrl}/health`,
       api: `${webUrl}/api`,
       websocket: `ws://127.0.0.1:${webPort}/ws`,
+      auth: auth.issuer,
     };
     const storage = dataDir === undefined ? 'in-memory' : dataDir;
     const health = () =>
@@ -192,6 +216,8 @@ export async function startLocalCloud(
         connections: websocket.connectionCount,
         chime,
         numbers,
+        auth,
+        demo,
       });
     const web: WebServer = await startWebServer({
       port: webPort,
@@ -203,6 +229,8 @@ export async function startLocalCloud(
         [chime.pstnGateway.path, (req, socket, head) => chime.pstnGateway.upgrade(req, socket, head)],
       ]),
       control: emulatorControls(chime, builtIn),
+      auth,
+      services: [serveDemoOrders],
     });
     stack.push(() => web.close());
 
@@ -217,6 +245,7 @@ export async function startLocalCloud(
         chimeSdkVoice: chime.endpoint,
       },
       numbers,
+      demo,
       warnings,
       childPids: [dynamodb.process.pid, kinesis.process.pid],
       health,
@@ -271,6 +300,8 @@ async function checkHealth(
     connections: number;
     chime: ChimeEmulator;
     numbers: readonly ProvisionedNumber[];
+    auth: LocalIssuer;
+    demo: LocalCloud['demo'];
   },
 ): Promise<HealthReport> {
   const probe = async (endpoint: string, run: () => Promise<unknown>) => {
@@ -313,6 +344,7 @@ async function checkHealth(
       status: 'up' as const,
       endpoint: `${at.web.replace(/^http/, 'ws').replace(/\/$/, '')}${at.chime.pstnGateway.path}`,
     },
+    auth: at.auth.health(),
   };
   return {
     status: Object.values(services).every((s) => s.status === 'up') ? 'ok' : 'degraded',
@@ -321,5 +353,6 @@ async function checkHealth(
     services,
     resources: { tables: config.tables, streams: config.streams, buckets: config.buckets },
     telephony: { regions: Object.fromEntries(at.chime.regions), numbers: at.numbers },
+    demo: at.demo,
   };
 }

@@ -61,7 +61,7 @@ try {
 }
 if (stopping) process.exit(0);
 
-const { urls, endpoints, numbers } = cloud as LocalCloud;
+const { urls, endpoints, numbers, demo } = cloud as LocalCloud;
 for (const warning of (cloud as LocalCloud).warnings) say(`warning: ${warning}`);
 say(`
 Openline local cloud (${settings.dataDir === undefined ? 'in-memory' : `data in ${settings.dataDir}/`})
@@ -69,6 +69,7 @@ Openline local cloud (${settings.dataDir === undefined ? 'in-memory' : `data in 
   Health           ${urls.health}
   HTTP API         ${urls.api}
   WebSocket API    ${urls.websocket}
+  Auth (issuer)    ${urls.auth} (local user pool: POST /_auth/users, POST /_auth/token)
   DynamoDB Local   ${endpoints.dynamodb}
   kinesis-local    ${endpoints.kinesis}
   S3 (s3rver)      ${endpoints.s3}
@@ -77,8 +78,11 @@ ${numbers
   .map(
     (n) =>
       `  Phone number     ${n.phoneNumber} (SIP rule: ${n.sipMediaApplications.map((s) => s.region).join(' then ')})
-                   try: npm run call -- --to ${n.phoneNumber}`,
+                   try: npm run call -- --to ${n.phoneNumber} --digits 1`,
   )
   .join('\n')}
+
+Demo tenant '${demo.tenantId}' (${demo.name}), IVR flow '${demo.flow.id}' version ${demo.flow.version}; local-only users:
+${demo.users.map((u) => `  ${u.email.padEnd(32)} ${u.password.padEnd(16)} ${u.groups.join(', ')}`).join('\n')}
 `);
 say(`Openline is ready in ${((Date.now() - began) / 1000).toFixed(1)} s (press Ctrl-C to stop)`);

@@ -1,12 +1,14 @@
 /**
  * The local cloud's front door, on one port (3000 by default): GET /health, the HTTP API under /api, the
- * WebSocket API on /ws with its management endpoint, and the built web app for everything else. One origin
- * locally means no CORS; on AWS, CloudFront puts the same paths in front of the same kinds of origin.
+ * WebSocket API on /ws with its management endpoint, the local issuer under /_auth, and the built web app
+ * for everything else. One origin locally means no CORS; on AWS, CloudFront puts the same paths in front of
+ * the same kinds of origin.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { HttpApiGateway } from './http-api-gateway.ts';
+import type { LocalIssuer } from './local-issuer.ts';
 import { serveStatic } from './static-files.ts';
 import type { WebSocketApiGateway } from './websocket-api-gateway.ts';
 
@@ -24,6 +26,10 @@ export async function startWebServer(options: {
   health: () => Promise<{ status: string }>;
   /** Further WebSocket endpoints by path (the virtual PSTN's, for one). */
   upgrades?: ReadonlyMap<string, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>;
+  /** The local issuer (a stand-in for a Cognito user pool) under its path, /_auth/. */
+  auth?: Pick<LocalIssuer, 'owns' | 'handle'>;
+  /** Local-only services answering their own paths (the demo order service under /_demo/). */
+  services?: readonly ((req: IncomingMessage, res: ServerResponse, url: URL) => boolean)[];
   /** Local-only controls under /_emulator/ (JSON in, JSON out). */
   control?: (method: string, path: string, body: unknown) => { status: number; body: unknown };
 }): Promise<WebServer> {
@@ -41,6 +47,8 @@ export async function startWebServer(options: {
         return;
       }
       if (http.owns(url.pathname)) return http.handle(req, res, url);
+      if (options.auth?.owns(url.pathname)) return options.auth.handle(req, res, url);
+      if (options.services?.some((serve) => serve(req, res, url))) return;
       if (url.pathname.startsWith('/_emulator/') && options.control !== undefined) {
         const chunks: Buffer[] = [];
         for await (const chunk of req) chunks.push(chunk as Buffer);

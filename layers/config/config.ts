@@ -27,6 +27,8 @@ export interface OpenlineConfig {
   /** Base URL of the WebSocket API's connection-management endpoint (`.../@connections` lives under it). */
   readonly websocketManagementUrl: string | undefined;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Hosts an IVR data lookup may reach over plain http (everything else needs https). */
+  readonly lookupPlainHttpHosts: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -54,6 +56,10 @@ const shape: Record<string, z.ZodType> = {
   AWS_ENDPOINT_URL: httpUrl.optional(),
   OPENLINE_WEBSOCKET_MANAGEMENT_URL: httpUrl.optional(),
   OPENLINE_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  OPENLINE_LOOKUP_PLAIN_HTTP_HOSTS: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]+(,[A-Za-z0-9.:[\]-]+)*$/, 'must be a comma-separated list of host names')
+    .optional(),
 };
 for (const suffix of Object.values(services)) shape[`AWS_ENDPOINT_URL_${suffix}`] = httpUrl.optional();
 for (const r of [...tables, ...streams, ...buckets]) shape[r.envVar] = resourceName;
@@ -92,6 +98,7 @@ export function loadConfig(env: Env): OpenlineConfig {
     buckets: names(buckets),
     websocketManagementUrl: e.OPENLINE_WEBSOCKET_MANAGEMENT_URL,
     logLevel: e.OPENLINE_LOG_LEVEL as OpenlineConfig['logLevel'],
+    lookupPlainHttpHosts: e.OPENLINE_LOOKUP_PLAIN_HTTP_HOSTS?.split(',') ?? [],
   };
 }
 

@@ -50,6 +50,8 @@ export const objectKeys = {
   voicemail: (tenantId: string, callId: string, startedAt: Date): string =>
     `tenants/${tenantId}/voicemail/${utcDate(startedAt).replaceAll('-', '/')}/${callId}.wav`,
   prompt: (tenantId: string, promptId: string): string => `tenants/${tenantId}/prompts/${promptId}.wav`,
+  /** Prompts every tenant may use (the default hold music). */
+  platformPrompt: (promptId: string): string => `platform/prompts/${promptId}.wav`,
   lakePartition: (dataset: 'cdr' | 'agent_events', tenantId: string, day: Date): string =>
     `${dataset}/tenant=${tenantId}/dt=${utcDate(day)}/`,
   queryResults: (tenantId: string): string => `query-results/tenant=${tenantId}/`,

@@ -28,6 +28,8 @@ export const configKeys = {
   }),
   phoneNumber: (tenant: TenantId, e164: string): Key => ({ pk: t(tenant), sk: `NUMBER#${e164}` }),
   user: (tenant: TenantId, userId: string): Key => ({ pk: t(tenant), sk: `USER#${userId}` }),
+  /** One small item per flow (name, last change): lists a tenant's flows without reading their versions. */
+  flow: (tenant: TenantId, flowId: string): Key => ({ pk: t(tenant), sk: `FLOWS#${flowId}` }),
   flowDraft: (tenant: TenantId, flowId: string): Key => ({ pk: t(tenant), sk: `FLOW#${flowId}#DRAFT` }),
   flowVersion: (tenant: TenantId, flowId: string, v: number): Key => ({
     pk: t(tenant),

@@ -379,34 +379,68 @@ describe('emulator controls', () => {
 });
 
 describe('npm run call', () => {
-  it('dials the demo number and ends with one JSON object describing the call', async () => {
+  const demoNumber = async () => {
     const health = (await (await fetch(`${cloud.webUrl}/health`)).json()) as {
       telephony: { numbers: { phoneNumber: string }[] };
     };
-    const demo = health.telephony.numbers[0]?.phoneNumber ?? '';
+    return health.telephony.numbers[0]?.phoneNumber ?? '';
+  };
+  const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+  const heardTexts = (summary: { heard: { kind: string; text?: string; key?: string }[] }) =>
+    summary.heard.map((h) => (h.kind === 'speech' ? h.text : `${h.kind}:${h.key ?? ''}`));
+
+  it('dials the demo number, answers two prompts, and hears the order status from the lookup', async () => {
+    const demo = await demoNumber();
     expect(demo).toMatch(/^\+1\d{10}$/);
-    const run = await runCli(['--to', demo, '--json', '--url', cloud.webUrl]);
+    const run = await runCli(['--to', demo, '--digits', '3,12345#', '--json', '--url', cloud.webUrl]);
     expect(run.code, run.stderr).toBe(0);
-    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}');
+    const summary = lastJson(run.stdout);
     expect(summary).toMatchObject({
       to: demo,
       outcome: 'ended',
       finalState: 'ended',
       answered: true,
       endReason: { by: 'far-end' },
-      digitsSent: '',
+      digitsSent: '312345#',
+      unusedDigits: [],
     });
     expect(summary.transactionId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(summary.heard[0]).toMatchObject({
-      kind: 'speech',
-      text: expect.stringMatching(/Welcome to Openline/),
-    });
-    expect(summary.durationMs).toBeGreaterThan(0);
+    expect(heardTexts(summary)).toEqual([
+      'Welcome to the Openline demo shop.',
+      expect.stringMatching(/^For sales, press 1\./),
+      'Please enter your five digit order number, then press the pound key.',
+      'Order 12345 is shipped. It will arrive on Friday.',
+      expect.stringMatching(/^To speak with support, press 1/),
+      'Thank you for calling. Goodbye.',
+    ]);
     const types = summary.invocations
       .filter((i: { kind: string }) => i.kind === 'invocation')
       .map((i: { event: SmaEvent }) => i.event.InvocationEventType);
     expect(types[0]).toBe('NEW_INBOUND_CALL');
     expect(types.at(-1)).toBe('HANGUP');
+  });
+
+  it('presses 1 and ends in the sales queue on hold, until the caller gives up', async () => {
+    const run = await runCli([
+      '--to',
+      await demoNumber(),
+      '--digits',
+      '1',
+      '--max-hold',
+      '2',
+      '--json',
+      '--url',
+      cloud.webUrl,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = lastJson(run.stdout);
+    expect(summary).toMatchObject({ outcome: 'held', endReason: { by: 'phone' }, digitsSent: '1' });
+    expect(heardTexts(summary)).toEqual([
+      'Welcome to the Openline demo shop.',
+      expect.stringMatching(/^For sales, press 1\./),
+      'Thank you. Connecting you to sales.',
+      'audio:platform/prompts/hold-music.wav',
+    ]);
   });
 
   it('explains bad options with exit code 2', async () => {

@@ -1,0 +1,84 @@
+/**
+ * `npm start`'s demo tenant: the tenant item, the platform hold music, the demo IVR flow published, and the
+ * demo phone number pointed at it. Idempotent, so a persisted --data-dir starts again cleanly: the flow is
+ * published again only when its document changed.
+ */
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbFlowStore } from '../../../layers/adapters/dynamodb-flow-store.ts';
+import { DynamoDbNumberRoutes } from '../../../layers/adapters/dynamodb-number-routes.ts';
+import type { AwsClients } from '../../../layers/config/aws-clients.ts';
+import type { OpenlineConfig } from '../../../layers/config/config.ts';
+import { publishFlow } from '../../../layers/domain/flows/flow-service.ts';
+import { type TenantId, tenantId } from '../../../layers/domain/tenancy/ids.ts';
+import { configKeys, objectKeys } from '../../../layers/resources/index.ts';
+import { demoFlow } from './demo-flow.ts';
+import { holdMusicWav } from './hold-music.ts';
+
+export const DEMO_TENANT: TenantId = tenantId('demo');
+export const DEMO_FLOW_ID = 'main';
+/** A virtual phone of the local PSTN that answers as the demo shop's front desk. */
+export const DEMO_OPERATOR_NUMBER = '+12065550111';
+
+export interface DemoTenant {
+  readonly tenantId: TenantId;
+  readonly name: string;
+  readonly numbers: readonly string[];
+  readonly flow: { id: string; version: number };
+}
+
+export async function seedDemoTenant(options: {
+  config: OpenlineConfig;
+  clients: Pick<AwsClients, 'documents' | 's3'>;
+  phoneNumber: string;
+  orderServiceUrl: string;
+}): Promise<DemoTenant> {
+  const { config, clients } = options;
+  const name = 'Openline Demo Shop';
+  await Promise.all([
+    clients.documents.send(
+      new PutCommand({
+        TableName: config.tables.config,
+        Item: {
+          ...configKeys.tenant(DEMO_TENANT),
+          type: 'tenant',
+          tenantId: DEMO_TENANT,
+          name,
+          timezone: 'America/Los_Angeles',
+        },
+      }),
+    ),
+    uploadHoldMusic(config.buckets.prompts, clients),
+  ]);
+
+  const flows = new DynamoDbFlowStore(clients.documents, config.tables.config);
+  const document = demoFlow({
+    orderServiceUrl: options.orderServiceUrl,
+    operatorNumber: DEMO_OPERATOR_NUMBER,
+  });
+  const published = await flows.published(DEMO_TENANT, DEMO_FLOW_ID);
+  const version =
+    published !== undefined && JSON.stringify(published.document) === JSON.stringify(document)
+      ? published.version
+      : (await publishFlow(flows, DEMO_TENANT, DEMO_FLOW_ID, document, 'npm start')).version;
+
+  await new DynamoDbNumberRoutes(clients.documents, config.tables.config).assign(
+    DEMO_TENANT,
+    options.phoneNumber,
+    DEMO_FLOW_ID,
+  );
+  return { tenantId: DEMO_TENANT, name, numbers: [options.phoneNumber], flow: { id: DEMO_FLOW_ID, version } };
+}
+
+async function uploadHoldMusic(bucket: string, clients: Pick<AwsClients, 's3'>): Promise<void> {
+  const key = objectKeys.platformPrompt('hold-music');
+  try {
+    await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return;
+  } catch {
+    // Not there yet.
+  }
+  await clients.s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: holdMusicWav(), ContentType: 'audio/wav' }),
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * The call record in the live table (regional): created when a call reaches its flow, changed when its
+ * attributes or its place change, listed on the wallboard's active-calls index until it ends.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CallRecordChange, CallRecordStart } from '../domain/calls/run-ivr-turn.ts';
+import type { TenantId } from '../domain/tenancy/ids.ts';
+import { liveKeys } from '../resources/keys.ts';
+
+/** Call records outlive the call by a week: time enough for the CDR pipeline and late events. */
+const KEEP_AFTER_START_S = 7 * 24 * 3600;
+
+export class DynamoDbCallStore {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async start(call: CallRecordStart): Promise<void> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...liveKeys.call(call.tenant, call.callId),
+            ...liveKeys.activeCallIndex(call.tenant, call.startedAt, call.callId),
+            type: 'call',
+            ...call,
+            status: 'ivr',
+            attributes: {},
+            expiresAt: Math.floor(Date.parse(call.startedAt) / 1000) + KEEP_AFTER_START_S,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      // A duplicate start (a retried first invocation) finds the record already there.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async attributes(tenant: TenantId, callId: string): Promise<Record<string, string>> {
+    const result = await this.documents.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: liveKeys.call(tenant, callId),
+        ProjectionExpression: 'attributes',
+        ConsistentRead: true,
+      }),
+    );
+    return (result.Item?.attributes as Record<string, string> | undefined) ?? {};
+  }
+
+  async change(tenant: TenantId, callId: string, change: CallRecordChange): Promise<void> {
+    const sets: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const set = (field: string, value: unknown) => {
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    };
+    for (const [field, value] of Object.entries(change)) if (value !== undefined) set(field, value);
+    const ended = change.status === 'ended';
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: liveKeys.call(tenant, callId),
+        // An ended call leaves the wallboard's active-calls index.
+        UpdateExpression: `SET ${sets.join(', ')}${ended ? ' REMOVE gsi1pk, gsi1sk' : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+}

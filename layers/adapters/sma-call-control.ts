@@ -1,0 +1,354 @@
+/**
+ * The SIP media application adapter of call control (shared/specs/chime-sma-protocol.md): SMA events in,
+ * domain turns (layers/domain/calls/run-ivr-turn.ts) in the middle, SMA actions out. The call's small
+ * state travels in TransactionAttributes; each invocation is handled once per (TransactionId, Sequence),
+ * so a retried or duplicated invocation gets the same response and causes no second side effect.
+ */
+import {
+  type CallState,
+  type IvrPorts,
+  type IvrTurnResult,
+  runIvrTurn,
+} from '../domain/calls/run-ivr-turn.ts';
+import type { FlowEvent, FlowPosition, FlowStep, Media } from '../domain/flows/run-flow.ts';
+import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
+import { objectKeys } from '../resources/buckets.ts';
+import type { SmaAction, SmaActionData, SmaEvent, SmaParticipant, SmaResponse } from './sma-protocol.ts';
+
+export interface SmaCallControlPorts extends IvrPorts {
+  readonly invocations: {
+    once<R>(tenant: TenantId, callId: string, key: string, work: () => Promise<R>): Promise<R>;
+  };
+  readonly buckets: { readonly prompts: string; readonly recordings: string };
+  readonly log: {
+    warn(message: string, details: Record<string, unknown>): void;
+    error(message: string, details: Record<string, unknown>): void;
+  };
+}
+
+const MAX_ACTIONS = 10;
+const AWAITING = [
+  'prompts',
+  'input',
+  'lookup',
+  'transfer',
+  'connected',
+  'voicemail',
+  'queue',
+  'end',
+] as const;
+/** Hold music plays this many times before the handler is asked to start it again. */
+const HOLD_REPEAT = 20;
+const HOLD_MUSIC = 'hold-music';
+const INPUT_ACTIONS = new Set(['SpeakAndGetDigits', 'PlayAudioAndGetDigits']);
+const NO_ACTIONS: SmaResponse = { SchemaVersion: '1.0', Actions: [] };
+
+export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent): Promise<SmaResponse> {
+  const details = event.CallDetails;
+  const legA = details.Participants.find((p) => p.ParticipantTag === 'LEG-A');
+  if (legA === undefined) return NO_ACTIONS;
+  const callId = details.TransactionId;
+  const { caller, dialled } = numbersOf(legA);
+  const state = readCallState(details.TransactionAttributes);
+  const key = String(event.Sequence);
+
+  if (state === undefined) {
+    // Only a new inbound call may start without state; anything else is not a call this handler runs.
+    if (event.InvocationEventType !== 'NEW_INBOUND_CALL') return NO_ACTIONS;
+    const route = await ports.routes.routeOf(dialled);
+    if (route === undefined) {
+      ports.log.warn('call to a number no tenant owns', { callId });
+      return respond(legA, [
+        sayStep('The number you have called is not in service. Goodbye.'),
+        { kind: 'hangup' },
+      ]);
+    }
+    return ports.invocations.once(route.tenant, callId, key, async () =>
+      toResponse(
+        ports,
+        legA,
+        callId,
+        await turn(ports, callId, caller, dialled, { kind: 'new', route }, { kind: 'start' }),
+      ),
+    );
+  }
+
+  switch (event.InvocationEventType) {
+    case 'HANGUP':
+      return ports.invocations.once(state.tenant, callId, key, () =>
+        hangUp(ports, event, state, legA, callId),
+      );
+    case 'ACTION_SUCCESSFUL':
+    case 'ACTION_FAILED': {
+      const flowEvent = flowEventOf(event, state.position);
+      if (flowEvent === undefined) return NO_ACTIONS;
+      if (event.InvocationEventType === 'ACTION_FAILED')
+        ports.log.warn('action failed', {
+          tenantId: state.tenant,
+          callId,
+          action: event.ActionData?.Type,
+          errorType: event.ActionData?.ErrorType ?? event.ActionData?.Error,
+        });
+      return ports.invocations.once(state.tenant, callId, key, async () =>
+        toResponse(
+          ports,
+          legA,
+          callId,
+          await turn(ports, callId, caller, dialled, { kind: 'ongoing', state }, flowEvent),
+        ),
+      );
+    }
+    case 'INVALID_LAMBDA_RESPONSE':
+      // Our own response was refused: a bug. The caller hears an apology instead of silence.
+      ports.log.error('the SMA rejected our response', {
+        tenantId: state.tenant,
+        callId,
+        errorType: event.ErrorType,
+        errorMessage: event.ErrorMessage,
+      });
+      return respond(legA, [
+        sayStep('We are sorry, this call cannot be completed. Goodbye.'),
+        { kind: 'hangup' },
+      ]);
+    default:
+      // CALL_UPDATE_REQUESTED (routing), DIGITS_RECEIVED, ACTION_INTERRUPTED, outbound events: not used yet.
+      return NO_ACTIONS;
+  }
+}
+
+async function turn(
+  ports: SmaCallControlPorts,
+  callId: string,
+  caller: string,
+  dialled: string,
+  call: Parameters<typeof runIvrTurn>[1]['call'],
+  event: FlowEvent,
+): Promise<IvrTurnResult> {
+  const result = await runIvrTurn(ports, { callId, caller, dialled, call, event });
+  if (result.kind === 'fail') {
+    const tenant = call.kind === 'new' ? call.route.tenant : call.state.tenant;
+    ports.log.error('the call cannot go on', { tenantId: tenant, callId, reason: result.reason });
+  }
+  return result;
+}
+
+function toResponse(
+  ports: SmaCallControlPorts,
+  legA: SmaParticipant,
+  callId: string,
+  result: IvrTurnResult,
+): SmaResponse {
+  if (result.kind === 'fail') return respond(legA, result.steps);
+  const actions = toActions(result.steps, {
+    ports,
+    legA,
+    callId,
+    tenant: result.state.tenant,
+    now: ports.now(),
+  });
+  return { SchemaVersion: '1.0', Actions: actions, TransactionAttributes: writeCallState(result.state) };
+}
+
+/** The caller (LEG-A) hung up: the call record ends. A transfer target hanging up ends the caller's leg too. */
+async function hangUp(
+  ports: SmaCallControlPorts,
+  event: SmaEvent,
+  state: CallState,
+  legA: SmaParticipant,
+  callId: string,
+): Promise<SmaResponse> {
+  const tag = event.ActionData?.Parameters?.ParticipantTag;
+  const stillUp = event.CallDetails.Participants.some((p) => p.Status === 'Connected');
+  if (tag === 'LEG-B' && legA.Status === 'Connected') return respond(legA, [{ kind: 'hangup' }]);
+  if (stillUp) return NO_ACTIONS;
+  await ports.calls.change(state.tenant, callId, {
+    status: 'ended',
+    endedAt: ports.now().toISOString(),
+    endReason:
+      tag === 'LEG-A' && event.ActionData?.Parameters?.SipResponseCode === 0 ? 'hangup' : 'disconnected',
+    node: state.position.node,
+  });
+  return NO_ACTIONS;
+}
+
+/** What an SMA report means for the flow, given what the call was waiting for. */
+function flowEventOf(event: SmaEvent, position: FlowPosition): FlowEvent | undefined {
+  const data: SmaActionData = event.ActionData ?? {};
+  const type = data.Type ?? '';
+  const ok = event.InvocationEventType === 'ACTION_SUCCESSFUL';
+  if (INPUT_ACTIONS.has(type))
+    return ok ? { kind: 'input', digits: data.ReceivedDigits ?? '' } : { kind: 'noInput' };
+  if (type === 'CallAndBridge') return ok ? { kind: 'transferConnected' } : { kind: 'transferFailed' };
+  if (type === 'RecordAudio') {
+    const at = data.RecordingDestination;
+    return ok && at !== undefined
+      ? { kind: 'voicemailSaved', location: `s3://${at.BucketName}/${at.Key}` }
+      : { kind: 'voicemailFailed' };
+  }
+  if (position.awaiting === 'queue' && (type === 'PlayAudio' || type === 'Pause'))
+    return { kind: 'holdEnded' };
+  // A prompt that could not play (a missing audio file, a Polly error) is skipped rather than leaving silence.
+  if (type === 'Speak' || type === 'PlayAudio' || type === 'Pause') return { kind: 'promptsDone' };
+  return undefined;
+}
+
+interface ActionContext {
+  readonly ports: SmaCallControlPorts;
+  readonly legA: SmaParticipant;
+  readonly callId: string;
+  readonly tenant: TenantId;
+  readonly now: Date;
+}
+
+function toActions(steps: readonly FlowStep[], ctx: ActionContext): SmaAction[] {
+  if (steps.length > MAX_ACTIONS)
+    throw new Error(`a turn produced ${steps.length} actions; the SMA takes ${MAX_ACTIONS}`);
+  return steps.map((step) => toAction(step, ctx));
+}
+
+function toAction(step: FlowStep, ctx: ActionContext): SmaAction {
+  const callId = ctx.legA.CallId;
+  switch (step.kind) {
+    case 'say':
+      return { Type: 'Speak', Parameters: { CallId: callId, ...speech(step) } };
+    case 'play':
+      return { Type: 'PlayAudio', Parameters: { CallId: callId, AudioSource: audio(ctx, step.prompt) } };
+    case 'ask': {
+      const collect = {
+        CallId: callId,
+        MinNumberOfDigits: step.minDigits,
+        MaxNumberOfDigits: step.maxDigits,
+        TerminatorDigits: [step.terminator ?? '#'],
+        InBetweenDigitsDurationInMilliseconds: 3_000,
+        // One attempt per invocation: the flow decides what a wrong or missing entry hears next.
+        Repeat: 1,
+        RepeatDurationInMilliseconds: step.timeoutMs,
+      };
+      const prompt = step.prompt;
+      if (prompt.kind === 'say') {
+        const parameters = speech(prompt);
+        return {
+          Type: 'SpeakAndGetDigits',
+          Parameters: { ...collect, SpeechParameters: parameters, FailureSpeechParameters: parameters },
+        };
+      }
+      const source = audio(ctx, prompt.prompt);
+      return {
+        Type: 'PlayAudioAndGetDigits',
+        Parameters: { ...collect, AudioSource: source, FailureAudioSource: source },
+      };
+    }
+    case 'hold':
+      return {
+        Type: 'PlayAudio',
+        Parameters: {
+          CallId: callId,
+          AudioSource:
+            step.music === undefined
+              ? {
+                  Type: 'S3',
+                  BucketName: ctx.ports.buckets.prompts,
+                  Key: objectKeys.platformPrompt(HOLD_MUSIC),
+                }
+              : audio(ctx, step.music),
+          Repeat: HOLD_REPEAT,
+        },
+      };
+    case 'transfer':
+      return {
+        Type: 'CallAndBridge',
+        Parameters: {
+          CallTimeoutSeconds: step.timeoutSeconds,
+          // The tenant's number (the one dialled) is ours to show; the caller's own number is the other choice.
+          CallerIdNumber: step.callerId === 'caller' ? ctx.legA.From : ctx.legA.To,
+          Endpoints: [{ BridgeEndpointType: 'PSTN', Uri: step.number }],
+        },
+      };
+    case 'record':
+      return {
+        Type: 'RecordAudio',
+        Parameters: {
+          CallId: callId,
+          DurationInSeconds: step.maxSeconds,
+          SilenceDurationInSeconds: 5,
+          RecordingTerminators: ['#'],
+          RecordingDestination: {
+            Type: 'S3',
+            BucketName: ctx.ports.buckets.recordings,
+            Prefix: objectKeys.voicemail(ctx.tenant, ctx.callId, ctx.now).replace(/\.wav$/, ''),
+          },
+        },
+      };
+    case 'hangup':
+      return { Type: 'Hangup', Parameters: { SipResponseCode: '0' } };
+  }
+}
+
+function speech(step: Extract<Media, { kind: 'say' }>) {
+  return { Text: step.text, Engine: 'neural', LanguageCode: step.language, VoiceId: step.voice };
+}
+
+function audio(ctx: ActionContext, prompt: string) {
+  return { Type: 'S3', BucketName: ctx.ports.buckets.prompts, Key: objectKeys.prompt(ctx.tenant, prompt) };
+}
+
+function sayStep(text: string): FlowStep {
+  return { kind: 'say', text, language: 'en-US', voice: 'Joanna' };
+}
+
+/** A response outside the flow (an apology, a hang-up): the stored call state is left as it is. */
+function respond(legA: SmaParticipant, steps: FlowStep[]): SmaResponse {
+  return {
+    SchemaVersion: '1.0',
+    Actions: steps.map((s) =>
+      s.kind === 'say'
+        ? { Type: 'Speak', Parameters: { CallId: legA.CallId, ...speech(s) } }
+        : { Type: 'Hangup', Parameters: { SipResponseCode: '0' } },
+    ),
+  };
+}
+
+function numbersOf(legA: SmaParticipant): { caller: string; dialled: string } {
+  return legA.Direction === 'Inbound'
+    ? { caller: legA.From, dialled: legA.To }
+    : { caller: legA.To, dialled: legA.From };
+}
+
+/** TransactionAttributes (≤ 10 pairs, short values): tenant, flow, version, node, language, attempt, awaiting, revision. */
+export function writeCallState(state: CallState): Record<string, string> {
+  return {
+    t: state.tenant,
+    f: state.flowId,
+    v: String(state.version),
+    n: state.position.node,
+    l: state.position.language,
+    a: String(state.position.attempt),
+    w: state.position.awaiting,
+    r: String(state.attributeRevision),
+  };
+}
+
+export function readCallState(attributes: Record<string, string> | undefined): CallState | undefined {
+  if (attributes === undefined || attributes.t === undefined) return undefined;
+  const awaiting = AWAITING.find((a) => a === attributes.w);
+  const version = Number(attributes.v);
+  if (
+    awaiting === undefined ||
+    !Number.isInteger(version) ||
+    attributes.f === undefined ||
+    attributes.n === undefined
+  )
+    return undefined;
+  return {
+    tenant: tenantId(attributes.t),
+    flowId: attributes.f,
+    version,
+    position: {
+      node: attributes.n,
+      language: attributes.l ?? 'en-US',
+      attempt: Number(attributes.a ?? 1) || 1,
+      awaiting,
+    },
+    attributeRevision: Number(attributes.r ?? 0) || 0,
+  };
+}

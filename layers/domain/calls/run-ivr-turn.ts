@@ -1,0 +1,207 @@
+/**
+ * One turn of a call in the IVR: find the flow (the tenant's published flow for a new call, the version the
+ * call started on otherwise), run the interpreter, perform its data lookups, and keep what must survive in
+ * the call record. Carrier-agnostic: the SMA adapter turns the steps into actions and keeps the small
+ * position in the SMA's TransactionAttributes. Ports are arguments; nothing here touches AWS.
+ */
+import type { FlowDocument } from '../flows/flow-document.ts';
+import type { PublishedFlow } from '../flows/flow-service.ts';
+import {
+  advanceFlow,
+  type FlowEvent,
+  type FlowPosition,
+  FlowRuntimeError,
+  type FlowStep,
+  type FlowTurn,
+  type LookupRequest,
+} from '../flows/run-flow.ts';
+import type { TenantId } from '../tenancy/ids.ts';
+
+/** Which tenant and flow a dialled number belongs to. */
+export interface NumberRoute {
+  readonly tenant: TenantId;
+  readonly flowId: string;
+}
+
+export interface CallRecordStart {
+  readonly tenant: TenantId;
+  readonly callId: string;
+  readonly caller: string;
+  readonly dialled: string;
+  readonly flowId: string;
+  readonly flowVersion: number;
+  readonly startedAt: string;
+}
+
+export type CallStatus = 'ivr' | 'queued' | 'transferred' | 'voicemail' | 'ended';
+
+export interface CallRecordChange {
+  readonly attributes?: Record<string, string>;
+  readonly status?: CallStatus;
+  readonly queue?: { id: string; priority: number; skills: Record<string, number> };
+  readonly node?: string;
+  readonly endedAt?: string;
+  readonly endReason?: string;
+}
+
+export interface IvrPorts {
+  readonly routes: { routeOf(dialled: string): Promise<NumberRoute | undefined> };
+  readonly flows: {
+    published(tenant: TenantId, flowId: string): Promise<PublishedFlow | undefined>;
+    version(tenant: TenantId, flowId: string, version: number): Promise<PublishedFlow | undefined>;
+  };
+  readonly calls: {
+    /** Creates the call record; a second start of the same call changes nothing. */
+    start(call: CallRecordStart): Promise<void>;
+    attributes(tenant: TenantId, callId: string): Promise<Record<string, string>>;
+    change(tenant: TenantId, callId: string, change: CallRecordChange): Promise<void>;
+  };
+  readonly lookup: (
+    request: LookupRequest,
+  ) => Promise<{ ok: true; values: Record<string, string> } | { ok: false; reason: string }>;
+  readonly now: () => Date;
+}
+
+/** What travels with the call between turns (the SMA keeps it in TransactionAttributes). */
+export interface CallState {
+  readonly tenant: TenantId;
+  readonly flowId: string;
+  readonly version: number;
+  readonly position: FlowPosition;
+  /** Bumped whenever the call record's attributes change; 0 means there are none to read. */
+  readonly attributeRevision: number;
+}
+
+export interface IvrTurnInput {
+  readonly callId: string;
+  readonly caller: string;
+  readonly dialled: string;
+  /** The tenant and flow for a new call (from the number), or the state of a call in progress. */
+  readonly call: { kind: 'new'; route: NumberRoute } | { kind: 'ongoing'; state: CallState };
+  readonly event: FlowEvent;
+}
+
+export type IvrTurnResult =
+  | { kind: 'steps'; state: CallState; steps: FlowStep[] }
+  /** The call cannot go on (no published flow, a broken flow): apologise and hang up. */
+  | { kind: 'fail'; reason: string; steps: FlowStep[] };
+
+/** Lookups one turn may chain (a lookup whose fallback is another lookup...). */
+const MAX_LOOKUPS_PER_TURN = 3;
+
+export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<IvrTurnResult> {
+  const now = ports.now();
+  let state: CallState;
+  let flow: FlowDocument;
+  let attributes: Record<string, string> = {};
+  if (input.call.kind === 'new') {
+    const { tenant, flowId } = input.call.route;
+    const published = await ports.flows.published(tenant, flowId);
+    if (published === undefined) return fail(`tenant ${tenant} has not published flow '${flowId}'`);
+    flow = published.document;
+    await ports.calls.start({
+      tenant,
+      callId: input.callId,
+      caller: input.caller,
+      dialled: input.dialled,
+      flowId,
+      flowVersion: published.version,
+      startedAt: now.toISOString(),
+    });
+    state = {
+      tenant,
+      flowId,
+      version: published.version,
+      position: { node: flow.start, language: flow.languages[0] as string, attempt: 1, awaiting: 'prompts' },
+      attributeRevision: 0,
+    };
+  } else {
+    state = input.call.state;
+    const version = await ports.flows.version(state.tenant, state.flowId, state.version);
+    if (version === undefined) return fail(`flow '${state.flowId}' version ${state.version} is gone`);
+    flow = version.document;
+    if (state.attributeRevision > 0) attributes = await ports.calls.attributes(state.tenant, input.callId);
+  }
+
+  const context = { now, caller: input.caller, dialled: input.dialled };
+  const steps: FlowStep[] = [];
+  let turn: FlowTurn;
+  try {
+    turn = advanceFlow(flow, input.call.kind === 'new' ? undefined : state.position, input.event, {
+      ...context,
+      attributes,
+    });
+    steps.push(...turn.steps);
+    for (let lookups = 0; turn.lookup !== undefined; lookups++) {
+      if (lookups >= MAX_LOOKUPS_PER_TURN)
+        throw new FlowRuntimeError(`more than ${MAX_LOOKUPS_PER_TURN} lookups in one turn`);
+      const result = await ports.lookup(turn.lookup);
+      turn = advanceFlow(
+        flow,
+        turn.position,
+        { kind: 'lookupDone', result },
+        { ...context, attributes: turn.attributes },
+      );
+      steps.push(...turn.steps);
+    }
+  } catch (error) {
+    if (error instanceof FlowRuntimeError) return fail(error.message);
+    throw error;
+  }
+
+  const change = recordChange(attributes, turn.attributes, steps, state.position, turn.position);
+  let attributeRevision = state.attributeRevision;
+  if (change !== undefined) {
+    await ports.calls.change(state.tenant, input.callId, change);
+    if (change.attributes !== undefined) attributeRevision += 1;
+  }
+  return { kind: 'steps', state: { ...state, position: turn.position, attributeRevision }, steps };
+}
+
+/** The call record changes only when something worth keeping did: attributes, or where the call went. */
+function recordChange(
+  before: Record<string, string>,
+  after: Record<string, string>,
+  steps: readonly FlowStep[],
+  previous: FlowPosition,
+  position: FlowPosition,
+): CallRecordChange | undefined {
+  const attributesChanged =
+    Object.keys(after).length !== Object.keys(before).length ||
+    Object.entries(after).some(([k, v]) => before[k] !== v);
+  const hold = steps.find((s) => s.kind === 'hold');
+  const moved = previous.awaiting !== position.awaiting || previous.node !== position.node;
+  const status: CallStatus | undefined = !moved
+    ? undefined
+    : hold !== undefined
+      ? 'queued'
+      : position.awaiting === 'connected'
+        ? 'transferred'
+        : position.awaiting === 'voicemail'
+          ? 'voicemail'
+          : undefined;
+  if (!attributesChanged && status === undefined) return undefined;
+  return {
+    ...(attributesChanged ? { attributes: after } : {}),
+    ...(status === undefined ? {} : { status, node: position.node }),
+    ...(hold?.kind === 'hold'
+      ? { queue: { id: hold.queue, priority: hold.priority, skills: hold.skills } }
+      : {}),
+  };
+}
+
+function fail(reason: string): IvrTurnResult {
+  return {
+    kind: 'fail',
+    reason,
+    steps: [
+      {
+        kind: 'say',
+        text: 'We are sorry, this call cannot be completed. Goodbye.',
+        language: 'en-US',
+        voice: 'Joanna',
+      },
+      { kind: 'hangup' },
+    ],
+  };
+}

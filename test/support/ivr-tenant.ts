@@ -1,0 +1,91 @@
+/**
+ * A tenant of its own for an IVR test: a phone number ordered from the local Chime emulator, routed by a
+ * SIP rule to the local cloud's call-control SMAs (the ones the demo number uses), and flows published
+ * through the same store the flows API uses.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  ChimeSDKVoiceClient,
+  CreatePhoneNumberOrderCommand,
+  CreateSipRuleCommand,
+  GetPhoneNumberOrderCommand,
+  SearchAvailablePhoneNumbersCommand,
+} from '@aws-sdk/client-chime-sdk-voice';
+import { DynamoDbFlowStore } from '../../layers/adapters/dynamodb-flow-store.ts';
+import { DynamoDbNumberRoutes } from '../../layers/adapters/dynamodb-number-routes.ts';
+import { publishFlow } from '../../layers/domain/flows/flow-service.ts';
+import { type TenantId, tenantId } from '../../layers/domain/tenancy/ids.ts';
+import { localCloud } from './local-cloud.ts';
+
+export interface IvrTenant {
+  readonly tenant: TenantId;
+  readonly number: string;
+  /** Publishes a flow document as the number's flow; returns its version. */
+  publish(document: unknown): Promise<number>;
+}
+
+interface Health {
+  telephony: { numbers: { sipMediaApplications: { region: string; sipMediaApplicationId: string }[] }[] };
+}
+
+export async function ivrTenant(prefix: string): Promise<IvrTenant> {
+  const cloud = localCloud();
+  const tenant = tenantId(`${prefix}-${randomUUID().slice(0, 8)}`);
+  const health = (await (await fetch(`${cloud.webUrl}/health`)).json()) as Health;
+  const smas = health.telephony.numbers[0]?.sipMediaApplications ?? [];
+  const voice = new ChimeSDKVoiceClient({
+    region: cloud.config.region,
+    endpoint: cloud.config.endpoints.chimeSdkVoice,
+    credentials: {
+      accessKeyId: cloud.env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: cloud.env.AWS_SECRET_ACCESS_KEY ?? '',
+    },
+  });
+  try {
+    const found = await voice.send(
+      new SearchAvailablePhoneNumbersCommand({ AreaCode: '415', Country: 'US', MaxResults: 1 }),
+    );
+    const number = found.E164PhoneNumbers?.[0];
+    if (number === undefined) throw new Error('the local number inventory is empty');
+    const order = await voice.send(
+      new CreatePhoneNumberOrderCommand({
+        ProductType: 'SipMediaApplicationDialIn',
+        E164PhoneNumbers: [number],
+      }),
+    );
+    for (let status = order.PhoneNumberOrder?.Status; status !== 'Successful'; ) {
+      if (status === 'Failed' || status === 'Partial') throw new Error(`ordering ${number} ended ${status}`);
+      await new Promise((r) => setTimeout(r, 20));
+      status = (
+        await voice.send(
+          new GetPhoneNumberOrderCommand({ PhoneNumberOrderId: order.PhoneNumberOrder?.PhoneNumberOrderId }),
+        )
+      ).PhoneNumberOrder?.Status;
+    }
+    await voice.send(
+      new CreateSipRuleCommand({
+        Name: tenant,
+        TriggerType: 'ToPhoneNumber',
+        TriggerValue: number,
+        TargetApplications: smas.map((s, i) => ({
+          SipMediaApplicationId: s.sipMediaApplicationId,
+          AwsRegion: s.region,
+          Priority: i + 1,
+        })),
+      }),
+    );
+    const flows = new DynamoDbFlowStore(cloud.clients.documents, cloud.config.tables.config);
+    await new DynamoDbNumberRoutes(cloud.clients.documents, cloud.config.tables.config).assign(
+      tenant,
+      number,
+      'main',
+    );
+    return {
+      tenant,
+      number,
+      publish: async (document) => (await publishFlow(flows, tenant, 'main', document, 'test')).version,
+    };
+  } finally {
+    voice.destroy();
+  }
+}
