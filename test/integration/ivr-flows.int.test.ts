@@ -34,7 +34,7 @@ let tenant: IvrTenant;
 let phones: PstnClient;
 
 beforeAll(async () => {
-  tenant = await ivrTenant('ivr');
+  tenant = await ivrTenant(cloud, 'ivr');
   phones = await PstnClient.connect(cloud.webUrl);
 });
 afterAll(() => phones?.close());

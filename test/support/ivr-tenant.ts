@@ -13,9 +13,10 @@ import {
 } from '@aws-sdk/client-chime-sdk-voice';
 import { DynamoDbFlowStore } from '../../layers/adapters/dynamodb-flow-store.ts';
 import { DynamoDbNumberRoutes } from '../../layers/adapters/dynamodb-number-routes.ts';
+import type { AwsClients } from '../../layers/config/aws-clients.ts';
+import type { OpenlineConfig } from '../../layers/config/config.ts';
 import { publishFlow } from '../../layers/domain/flows/flow-service.ts';
 import { type TenantId, tenantId } from '../../layers/domain/tenancy/ids.ts';
-import { localCloud } from './local-cloud.ts';
 
 export interface IvrTenant {
   readonly tenant: TenantId;
@@ -28,8 +29,15 @@ interface Health {
   telephony: { numbers: { sipMediaApplications: { region: string; sipMediaApplicationId: string }[] }[] };
 }
 
-export async function ivrTenant(prefix: string): Promise<IvrTenant> {
-  const cloud = localCloud();
+/** A running local cloud as a test or a benchmark sees it (no vitest needed, so benchmarks can use it). */
+export interface CloudHandle {
+  readonly webUrl: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly config: OpenlineConfig;
+  readonly clients: AwsClients;
+}
+
+export async function ivrTenant(cloud: CloudHandle, prefix: string): Promise<IvrTenant> {
   const tenant = tenantId(`${prefix}-${randomUUID().slice(0, 8)}`);
   const health = (await (await fetch(`${cloud.webUrl}/health`)).json()) as Health;
   const smas = health.telephony.numbers[0]?.sipMediaApplications ?? [];
