@@ -63,16 +63,22 @@ export class DynamoDbCallStore {
     };
     for (const [field, value] of Object.entries(change)) if (value !== undefined) set(field, value);
     const ended = change.status === 'ended';
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: liveKeys.call(tenant, callId),
-        // An ended call leaves the wallboard's active-calls index.
-        UpdateExpression: `SET ${sets.join(', ')}${ended ? ' REMOVE gsi1pk, gsi1sk' : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ConditionExpression: 'attribute_exists(pk)',
-      }),
-    );
+    if (ended) values[':ended'] = 'ended';
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: liveKeys.call(tenant, callId),
+          // An ended call leaves the wallboard's active-calls index.
+          UpdateExpression: `SET ${sets.join(', ')}${ended ? ' REMOVE gsi1pk, gsi1sk' : ''}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          // A call ends once: a second leg's hang-up must not move its end time.
+          ConditionExpression: ended ? 'attribute_exists(pk) AND #status <> :ended' : 'attribute_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(ended && error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 }

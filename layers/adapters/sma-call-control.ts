@@ -40,6 +40,7 @@ const AWAITING = [
 /** Hold music plays this many times before the handler is asked to start it again. */
 const HOLD_REPEAT = 20;
 const HOLD_MUSIC = 'hold-music';
+const HOLD_RETRY_MS = 10_000;
 const INPUT_ACTIONS = new Set(['SpeakAndGetDigits', 'PlayAudioAndGetDigits']);
 const NO_ACTIONS: SmaResponse = { SchemaVersion: '1.0', Actions: [] };
 
@@ -75,11 +76,23 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
 
   switch (event.InvocationEventType) {
     case 'HANGUP':
-      return ports.invocations.once(state.tenant, callId, key, () =>
-        hangUp(ports, event, state, legA, callId),
-      );
+      return ports.invocations.once(state.tenant, callId, key, () => hangUp(ports, event, state, callId));
     case 'ACTION_SUCCESSFUL':
     case 'ACTION_FAILED': {
+      if (holdMusicFailed(event, state.position)) {
+        // Playing it again would fail at once, in a loop: wait in silence and try again later.
+        ports.log.warn('hold music cannot play', {
+          tenantId: state.tenant,
+          callId,
+          errorType: event.ActionData?.ErrorType,
+        });
+        return {
+          SchemaVersion: '1.0',
+          Actions: [
+            { Type: 'Pause', Parameters: { CallId: legA.CallId, DurationInMilliseconds: HOLD_RETRY_MS } },
+          ],
+        };
+      }
       const flowEvent = flowEventOf(event, state.position);
       if (flowEvent === undefined) return NO_ACTIONS;
       if (event.InvocationEventType === 'ACTION_FAILED')
@@ -149,26 +162,43 @@ function toResponse(
   return { SchemaVersion: '1.0', Actions: actions, TransactionAttributes: writeCallState(result.state) };
 }
 
-/** The caller (LEG-A) hung up: the call record ends. A transfer target hanging up ends the caller's leg too. */
+/**
+ * A leg hung up. The call ends with the caller's leg (LEG-A), and the other leg of a transfer goes with
+ * it; a transfer target hanging up ends the caller's leg too. (The SMA ignores the reply to the last
+ * leg's HANGUP.)
+ */
 async function hangUp(
   ports: SmaCallControlPorts,
   event: SmaEvent,
   state: CallState,
-  legA: SmaParticipant,
   callId: string,
 ): Promise<SmaResponse> {
   const tag = event.ActionData?.Parameters?.ParticipantTag;
-  const stillUp = event.CallDetails.Participants.some((p) => p.Status === 'Connected');
-  if (tag === 'LEG-B' && legA.Status === 'Connected') return respond(legA, [{ kind: 'hangup' }]);
-  if (stillUp) return NO_ACTIONS;
-  await ports.calls.change(state.tenant, callId, {
-    status: 'ended',
-    endedAt: ports.now().toISOString(),
-    endReason:
-      tag === 'LEG-A' && event.ActionData?.Parameters?.SipResponseCode === 0 ? 'hangup' : 'disconnected',
-    node: state.position.node,
-  });
-  return NO_ACTIONS;
+  const others = event.CallDetails.Participants.filter(
+    (p) => p.Status === 'Connected' && p.ParticipantTag !== tag,
+  );
+  if (tag === 'LEG-A' || others.length === 0) {
+    await ports.calls.change(state.tenant, callId, {
+      status: 'ended',
+      endedAt: ports.now().toISOString(),
+      endReason: tag === 'LEG-A' ? 'caller-hung-up' : 'other-party-hung-up',
+      node: state.position.node,
+    });
+  }
+  const other = others[0];
+  if (other === undefined) return NO_ACTIONS;
+  return {
+    SchemaVersion: '1.0',
+    Actions: [{ Type: 'Hangup', Parameters: { CallId: other.CallId, SipResponseCode: '0' } }],
+  };
+}
+
+function holdMusicFailed(event: SmaEvent, position: FlowPosition): boolean {
+  return (
+    event.InvocationEventType === 'ACTION_FAILED' &&
+    position.awaiting === 'queue' &&
+    event.ActionData?.Type === 'PlayAudio'
+  );
 }
 
 /** What an SMA report means for the flow, given what the call was waiting for. */
@@ -185,10 +215,11 @@ function flowEventOf(event: SmaEvent, position: FlowPosition): FlowEvent | undef
       ? { kind: 'voicemailSaved', location: `s3://${at.BucketName}/${at.Key}` }
       : { kind: 'voicemailFailed' };
   }
-  if (position.awaiting === 'queue' && (type === 'PlayAudio' || type === 'Pause'))
+  if (position.awaiting === 'queue' && ok && (type === 'PlayAudio' || type === 'Pause'))
     return { kind: 'holdEnded' };
-  // A prompt that could not play (a missing audio file, a Polly error) is skipped rather than leaving silence.
-  if (type === 'Speak' || type === 'PlayAudio' || type === 'Pause') return { kind: 'promptsDone' };
+  if (type === 'Speak' || type === 'PlayAudio' || type === 'Pause')
+    // A prompt that could not play (a missing audio file, a Polly error) is skipped rather than leaving silence.
+    return ok ? { kind: 'promptsDone' } : { kind: 'promptFailed' };
   return undefined;
 }
 

@@ -6,10 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeWav } from '../../infra/local/chime/audio-store.ts';
 import { PstnClient } from '../../infra/local/chime/pstn-client.ts';
+import { objectKeys } from '../../layers/resources/buckets.ts';
 import { liveKeys } from '../../layers/resources/keys.ts';
 import { type IvrTenant, ivrTenant } from '../support/ivr-tenant.ts';
 import { localCloud } from '../support/local-cloud.ts';
@@ -135,6 +137,41 @@ describe('menus', () => {
     const record = await callRecord(call.call.transactionId ?? '');
     expect(record?.endedAt).toEqual(expect.any(String));
     expect(record?.gsi1pk).toBeUndefined(); // off the wallboard's active calls
+  });
+});
+
+describe('recorded prompts', () => {
+  it('plays the tenant prompt files, and skips one that is missing instead of going silent', async () => {
+    const key = objectKeys.prompt(tenant.tenant, 'greeting');
+    await cloud.clients.s3.send(
+      new PutObjectCommand({
+        Bucket: cloud.config.buckets.prompts,
+        Key: key,
+        Body: makeWav({ sampleRate: 8000, channels: 1, durationMs: 300 }),
+      }),
+    );
+    await tenant.publish(
+      flow({
+        start: { type: 'play', prompt: { audio: { 'en-US': 'greeting' } }, next: 'missing' },
+        missing: { type: 'play', prompt: { audio: { 'en-US': 'not-uploaded' } }, next: 'menu' },
+        menu: {
+          type: 'menu',
+          prompt: { audio: { 'en-US': 'greeting' } },
+          options: { '1': 'bye' },
+          timeoutSeconds: 2,
+          exhausted: 'bye',
+        },
+        bye,
+      }),
+    );
+    const call = await ScriptedCaller.dial(tenant.number);
+    await call.hears(new RegExp(`audio: s3://${cloud.config.buckets.prompts}/${key}`));
+    // The missing file fails its PlayAudio (and the rest of that list); the menu is asked again on its own.
+    const menu = await call.hears(new RegExp(`audio: s3://${cloud.config.buckets.prompts}/${key}`));
+    expect(menu).toMatchObject({ input: true });
+    call.press('1');
+    await call.hears(/Bye\./);
+    await call.ends();
   });
 });
 
@@ -318,6 +355,28 @@ describe('transfer and voicemail', () => {
     await call.ends();
     await call.log();
     await expect.poll(async () => (await callRecord(call.call.transactionId ?? ''))?.status).toBe('ended');
+  });
+
+  it('hangs up the transferred-to party when the caller hangs up', async () => {
+    const desk = `+1206555${String(Math.floor(Math.random() * 9000) + 1000)}`;
+    phones.subscribe(desk, 'answer', 100);
+    await tenant.publish(flow({ start: { type: 'transfer', number: desk, failed: 'bye' }, bye }));
+    const answered = new Promise<import('../../infra/local/chime/pstn-client.ts').RemoteCall>((resolve) =>
+      phones.on('incoming', (c) => {
+        if (c.to === desk) resolve(c);
+      }),
+    );
+    const call = await ScriptedCaller.dial(tenant.number);
+    const agent = await answered;
+    await agent.waitFor('connected');
+    call.hangUp();
+    await agent.waitFor('ended');
+    expect(agent.endReason).toMatchObject({ by: 'far-end' });
+    await call.log();
+    expect(await callRecord(call.call.transactionId ?? '')).toMatchObject({
+      status: 'ended',
+      endReason: 'caller-hung-up',
+    });
   });
 
   it('takes a voicemail when the transfer is not answered, and keeps where the message is', async () => {

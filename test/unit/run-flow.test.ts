@@ -168,6 +168,18 @@ describe('the flow interpreter', () => {
     expect(spoken(operator[2])).toEqual([expect.stringMatching(/operator is not available/), 'record']);
   });
 
+  it('skips a prompt that failed to play and asks again, without repeating the failed prompt', () => {
+    const [first] = call([]);
+    const again = advanceFlow(flow, first?.position, { kind: 'promptFailed' }, context());
+    expect(spoken(again)).toEqual([expect.stringMatching(/^ask: For sales/)]);
+    expect(again.position).toEqual(first?.position);
+    const queued = call([{ kind: 'input', digits: '2' }]);
+    const hold = advanceFlow(flow, queued[1]?.position, { kind: 'promptFailed' }, context());
+    expect(hold.steps).toEqual([
+      { kind: 'hold', queue: 'support', priority: 0, skills: {}, music: undefined },
+    ]);
+  });
+
   it('ignores an event that does not fit where the call is', () => {
     const [first] = call([]);
     const stray = advanceFlow(flow, first?.position, { kind: 'promptsDone' }, context());

@@ -37,6 +37,8 @@ export interface FlowContext {
 export type FlowEvent =
   | { kind: 'start' }
   | { kind: 'promptsDone' }
+  /** A prompt could not play (a missing audio file, a speech error): the rest of its list never ran. */
+  | { kind: 'promptFailed' }
   | { kind: 'input'; digits: string }
   | { kind: 'noInput' }
   | {
@@ -132,6 +134,10 @@ export function advanceFlow(
   if (node === undefined)
     throw new FlowRuntimeError(`the call is at '${position.node}', which this flow lacks`);
 
+  // The prompt failed, so the step waiting after it never started: skip the prompt, start that step again.
+  if (event.kind === 'promptFailed')
+    return position.awaiting === 'prompts' ? turn.run(position.node) : turn.resume(node);
+
   switch (position.awaiting) {
     case 'prompts':
       return event.kind === 'promptsDone' ? turn.run(position.node) : turn.ignore();
@@ -221,6 +227,30 @@ class Turn {
     }
   }
 
+  /** Issues again the step the call is waiting on (its prompts are not repeated). */
+  resume(node: FlowNode): FlowTurn {
+    switch (node.type) {
+      case 'menu':
+      case 'collect':
+        this.steps.push(this.ask(node));
+        return this.result('input');
+      case 'enqueue':
+        this.steps.push(holdStep(node));
+        return this.result('queue');
+      case 'transfer':
+        this.steps.push(transferStep(node));
+        return this.result('transfer');
+      case 'voicemail':
+        this.steps.push({ kind: 'record', maxSeconds: node.maxSeconds });
+        return this.result('voicemail');
+      case 'hangup':
+        this.steps.push({ kind: 'hangup' });
+        return this.result('end');
+      default:
+        return this.ignore();
+    }
+  }
+
   /** A key or an entry for the menu or collection the call is at. */
   answer(node: NodeOf<'menu'> | NodeOf<'collect'>, digits: string): FlowTurn {
     if (node.type === 'menu') {
@@ -275,12 +305,7 @@ class Turn {
         return undefined;
       case 'transfer':
         if (node.prompt !== undefined) this.steps.push(this.media(node.prompt));
-        this.steps.push({
-          kind: 'transfer',
-          number: node.number,
-          callerId: node.callerId,
-          timeoutSeconds: node.timeoutSeconds,
-        });
+        this.steps.push(transferStep(node));
         return undefined;
       case 'voicemail':
         if (node.prompt !== undefined) this.steps.push(this.media(node.prompt));
@@ -379,6 +404,15 @@ function speaks(node: FlowNode): boolean {
     node.type !== 'hours' &&
     node.type !== 'branch'
   );
+}
+
+function transferStep(node: NodeOf<'transfer'>): FlowStep {
+  return {
+    kind: 'transfer',
+    number: node.number,
+    callerId: node.callerId,
+    timeoutSeconds: node.timeoutSeconds,
+  };
 }
 
 function holdStep(node: NodeOf<'enqueue'>): FlowStep {
