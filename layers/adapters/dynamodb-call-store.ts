@@ -45,11 +45,15 @@ export class DynamoDbCallStore {
       new GetCommand({
         TableName: this.table,
         Key: liveKeys.call(tenant, callId),
-        ProjectionExpression: 'attributes',
+        ProjectionExpression: 'attributes, secrets',
         ConsistentRead: true,
       }),
     );
-    return (result.Item?.attributes as Record<string, string> | undefined) ?? {};
+    // Sensitive values are masked in `attributes`; the flow needs them in clear until the call ends.
+    return {
+      ...((result.Item?.attributes as Record<string, string> | undefined) ?? {}),
+      ...((result.Item?.secrets as Record<string, string> | undefined) ?? {}),
+    };
   }
 
   async change(tenant: TenantId, callId: string, change: CallRecordChange): Promise<void> {
@@ -63,22 +67,24 @@ export class DynamoDbCallStore {
     };
     for (const [field, value] of Object.entries(change)) if (value !== undefined) set(field, value);
     const ended = change.status === 'ended';
-    if (ended) values[':ended'] = 'ended';
+    names['#status'] = 'status';
+    values[':ended'] = 'ended';
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.table,
           Key: liveKeys.call(tenant, callId),
-          // An ended call leaves the wallboard's active-calls index.
-          UpdateExpression: `SET ${sets.join(', ')}${ended ? ' REMOVE gsi1pk, gsi1sk' : ''}`,
+          // An ended call leaves the wallboard's active-calls index, and forgets its sensitive values.
+          UpdateExpression: `SET ${sets.join(', ')}${ended ? ' REMOVE gsi1pk, gsi1sk, secrets' : ''}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
-          // A call ends once: a second leg's hang-up must not move its end time.
-          ConditionExpression: ended ? 'attribute_exists(pk) AND #status <> :ended' : 'attribute_exists(pk)',
+          // A call ends once: a second leg's hang-up must not move its end time, and a turn still running
+          // when the caller hung up must not bring the call back (to a queue, say).
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :ended',
         }),
       );
     } catch (error) {
-      if (!(ended && error instanceof ConditionalCheckFailedException)) throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 }

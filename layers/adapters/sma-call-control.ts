@@ -1,10 +1,11 @@
 /**
  * The SIP media application adapter of call control (shared/specs/chime-sma-protocol.md): SMA events in,
  * domain turns (layers/domain/calls/run-ivr-turn.ts) in the middle, SMA actions out. The call's small
- * state travels in TransactionAttributes; each invocation is handled once per (TransactionId, Sequence),
- * so a retried or duplicated invocation gets the same response and causes no second side effect.
+ * state travels in TransactionAttributes; each invocation is handled once (the invocation log), so a
+ * retried or duplicated invocation gets the same response and causes no second side effect.
  */
 import {
+  APOLOGY_STEPS,
   type CallState,
   type IvrPorts,
   type IvrTurnResult,
@@ -27,6 +28,7 @@ export interface SmaCallControlPorts extends IvrPorts {
 }
 
 const MAX_ACTIONS = 10;
+const MAX_SPEECH_CHARS = 1_000;
 const AWAITING = [
   'prompts',
   'input',
@@ -39,10 +41,22 @@ const AWAITING = [
 ] as const;
 /** Hold music plays this many times before the handler is asked to start it again. */
 const HOLD_REPEAT = 20;
-const HOLD_MUSIC = 'hold-music';
+const HOLD_MUSIC_KEY = objectKeys.platformPrompt('hold-music');
+/** Played before a voicemail recording: RecordAudio itself makes no sound. */
+const BEEP_KEY = objectKeys.platformPrompt('beep');
 const HOLD_RETRY_MS = 10_000;
 const INPUT_ACTIONS = new Set(['SpeakAndGetDigits', 'PlayAudioAndGetDigits']);
 const NO_ACTIONS: SmaResponse = { SchemaVersion: '1.0', Actions: [] };
+const NOT_IN_SERVICE: FlowStep[] = [
+  {
+    kind: 'say',
+    text: 'The number you have called is not in service. Goodbye.',
+    language: 'en-US',
+    voice: 'Joanna',
+    engine: 'neural',
+  },
+  { kind: 'hangup' },
+];
 
 export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent): Promise<SmaResponse> {
   const details = event.CallDetails;
@@ -51,50 +65,31 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
   const callId = details.TransactionId;
   const { caller, dialled } = numbersOf(legA);
   const state = readCallState(details.TransactionAttributes);
-  const key = String(event.Sequence);
+  // The Sequence identifies a retried invocation; the event and action types guard against a retry
+  // that would not reuse it (spec §2.1 leaves that open).
+  const key = `${event.Sequence}:${event.InvocationEventType}:${event.ActionData?.Type ?? ''}`;
+  const base = { ports, legA, callId, now: ports.now() };
 
   if (state === undefined) {
+    if (event.InvocationEventType === 'HANGUP') return endUnstartedCall(ports, dialled, callId);
     // Only a new inbound call may start without state; anything else is not a call this handler runs.
     if (event.InvocationEventType !== 'NEW_INBOUND_CALL') return NO_ACTIONS;
     const route = await ports.routes.routeOf(dialled);
     if (route === undefined) {
       ports.log.warn('call to a number no tenant owns', { callId });
-      return respond(legA, [
-        sayStep('The number you have called is not in service. Goodbye.'),
-        { kind: 'hangup' },
-      ]);
+      return response(toActions(NOT_IN_SERVICE, { ...base, tenant: undefined }));
     }
     return ports.invocations.once(route.tenant, callId, key, async () =>
-      toResponse(
-        ports,
-        legA,
-        callId,
-        await turn(ports, callId, caller, dialled, { kind: 'new', route }, { kind: 'start' }),
-      ),
+      toResponse(base, await turn(ports, callId, caller, dialled, { kind: 'new', route }, { kind: 'start' })),
     );
   }
 
+  const ctx = { ...base, tenant: state.tenant };
   switch (event.InvocationEventType) {
     case 'HANGUP':
       return ports.invocations.once(state.tenant, callId, key, () => hangUp(ports, event, state, callId));
     case 'ACTION_SUCCESSFUL':
     case 'ACTION_FAILED': {
-      if (holdMusicFailed(event, state.position)) {
-        // Playing it again would fail at once, in a loop: wait in silence and try again later.
-        ports.log.warn('hold music cannot play', {
-          tenantId: state.tenant,
-          callId,
-          errorType: event.ActionData?.ErrorType,
-        });
-        return {
-          SchemaVersion: '1.0',
-          Actions: [
-            { Type: 'Pause', Parameters: { CallId: legA.CallId, DurationInMilliseconds: HOLD_RETRY_MS } },
-          ],
-        };
-      }
-      const flowEvent = flowEventOf(event, state.position);
-      if (flowEvent === undefined) return NO_ACTIONS;
       if (event.InvocationEventType === 'ACTION_FAILED')
         ports.log.warn('action failed', {
           tenantId: state.tenant,
@@ -102,13 +97,12 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
           action: event.ActionData?.Type,
           errorType: event.ActionData?.ErrorType ?? event.ActionData?.Error,
         });
+      const holdFallback = holdMusicFallback(event, state.position, ctx);
+      if (holdFallback !== undefined) return response(holdFallback);
+      const flowEvent = flowEventOf(event, state.position);
+      if (flowEvent === undefined) return NO_ACTIONS;
       return ports.invocations.once(state.tenant, callId, key, async () =>
-        toResponse(
-          ports,
-          legA,
-          callId,
-          await turn(ports, callId, caller, dialled, { kind: 'ongoing', state }, flowEvent),
-        ),
+        toResponse(base, await turn(ports, callId, caller, dialled, { kind: 'ongoing', state }, flowEvent)),
       );
     }
     case 'INVALID_LAMBDA_RESPONSE':
@@ -119,10 +113,7 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
         errorType: event.ErrorType,
         errorMessage: event.ErrorMessage,
       });
-      return respond(legA, [
-        sayStep('We are sorry, this call cannot be completed. Goodbye.'),
-        { kind: 'hangup' },
-      ]);
+      return response(toActions(APOLOGY_STEPS, ctx));
     default:
       // CALL_UPDATE_REQUESTED (routing), DIGITS_RECEIVED, ACTION_INTERRUPTED, outbound events: not used yet.
       return NO_ACTIONS;
@@ -145,21 +136,15 @@ async function turn(
   return result;
 }
 
-function toResponse(
-  ports: SmaCallControlPorts,
-  legA: SmaParticipant,
-  callId: string,
-  result: IvrTurnResult,
-): SmaResponse {
-  if (result.kind === 'fail') return respond(legA, result.steps);
-  const actions = toActions(result.steps, {
-    ports,
-    legA,
-    callId,
-    tenant: result.state.tenant,
-    now: ports.now(),
-  });
+function toResponse(base: Omit<ActionContext, 'tenant'>, result: IvrTurnResult): SmaResponse {
+  if (result.kind === 'fail') return response(toActions(result.steps, { ...base, tenant: undefined }));
+  const actions = toActions(result.steps, { ...base, tenant: result.state.tenant });
   return { SchemaVersion: '1.0', Actions: actions, TransactionAttributes: writeCallState(result.state) };
+}
+
+/** A response outside the flow (an apology, a hang-up): the stored call state is left as it is. */
+function response(actions: SmaAction[]): SmaResponse {
+  return { SchemaVersion: '1.0', Actions: actions };
 }
 
 /**
@@ -177,28 +162,59 @@ async function hangUp(
   const others = event.CallDetails.Participants.filter(
     (p) => p.Status === 'Connected' && p.ParticipantTag !== tag,
   );
-  if (tag === 'LEG-A' || others.length === 0) {
-    await ports.calls.change(state.tenant, callId, {
-      status: 'ended',
-      endedAt: ports.now().toISOString(),
-      endReason: tag === 'LEG-A' ? 'caller-hung-up' : 'other-party-hung-up',
-      node: state.position.node,
-    });
-  }
+  // The call record ends once (the store refuses a second end), with whoever hung up first.
+  await ports.calls.change(state.tenant, callId, {
+    status: 'ended',
+    endedAt: ports.now().toISOString(),
+    endReason: tag === 'LEG-A' ? 'caller-hung-up' : 'other-party-hung-up',
+    node: state.position.node,
+  });
   const other = others[0];
   if (other === undefined) return NO_ACTIONS;
-  return {
-    SchemaVersion: '1.0',
-    Actions: [{ Type: 'Hangup', Parameters: { CallId: other.CallId, SipResponseCode: '0' } }],
-  };
+  return response([{ Type: 'Hangup', Parameters: { CallId: other.CallId, SipResponseCode: '0' } }]);
 }
 
-function holdMusicFailed(event: SmaEvent, position: FlowPosition): boolean {
-  return (
-    event.InvocationEventType === 'ACTION_FAILED' &&
-    position.awaiting === 'queue' &&
-    event.ActionData?.Type === 'PlayAudio'
-  );
+/**
+ * The caller hung up before the first response reached the SMA, so the HANGUP carries no state: find the
+ * call through its number and end its record, so it does not linger as active.
+ */
+async function endUnstartedCall(
+  ports: SmaCallControlPorts,
+  dialled: string,
+  callId: string,
+): Promise<SmaResponse> {
+  const route = await ports.routes.routeOf(dialled);
+  if (route !== undefined)
+    await ports.calls.change(route.tenant, callId, {
+      status: 'ended',
+      endedAt: ports.now().toISOString(),
+      endReason: 'caller-hung-up',
+    });
+  return NO_ACTIONS;
+}
+
+/**
+ * Audio failing while the caller waits in a queue (the tenant's hold music, or the prompt before it) would
+ * fail again at once if simply restarted: the platform's hold music takes over, and if even that cannot
+ * play, a spoken line and a pause.
+ */
+function holdMusicFallback(
+  event: SmaEvent,
+  position: FlowPosition,
+  ctx: ActionContext,
+): SmaAction[] | undefined {
+  if (event.InvocationEventType !== 'ACTION_FAILED' || position.awaiting !== 'queue') return undefined;
+  if (event.ActionData?.Type !== 'PlayAudio') return undefined;
+  const key = (event.ActionData.Parameters?.AudioSource as { Key?: unknown } | undefined)?.Key;
+  if (key !== HOLD_MUSIC_KEY)
+    return [toAction({ kind: 'hold', queue: '', priority: 0, skills: {}, music: undefined }, ctx)];
+  return [
+    toAction(
+      { kind: 'say', text: 'Please stay on the line.', language: 'en-US', voice: 'Joanna', engine: 'neural' },
+      ctx,
+    ),
+    { Type: 'Pause', Parameters: { CallId: ctx.legA.CallId, DurationInMilliseconds: HOLD_RETRY_MS } },
+  ];
 }
 
 /** What an SMA report means for the flow, given what the call was waiting for. */
@@ -227,23 +243,35 @@ interface ActionContext {
   readonly ports: SmaCallControlPorts;
   readonly legA: SmaParticipant;
   readonly callId: string;
-  readonly tenant: TenantId;
+  /** Undefined for responses outside any tenant's flow (speech and hang-up only). */
+  readonly tenant: TenantId | undefined;
   readonly now: Date;
 }
 
 function toActions(steps: readonly FlowStep[], ctx: ActionContext): SmaAction[] {
-  if (steps.length > MAX_ACTIONS)
-    throw new Error(`a turn produced ${steps.length} actions; the SMA takes ${MAX_ACTIONS}`);
-  return steps.map((step) => toAction(step, ctx));
+  const actions = steps.flatMap((step) =>
+    step.kind === 'record'
+      ? [toAction({ kind: 'play', prompt: '' }, ctx, BEEP_KEY), toAction(step, ctx)]
+      : [toAction(step, ctx)],
+  );
+  if (actions.length > MAX_ACTIONS)
+    throw new Error(`a turn produced ${actions.length} actions; the SMA takes ${MAX_ACTIONS}`);
+  return actions;
 }
 
-function toAction(step: FlowStep, ctx: ActionContext): SmaAction {
+function toAction(step: FlowStep, ctx: ActionContext, platformKey?: string): SmaAction {
   const callId = ctx.legA.CallId;
   switch (step.kind) {
     case 'say':
       return { Type: 'Speak', Parameters: { CallId: callId, ...speech(step) } };
     case 'play':
-      return { Type: 'PlayAudio', Parameters: { CallId: callId, AudioSource: audio(ctx, step.prompt) } };
+      return {
+        Type: 'PlayAudio',
+        Parameters: {
+          CallId: callId,
+          AudioSource: platformKey === undefined ? audio(ctx, step.prompt) : s3(ctx, platformKey),
+        },
+      };
     case 'ask': {
       const collect = {
         CallId: callId,
@@ -274,14 +302,7 @@ function toAction(step: FlowStep, ctx: ActionContext): SmaAction {
         Type: 'PlayAudio',
         Parameters: {
           CallId: callId,
-          AudioSource:
-            step.music === undefined
-              ? {
-                  Type: 'S3',
-                  BucketName: ctx.ports.buckets.prompts,
-                  Key: objectKeys.platformPrompt(HOLD_MUSIC),
-                }
-              : audio(ctx, step.music),
+          AudioSource: step.music === undefined ? s3(ctx, HOLD_MUSIC_KEY) : audio(ctx, step.music),
           Repeat: HOLD_REPEAT,
         },
       };
@@ -306,7 +327,7 @@ function toAction(step: FlowStep, ctx: ActionContext): SmaAction {
           RecordingDestination: {
             Type: 'S3',
             BucketName: ctx.ports.buckets.recordings,
-            Prefix: objectKeys.voicemail(ctx.tenant, ctx.callId, ctx.now).replace(/\.wav$/, ''),
+            Prefix: objectKeys.voicemail(tenantOf(ctx), ctx.callId, ctx.now).replace(/\.wav$/, ''),
           },
         },
       };
@@ -315,28 +336,25 @@ function toAction(step: FlowStep, ctx: ActionContext): SmaAction {
   }
 }
 
+/** Speak's parameters; text is cut to Speak's 1,000 characters, and an empty text becomes a short silence. */
 function speech(step: Extract<Media, { kind: 'say' }>) {
-  return { Text: step.text, Engine: 'neural', LanguageCode: step.language, VoiceId: step.voice };
+  const text = step.text.trim();
+  const voice = { Engine: step.engine, LanguageCode: step.language, VoiceId: step.voice };
+  if (text === '') return { Text: '<speak><break time="300ms"/></speak>', TextType: 'ssml', ...voice };
+  return { Text: text.slice(0, MAX_SPEECH_CHARS), ...voice };
 }
 
 function audio(ctx: ActionContext, prompt: string) {
-  return { Type: 'S3', BucketName: ctx.ports.buckets.prompts, Key: objectKeys.prompt(ctx.tenant, prompt) };
+  return s3(ctx, objectKeys.prompt(tenantOf(ctx), prompt));
 }
 
-function sayStep(text: string): FlowStep {
-  return { kind: 'say', text, language: 'en-US', voice: 'Joanna' };
+function s3(ctx: ActionContext, key: string) {
+  return { Type: 'S3', BucketName: ctx.ports.buckets.prompts, Key: key };
 }
 
-/** A response outside the flow (an apology, a hang-up): the stored call state is left as it is. */
-function respond(legA: SmaParticipant, steps: FlowStep[]): SmaResponse {
-  return {
-    SchemaVersion: '1.0',
-    Actions: steps.map((s) =>
-      s.kind === 'say'
-        ? { Type: 'Speak', Parameters: { CallId: legA.CallId, ...speech(s) } }
-        : { Type: 'Hangup', Parameters: { SipResponseCode: '0' } },
-    ),
-  };
+function tenantOf(ctx: ActionContext): TenantId {
+  if (ctx.tenant === undefined) throw new Error('tenant audio outside a tenant call');
+  return ctx.tenant;
 }
 
 function numbersOf(legA: SmaParticipant): { caller: string; dialled: string } {

@@ -110,9 +110,29 @@ describe('menus', () => {
     await call.hears(/Choose\./);
     await call.hears(/Nothing pressed\./);
     await call.hears(/Choose\./);
-    call.press('#');
-    await call.hears(/Nothing pressed\.|Wrong key\./);
+    call.press('#'); // the terminator with nothing before it: no entry
+    await call.hears(/Nothing pressed\./);
     await call.hears(/Too many tries\./);
+    await call.ends();
+  });
+
+  it('offers # as a menu key (the terminator moves to *)', async () => {
+    await tenant.publish(
+      flow({
+        start: {
+          type: 'menu',
+          prompt: say('Press pound.'),
+          options: { '#': 'bye' },
+          timeoutSeconds: 3,
+          exhausted: 'start',
+        },
+        bye,
+      }),
+    );
+    const call = await ScriptedCaller.dial(tenant.number);
+    await call.hears(/Press pound\./);
+    call.press('#');
+    await call.hears(/Bye\./);
     await call.ends();
   });
 
@@ -245,6 +265,34 @@ describe('input, language, attributes and branches', () => {
   });
 });
 
+describe('running out of attempts', () => {
+  it('goes to the exhausted target after every collection attempt timed out', async () => {
+    await tenant.publish(
+      flow({
+        start: {
+          type: 'collect',
+          prompt: say('Account?'),
+          attribute: 'account',
+          timeoutSeconds: 1,
+          attempts: 2,
+          timeoutPrompt: say('No entry.'),
+          next: 'bye',
+          exhausted: 'gaveUp',
+        },
+        gaveUp: { type: 'hangup', prompt: say('Call back later.') },
+        bye,
+      }),
+    );
+    const call = await ScriptedCaller.dial(tenant.number);
+    await call.hears(/Account\?/);
+    await call.hears(/No entry\./);
+    await call.hears(/Account\?/);
+    await call.hears(/No entry\./);
+    await call.hears(/Call back later\./);
+    await call.ends();
+  });
+});
+
 describe('business hours', () => {
   const hours = (weekly: Record<string, string[][]>, holidays: string[] = []) =>
     flow({
@@ -326,6 +374,70 @@ describe('data lookups', () => {
   });
 });
 
+describe('sensitive input', () => {
+  let payments: Server;
+  const received: unknown[] = [];
+  beforeAll(async () => {
+    payments = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ method: req.method, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"approved":"yes"}');
+      });
+    });
+    await new Promise<void>((r) => payments.listen(0, '127.0.0.1', r));
+  });
+  afterAll(() => new Promise((r) => payments.close(r)));
+
+  it('posts a card number to the lookup, keeps it masked in the call record, and forgets it at the end', async () => {
+    const port = (payments.address() as AddressInfo).port;
+    await tenant.publish(
+      flow({
+        start: {
+          type: 'collect',
+          prompt: say('Card number?'),
+          attribute: 'card',
+          minDigits: 16,
+          maxDigits: 16,
+          timeoutSeconds: 3,
+          sensitive: true,
+          next: 'pay',
+          exhausted: 'bye',
+        },
+        pay: {
+          type: 'lookup',
+          url: `http://127.0.0.1:${port}/pay`,
+          method: 'POST',
+          send: ['card'],
+          resultPrefix: 'payment',
+          next: 'done',
+          fallback: 'bye',
+        },
+        done: {
+          type: 'menu',
+          prompt: say('Approved: {{payment.approved}}.'),
+          options: { '1': 'bye' },
+          timeoutSeconds: 5,
+          exhausted: 'bye',
+        },
+        bye,
+      }),
+    );
+    const call = await ScriptedCaller.dial(tenant.number);
+    await call.hears(/Card number\?/);
+    call.press('4111111111111111');
+    await call.hears(/Approved: yes\./);
+    expect(received.at(-1)).toEqual({ method: 'POST', body: { card: '4111111111111111' } });
+    call.hangUp();
+    await call.log();
+    const record = await callRecord(call.call.transactionId ?? '');
+    expect(record?.attributes).toMatchObject({ card: '************1111', 'payment.approved': 'yes' });
+    expect(record?.secrets).toBeUndefined();
+    expect(JSON.stringify(record)).not.toContain('4111111111111111');
+  });
+});
+
 describe('transfer and voicemail', () => {
   it('bridges the caller to an external number that answers', async () => {
     const desk = `+1206555${String(Math.floor(Math.random() * 9000) + 1000)}`;
@@ -392,7 +504,7 @@ describe('transfer and voicemail', () => {
     const call = await ScriptedCaller.dial(tenant.number);
     await call.hears(/ringback/);
     await call.hears(/Leave a message\./);
-    await call.hears(/beep/);
+    await call.hears(/audio: s3:\/\/[^/]+\/platform\/prompts\/beep\.wav/);
     call.press('#');
     await call.hears(/Bye\./);
     await call.ends();

@@ -158,4 +158,81 @@ describe('flow validation', () => {
       ]),
     );
   });
+
+  it('refuses patterns that could backtrack, placeholders in a lookup host, unknown voices and spoken secrets', () => {
+    const problems = problemsOf(
+      base(
+        {
+          a: {
+            type: 'collect',
+            prompt: say('Card?'),
+            attribute: 'card',
+            pattern: '^(\\d)\\1$',
+            sensitive: true,
+            next: 'look',
+            exhausted: 'c',
+          },
+          look: {
+            type: 'lookup',
+            url: 'https://{{host}}/cards/{{card}}',
+            resultPrefix: 'r',
+            next: 'c',
+            fallback: 'c',
+          },
+          c: { type: 'hangup', prompt: say('Your card {{card}}.') },
+        },
+        { voices: { 'en-US': 'Zhiyu' } },
+      ),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { path: 'nodes.a.pattern', message: expect.stringMatching(/RE2/) },
+        { path: 'nodes.look.url', message: 'may use {{placeholders}} only after the host' },
+      ]),
+    );
+    const shapeOk = problemsOf(
+      base(
+        {
+          a: {
+            type: 'collect',
+            prompt: say('Card?'),
+            attribute: 'card',
+            sensitive: true,
+            next: 'look',
+            exhausted: 'c',
+          },
+          look: {
+            type: 'lookup',
+            url: 'https://pay.example.com/cards/{{card}}',
+            resultPrefix: 'r',
+            next: 'c',
+            fallback: 'c',
+          },
+          c: { type: 'hangup', prompt: say('Your card {{card}}.') },
+        },
+        { voices: { 'en-US': 'Zhiyu' } },
+      ),
+    );
+    expect(shapeOk).toEqual(
+      expect.arrayContaining([
+        { path: 'voices.en-US', message: 'Zhiyu is not a Polly voice for en-US' },
+        { path: 'nodes.c.prompt.say.en-US', message: 'speaks a sensitive attribute' },
+        { path: 'nodes.look.url', message: expect.stringMatching(/sensitive attribute in a URL/) },
+      ]),
+    );
+    expect(problemsOf(base({ a: { type: 'hangup' } }, { languages: ['sw-KE'] }))).toEqual([
+      { path: 'languages', message: 'no default Polly voice speaks sw-KE: name one in voices.sw-KE' },
+    ]);
+  });
+
+  it('refuses a document too big to store', () => {
+    const nodes: Record<string, unknown> = { a: { type: 'hangup' } };
+    const text = 'x'.repeat(1000);
+    for (let i = 0; i < 199; i++)
+      nodes[`n${i}`] = { type: 'play', prompt: { say: { 'en-US': text, 'es-US': text } }, next: 'a' };
+    expect(problemsOf(base(nodes, { languages: ['en-US', 'es-US'] }))[0]).toEqual({
+      path: '(document)',
+      message: expect.stringMatching(/^is \d+ bytes; a flow may have 300000$/),
+    });
+  });
 });

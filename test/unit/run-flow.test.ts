@@ -52,7 +52,13 @@ describe('the flow interpreter', () => {
   it('sends 1 to the sales queue', () => {
     const turns = call([{ kind: 'input', digits: '1' }]);
     expect(turns[1]?.steps).toEqual([
-      { kind: 'say', text: 'Thank you. Connecting you to sales.', language: 'en-US', voice: 'Joanna' },
+      {
+        kind: 'say',
+        text: 'Thank you. Connecting you to sales.',
+        language: 'en-US',
+        voice: 'Joanna',
+        engine: 'neural',
+      },
       { kind: 'hold', queue: 'sales', priority: 0, skills: {}, music: undefined },
     ]);
     expect(turns[1]?.position.awaiting).toBe('queue');
@@ -102,6 +108,7 @@ describe('the flow interpreter', () => {
       text: '谢谢。正在为您转接技术支持。',
       language: 'cmn-CN',
       voice: 'Zhiyu',
+      engine: 'neural',
     });
   });
 
@@ -112,7 +119,13 @@ describe('the flow interpreter', () => {
       { kind: 'input', digits: '12345' },
     ]);
     expect(turns[2]?.steps).toEqual([
-      { kind: 'say', text: 'That is not a five digit order number.', language: 'en-US', voice: 'Joanna' },
+      {
+        kind: 'say',
+        text: 'That is not a five digit order number.',
+        language: 'en-US',
+        voice: 'Joanna',
+        engine: 'neural',
+      },
       expect.objectContaining({ kind: 'ask', maxDigits: 5, terminator: '#', timeoutMs: 8000 }),
     ]);
     const lookup = turns[3];
@@ -178,6 +191,86 @@ describe('the flow interpreter', () => {
     expect(hold.steps).toEqual([
       { kind: 'hold', queue: 'support', priority: 0, skills: {}, music: undefined },
     ]);
+  });
+
+  it('never takes a menu key for the terminator', () => {
+    const check = validateFlow({
+      schemaVersion: 1,
+      name: 'hash',
+      languages: ['en-US'],
+      start: 'm',
+      nodes: {
+        m: {
+          type: 'menu',
+          prompt: { say: { 'en-US': 'Press pound.' } },
+          options: { '#': 'bye' },
+          exhausted: 'bye',
+        },
+        bye: { type: 'hangup' },
+      },
+    });
+    if (!check.ok) throw new Error(JSON.stringify(check.problems));
+    const [first] = call([], weekday, check.flow);
+    expect(first?.steps[0]).toMatchObject({ kind: 'ask', terminator: '*' });
+    expect(call([], weekday, flow)[0]?.steps[1]).toMatchObject({ kind: 'ask', terminator: '#' });
+  });
+
+  it('counts the steps before a lookup, so a turn stays within the SMA action limit', () => {
+    const nodes: Record<string, unknown> = {};
+    for (let i = 0; i < 6; i++)
+      nodes[`a${i}`] = {
+        type: 'play',
+        prompt: { say: { 'en-US': `a${i}` } },
+        next: i < 5 ? `a${i + 1}` : 'look',
+      };
+    nodes.look = {
+      type: 'lookup',
+      url: 'https://x.example/y',
+      resultPrefix: 'r',
+      next: 'b0',
+      fallback: 'b0',
+    };
+    for (let i = 0; i < 6; i++)
+      nodes[`b${i}`] = {
+        type: 'play',
+        prompt: { say: { 'en-US': `b${i}` } },
+        next: i < 5 ? `b${i + 1}` : 'menu',
+      };
+    nodes.menu = {
+      type: 'menu',
+      prompt: { say: { 'en-US': 'm' } },
+      options: { '1': 'bye' },
+      exhausted: 'bye',
+    };
+    nodes.bye = { type: 'hangup' };
+    const check = validateFlow({ schemaVersion: 1, name: 'long', languages: ['en-US'], start: 'a0', nodes });
+    if (!check.ok) throw new Error(JSON.stringify(check.problems));
+    const before = advanceFlow(check.flow, undefined, { kind: 'start' }, context());
+    expect(before.steps).toHaveLength(6);
+    const after = advanceFlow(
+      check.flow,
+      before.position,
+      { kind: 'lookupDone', result: { ok: true, values: {} } },
+      { ...context(), stepsBefore: before.steps.length },
+    );
+    expect(before.steps.length + after.steps.length).toBeLessThanOrEqual(10);
+    expect(after.position).toMatchObject({ awaiting: 'prompts' });
+  });
+
+  it('treats built-in object names as attributes nobody set', () => {
+    const check = validateFlow({
+      schemaVersion: 1,
+      name: 'proto',
+      languages: ['en-US'],
+      start: 'b',
+      nodes: {
+        b: { type: 'branch', on: 'constructor', cases: [{ op: 'exists', next: 'yes' }], otherwise: 'no' },
+        yes: { type: 'hangup', prompt: { say: { 'en-US': 'yes' } } },
+        no: { type: 'hangup', prompt: { say: { 'en-US': 'no {{toString}}' } } },
+      },
+    });
+    if (!check.ok) throw new Error(JSON.stringify(check.problems));
+    expect(spoken(call([], weekday, check.flow)[0])).toEqual(['no ', 'hangup']);
   });
 
   it('ignores an event that does not fit where the call is', () => {

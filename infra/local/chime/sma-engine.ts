@@ -941,7 +941,7 @@ export class SmaEngine implements SmaCalls {
     action: Extract<ValidatedAction, { type: 'RecordAudio' }>,
     signal: AbortSignal,
   ): Promise<Partial<SmaActionData> | 'superseded'> {
-    leg.hear({ kind: 'beep' });
+    // RecordAudio makes no sound of its own (spec §3.7.7): a handler that wants a beep plays one first.
     const started = Date.now();
     const stop = new AbortController();
     let terminator: string | undefined;

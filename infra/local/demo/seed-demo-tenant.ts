@@ -1,9 +1,8 @@
 /**
- * `npm start`'s demo tenant: the tenant item, the platform hold music, the demo IVR flow published, and the
+ * `npm start`'s demo tenant: the tenant item, the platform prompts, the demo IVR flow published, and the
  * demo phone number pointed at it. Idempotent, so a persisted --data-dir starts again cleanly: the flow is
  * published again only when its document changed.
  */
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbFlowStore } from '../../../layers/adapters/dynamodb-flow-store.ts';
 import { DynamoDbNumberRoutes } from '../../../layers/adapters/dynamodb-number-routes.ts';
@@ -11,9 +10,9 @@ import type { AwsClients } from '../../../layers/config/aws-clients.ts';
 import type { OpenlineConfig } from '../../../layers/config/config.ts';
 import { publishFlow } from '../../../layers/domain/flows/flow-service.ts';
 import { type TenantId, tenantId } from '../../../layers/domain/tenancy/ids.ts';
-import { configKeys, objectKeys } from '../../../layers/resources/index.ts';
+import { configKeys } from '../../../layers/resources/index.ts';
 import { demoFlow } from './demo-flow.ts';
-import { holdMusicWav } from './hold-music.ts';
+import { seedPlatformPrompts } from './platform-prompts.ts';
 
 export const DEMO_TENANT: TenantId = tenantId('demo');
 export const DEMO_FLOW_ID = 'main';
@@ -48,7 +47,7 @@ export async function seedDemoTenant(options: {
         },
       }),
     ),
-    uploadHoldMusic(config.buckets.prompts, clients),
+    seedPlatformPrompts(config.buckets.prompts, clients),
   ]);
 
   const flows = new DynamoDbFlowStore(clients.documents, config.tables.config);
@@ -68,17 +67,4 @@ export async function seedDemoTenant(options: {
     DEMO_FLOW_ID,
   );
   return { tenantId: DEMO_TENANT, name, numbers: [options.phoneNumber], flow: { id: DEMO_FLOW_ID, version } };
-}
-
-async function uploadHoldMusic(bucket: string, clients: Pick<AwsClients, 's3'>): Promise<void> {
-  const key = objectKeys.platformPrompt('hold-music');
-  try {
-    await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return;
-  } catch {
-    // Not there yet.
-  }
-  await clients.s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: holdMusicWav(), ContentType: 'audio/wav' }),
-  );
 }

@@ -36,7 +36,10 @@ export interface CallRecordStart {
 export type CallStatus = 'ivr' | 'queued' | 'transferred' | 'voicemail' | 'ended';
 
 export interface CallRecordChange {
+  /** The call's attributes, with sensitive values masked: what records, reports and screens may show. */
   readonly attributes?: Record<string, string>;
+  /** Sensitive values in clear, for the rest of the call only (removed when it ends). */
+  readonly secrets?: Record<string, string>;
   readonly status?: CallStatus;
   readonly queue?: { id: string; priority: number; skills: Record<string, number> };
   readonly node?: string;
@@ -88,6 +91,25 @@ export type IvrTurnResult =
 
 /** Lookups one turn may chain (a lookup whose fallback is another lookup...). */
 const MAX_LOOKUPS_PER_TURN = 3;
+/** Less time than this left in the budget: the lookup is not tried, it times out at once. */
+const MIN_LOOKUP_MS = 100;
+/**
+ * All lookups of one turn share this much time, so an invocation answers well inside the SMA's 5 s
+ * deadline whatever each lookup's own timeout says.
+ */
+export const LOOKUP_BUDGET_MS = 2_500;
+
+/** What a caller hears when the call cannot go on. */
+export const APOLOGY_STEPS: readonly FlowStep[] = [
+  {
+    kind: 'say',
+    text: 'We are sorry, this call cannot be completed. Goodbye.',
+    language: 'en-US',
+    voice: 'Joanna',
+    engine: 'neural',
+  },
+  { kind: 'hangup' },
+];
 
 export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<IvrTurnResult> {
   const now = ports.now();
@@ -124,6 +146,7 @@ export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<
   }
 
   const context = { now, caller: input.caller, dialled: input.dialled };
+  const lookupDeadline = Date.now() + LOOKUP_BUDGET_MS;
   const steps: FlowStep[] = [];
   let turn: FlowTurn;
   try {
@@ -135,12 +158,16 @@ export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<
     for (let lookups = 0; turn.lookup !== undefined; lookups++) {
       if (lookups >= MAX_LOOKUPS_PER_TURN)
         throw new FlowRuntimeError(`more than ${MAX_LOOKUPS_PER_TURN} lookups in one turn`);
-      const result = await ports.lookup(turn.lookup);
+      const remainingMs = lookupDeadline - Date.now();
+      const result =
+        remainingMs < MIN_LOOKUP_MS
+          ? { ok: false as const, reason: 'timeout' }
+          : await ports.lookup({ ...turn.lookup, timeoutMs: Math.min(turn.lookup.timeoutMs, remainingMs) });
       turn = advanceFlow(
         flow,
         turn.position,
         { kind: 'lookupDone', result },
-        { ...context, attributes: turn.attributes },
+        { ...context, attributes: turn.attributes, stepsBefore: steps.length },
       );
       steps.push(...turn.steps);
     }
@@ -149,7 +176,14 @@ export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<
     throw error;
   }
 
-  const change = recordChange(attributes, turn.attributes, steps, state.position, turn.position);
+  const change = recordChange(
+    attributes,
+    turn.attributes,
+    steps,
+    state.position,
+    turn.position,
+    sensitiveNames(flow),
+  );
   let attributeRevision = state.attributeRevision;
   if (change !== undefined) {
     await ports.calls.change(state.tenant, input.callId, change);
@@ -165,6 +199,7 @@ function recordChange(
   steps: readonly FlowStep[],
   previous: FlowPosition,
   position: FlowPosition,
+  sensitive: ReadonlySet<string>,
 ): CallRecordChange | undefined {
   const attributesChanged =
     Object.keys(after).length !== Object.keys(before).length ||
@@ -182,7 +217,7 @@ function recordChange(
           : undefined;
   if (!attributesChanged && status === undefined) return undefined;
   return {
-    ...(attributesChanged ? { attributes: after } : {}),
+    ...(attributesChanged ? splitSensitive(after, sensitive) : {}),
     ...(status === undefined ? {} : { status, node: position.node }),
     ...(hold?.kind === 'hold'
       ? { queue: { id: hold.queue, priority: hold.priority, skills: hold.skills } }
@@ -191,17 +226,31 @@ function recordChange(
 }
 
 function fail(reason: string): IvrTurnResult {
-  return {
-    kind: 'fail',
-    reason,
-    steps: [
-      {
-        kind: 'say',
-        text: 'We are sorry, this call cannot be completed. Goodbye.',
-        language: 'en-US',
-        voice: 'Joanna',
-      },
-      { kind: 'hangup' },
-    ],
-  };
+  return { kind: 'fail', reason, steps: [...APOLOGY_STEPS] };
+}
+
+function sensitiveNames(flow: FlowDocument): ReadonlySet<string> {
+  return new Set(
+    Object.values(flow.nodes).flatMap((n) => (n.type === 'collect' && n.sensitive ? [n.attribute] : [])),
+  );
+}
+
+function splitSensitive(
+  all: Record<string, string>,
+  sensitive: ReadonlySet<string>,
+): Pick<CallRecordChange, 'attributes' | 'secrets'> {
+  const attributes: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  for (const [name, value] of Object.entries(all)) {
+    if (sensitive.has(name)) {
+      secrets[name] = value;
+      attributes[name] = mask(value);
+    } else attributes[name] = value;
+  }
+  return Object.keys(secrets).length === 0 ? { attributes } : { attributes, secrets };
+}
+
+/** Long entries (card numbers) keep their last four digits; short ones (PINs) show only their length. */
+export function mask(value: string): string {
+  return value.length >= 10 ? `${'*'.repeat(value.length - 4)}${value.slice(-4)}` : '*'.repeat(value.length);
 }

@@ -4,6 +4,8 @@
  * no loop without a way out). Nothing here knows about SIP media applications.
  */
 import { z } from 'zod';
+import { ID } from '../tenancy/ids.ts';
+import { patternProblem } from './safe-pattern.ts';
 
 export const FLOW_SCHEMA_VERSION = 1;
 
@@ -71,7 +73,10 @@ const collect = z
     pattern: z
       .string()
       .max(200)
-      .refine((p) => compiles(p), 'is not a valid regular expression')
+      .superRefine((p, ctx) => {
+        const problem = patternProblem(p);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .optional(),
     terminator: z.enum(['#', '*']).optional(),
     timeoutSeconds: seconds(1, 30, 8),
@@ -134,12 +139,9 @@ const branch = z
           path: ['cases', i, 'value'],
           message: `'${c.op}' needs a text value`,
         });
-      if (c.op === 'matches' && typeof c.value === 'string' && !compiles(c.value))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['cases', i, 'value'],
-          message: 'is not a valid regular expression',
-        });
+      const problem = c.op === 'matches' && typeof c.value === 'string' ? patternProblem(c.value) : undefined;
+      if (problem !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['cases', i, 'value'], message: problem });
     });
   });
 
@@ -154,7 +156,10 @@ const setAttribute = z.strictObject({
 const lookup = z.strictObject({
   type: z.literal('lookup'),
   /** http(s) URL; `{{attribute}}` placeholders are filled and URL-encoded. */
-  url: template(2000).refine((u) => /^https?:\/\/[^\s]+$/.test(u), 'must be an http(s) URL'),
+  url: template(2000)
+    .refine((u) => /^https?:\/\/[^\s]+$/.test(u), 'must be an http(s) URL')
+    // Callers' digits and lookup replies fill placeholders: they may choose a path, never the host.
+    .refine((u) => !/^https?:\/\/[^/]*\{\{/.test(u), 'may use {{placeholders}} only after the host'),
   method: z.enum(['GET', 'POST']).default('GET'),
   /** POST: these attributes are sent as a JSON object. */
   send: z.array(attributeName).max(20).default([]),
@@ -169,11 +174,9 @@ const lookup = z.strictObject({
 
 const enqueue = z.strictObject({
   type: z.literal('enqueue'),
-  queue: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a queue id'),
+  queue: z.string().regex(ID, 'must be a queue id'),
   priority: z.number().int().min(0).max(999).default(0),
-  skills: z
-    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/), z.number().int().min(1).max(5))
-    .default({}),
+  skills: z.record(z.string().regex(ID, 'must be a skill id'), z.number().int().min(1).max(5)).default({}),
   /** Said once when the caller enters the queue. */
   prompt: prompt.optional(),
   /** The tenant's hold music prompt; the platform's own when absent. */
@@ -234,15 +237,6 @@ export const flowDocumentSchema = z.strictObject({
     .refine((n) => Object.keys(n).length <= 200, 'has more than 200 nodes'),
 });
 export type FlowDocument = z.infer<typeof flowDocumentSchema>;
-
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function validTimeZone(tz: string): boolean {
   try {

@@ -10,5 +10,8 @@ export function renderTemplate(
   attributes: Readonly<Record<string, string>>,
   encode: (value: string) => string = (v) => v,
 ): string {
-  return text.replace(PLACEHOLDER, (_, name: string) => encode(attributes[name] ?? ''));
+  // Own properties only: `{{constructor}}` is an attribute nobody set, not Object's.
+  return text.replace(PLACEHOLDER, (_, name: string) =>
+    encode(Object.hasOwn(attributes, name) ? (attributes[name] ?? '') : ''),
+  );
 }

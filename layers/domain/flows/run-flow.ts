@@ -6,7 +6,9 @@
  */
 import { isOpen } from './business-hours.ts';
 import type { FlowDocument, FlowNode, NodeOf, Prompt } from './flow-document.ts';
+import { voiceFor } from './polly-voices.ts';
 import { renderTemplate } from './render-template.ts';
+import { matchesPattern } from './safe-pattern.ts';
 
 /** Where the call is, small enough to travel with the call (SMA TransactionAttributes). */
 export interface FlowPosition {
@@ -32,6 +34,8 @@ export interface FlowContext {
   readonly caller: string;
   readonly dialled: string;
   readonly attributes: Readonly<Record<string, string>>;
+  /** Steps this turn already holds from before a lookup: they count against the SMA's 10 actions. */
+  readonly stepsBefore?: number;
 }
 
 export type FlowEvent =
@@ -52,7 +56,7 @@ export type FlowEvent =
   | { kind: 'holdEnded' };
 
 export type Media =
-  | { kind: 'say'; text: string; language: string; voice: string }
+  | { kind: 'say'; text: string; language: string; voice: string; engine: 'neural' | 'standard' }
   | { kind: 'play'; prompt: string };
 
 export type FlowStep =
@@ -102,25 +106,6 @@ export class FlowRuntimeError extends Error {
 const MAX_TRANSITIONS = 100;
 /** Keep a turn's steps within the SMA's 10 actions per response, leaving room for input or an exit. */
 const MAX_STEPS_BEFORE_PAUSE = 7;
-
-const DEFAULT_VOICES: Readonly<Record<string, string>> = {
-  'en-US': 'Joanna',
-  'en-GB': 'Amy',
-  'en-AU': 'Olivia',
-  'es-US': 'Lupe',
-  'es-ES': 'Lucia',
-  'fr-FR': 'Lea',
-  'fr-CA': 'Gabrielle',
-  'de-DE': 'Vicki',
-  'it-IT': 'Bianca',
-  'pt-BR': 'Camila',
-  'ja-JP': 'Takumi',
-  'ko-KR': 'Seoyeon',
-  'cmn-CN': 'Zhiyu',
-  'yue-CN': 'Hiujin',
-  'hi-IN': 'Kajal',
-  'nl-NL': 'Laura',
-};
 
 export function advanceFlow(
   flow: FlowDocument,
@@ -220,7 +205,8 @@ class Turn {
       if (node === undefined) throw new FlowRuntimeError(`the flow goes to '${current}', which it lacks`);
       this.node = current;
       this.attempt = 1;
-      if (this.steps.length >= MAX_STEPS_BEFORE_PAUSE && speaks(node)) return this.wait('prompts');
+      if (this.steps.length + (this.context.stepsBefore ?? 0) >= MAX_STEPS_BEFORE_PAUSE && speaks(node))
+        return this.wait('prompts');
       const next = this.step(node);
       if (next === undefined) return this.waitingAt(node);
       current = next;
@@ -258,7 +244,7 @@ class Turn {
       return target === undefined ? this.retry(node, node.invalidPrompt) : this.run(target);
     }
     const validLength = digits.length >= node.minDigits && digits.length <= node.maxDigits;
-    if (!validLength || (node.pattern !== undefined && !new RegExp(node.pattern).test(digits)))
+    if (!validLength || (node.pattern !== undefined && !matchesPattern(node.pattern, digits)))
       return this.retry(node, node.invalidPrompt);
     this.attributes[node.attribute] = digits;
     return this.run(node.next);
@@ -290,7 +276,8 @@ class Turn {
       case 'hours':
         return isOpen(node, this.context.now) ? node.open : node.closed;
       case 'branch': {
-        const subject = this.templateValues()[node.on];
+        const values = this.templateValues();
+        const subject = Object.hasOwn(values, node.on) ? values[node.on] : undefined;
         return node.cases.find((c) => matches(c, subject))?.next ?? node.otherwise;
       }
       case 'menu':
@@ -358,7 +345,10 @@ class Turn {
       // Length and pattern are judged here, so a wrong entry gets the flow's own invalid-input prompt.
       minDigits: 1,
       maxDigits: menu ? 1 : node.maxDigits,
-      terminator: menu ? undefined : node.terminator,
+      // A menu key must never be taken for the terminator (a menu may offer # or *).
+      terminator: menu
+        ? (['#', '*'] as const).find((key) => !Object.hasOwn(node.options, key))
+        : node.terminator,
       timeoutMs: node.timeoutSeconds * 1000,
     };
   }
@@ -374,7 +364,8 @@ class Turn {
       kind: 'say',
       text: renderTemplate(text ?? '', this.templateValues()),
       language,
-      voice: this.flow.voices[language] ?? DEFAULT_VOICES[language] ?? 'Joanna',
+      // Validation made sure the language has a voice; Joanna only guards a flow saved before that rule.
+      ...(voiceFor(language, this.flow.voices[language]) ?? { voice: 'Joanna', engine: 'standard' }),
     };
   }
 
@@ -434,7 +425,7 @@ function matches(c: NodeOf<'branch'>['cases'][number], subject: string | undefin
     case 'startsWith':
       return subject !== undefined && typeof c.value === 'string' && subject.startsWith(c.value);
     case 'matches':
-      return subject !== undefined && typeof c.value === 'string' && new RegExp(c.value).test(subject);
+      return subject !== undefined && typeof c.value === 'string' && matchesPattern(c.value, subject);
     case 'in':
       return subject !== undefined && Array.isArray(c.value) && c.value.includes(subject);
   }

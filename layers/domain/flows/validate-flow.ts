@@ -4,6 +4,7 @@
  * exists, every node can be reached from `start`, no loop lacks a way out, and every prompt speaks every
  * language of the flow.
  */
+
 import {
   type FlowDocument,
   type FlowNode,
@@ -12,6 +13,7 @@ import {
   promptsOf,
   targetsOf,
 } from './flow-document.ts';
+import { voiceFor } from './polly-voices.ts';
 
 export interface FlowProblem {
   readonly path: string;
@@ -20,7 +22,16 @@ export interface FlowProblem {
 
 export type FlowCheck = { ok: true; flow: FlowDocument } | { ok: false; problems: FlowProblem[] };
 
+/** Well under DynamoDB's 400 KB item limit, with room for the version item's other attributes. */
+export const MAX_FLOW_BYTES = 300_000;
+
 export function validateFlow(input: unknown): FlowCheck {
+  const size = Buffer.byteLength(JSON.stringify(input) ?? '', 'utf8');
+  if (size > MAX_FLOW_BYTES)
+    return {
+      ok: false,
+      problems: [{ path: '(document)', message: `is ${size} bytes; a flow may have ${MAX_FLOW_BYTES}` }],
+    };
   const parsed = flowDocumentSchema.safeParse(input);
   if (!parsed.success) {
     return {
@@ -32,7 +43,7 @@ export function validateFlow(input: unknown): FlowCheck {
     };
   }
   const flow = parsed.data;
-  const problems = [...languageProblems(flow), ...graphProblems(flow)];
+  const problems = [...languageProblems(flow), ...sensitiveProblems(flow), ...graphProblems(flow)];
   return problems.length === 0 ? { ok: true, flow } : { ok: false, problems };
 }
 
@@ -116,6 +127,52 @@ function languageProblems(flow: FlowDocument): FlowProblem[] {
       problems.push({
         path: `voices.${language}`,
         message: `${language} is not one of the flow's languages`,
+      });
+  }
+  for (const language of flow.languages) {
+    const named = flow.voices[language];
+    if (voiceFor(language, named) !== undefined) continue;
+    problems.push(
+      named === undefined
+        ? {
+            path: 'languages',
+            message: `no default Polly voice speaks ${language}: name one in voices.${language}`,
+          }
+        : { path: `voices.${language}`, message: `${named} is not a Polly voice for ${language}` },
+    );
+  }
+  return problems;
+}
+
+/** A sensitive entry (card digits, a PIN) may be sent to a lookup, never spoken or copied. */
+function sensitiveProblems(flow: FlowDocument): FlowProblem[] {
+  const sensitive = new Set(
+    Object.values(flow.nodes).flatMap((n) => (n.type === 'collect' && n.sensitive ? [n.attribute] : [])),
+  );
+  if (sensitive.size === 0) return [];
+  const problems: FlowProblem[] = [];
+  const uses = (text: string) =>
+    [...text.matchAll(/\{\{([A-Za-z][A-Za-z0-9_.-]{0,63})\}\}/g)].some((m) => sensitive.has(m[1] as string));
+  for (const [id, node] of Object.entries(flow.nodes)) {
+    for (const { field, prompt } of promptsOf(node)) {
+      for (const [language, text] of Object.entries(prompt.say ?? {})) {
+        if (uses(text))
+          problems.push({
+            path: `nodes.${id}.${field}.say.${language}`,
+            message: 'speaks a sensitive attribute',
+          });
+      }
+    }
+    if (node.type === 'setAttribute') {
+      for (const [name, value] of Object.entries(node.values)) {
+        if (uses(value))
+          problems.push({ path: `nodes.${id}.values.${name}`, message: 'copies a sensitive attribute' });
+      }
+    }
+    if (node.type === 'lookup' && uses(node.url))
+      problems.push({
+        path: `nodes.${id}.url`,
+        message: 'puts a sensitive attribute in a URL (send it in a POST body)',
       });
   }
   return problems;

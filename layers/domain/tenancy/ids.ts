@@ -4,7 +4,8 @@
  */
 import { ValidationError } from '../errors.ts';
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** Entity ids (agents, queues, flows, calls...): never a '#', the key-part separator. */
+export const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const TENANT_ID = /^[a-z0-9][a-z0-9-]{2,39}$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
 

@@ -678,8 +678,9 @@ describe('recording', () => {
         : respond(),
     );
     const call = rig.pstn.dial({ from: caller, to: rig.number });
-    await call.waitToHear((h) => h.kind === 'beep');
+    await call.waitFor('connected'); // RecordAudio answers the call and records in silence
     await sleep(40); // 2 emulated seconds of message
+    expect(call.heard).toEqual([]);
     await call.press('#');
     const done = await waitForEvent(rig, (e) => e.InvocationEventType === 'ACTION_SUCCESSFUL');
     const destination = done.ActionData?.RecordingDestination;
