@@ -1,0 +1,81 @@
+/**
+ * Queue configurations and agent profiles in the config table (global). Reads are cached for a few
+ * seconds per warm handler: routing reads a queue's settings on every assignment, and they change rarely.
+ */
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AgentProfile, QueueConfig } from '../domain/routing/queue-config.ts';
+import type { QueueDirectory } from '../domain/routing/routing-store.ts';
+import type { TenantId } from '../domain/tenancy/ids.ts';
+import { configKeys } from '../resources/keys.ts';
+
+const CACHE_MS = 5_000;
+
+export class DynamoDbQueueDirectory implements QueueDirectory {
+  private readonly cache = new Map<string, { at: number; queue: QueueConfig | undefined }>();
+
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async queue(tenant: TenantId, queueId: string): Promise<QueueConfig | undefined> {
+    const key = `${tenant}/${queueId}`;
+    const cached = this.cache.get(key);
+    if (cached !== undefined && this.clock() - cached.at < CACHE_MS) return cached.queue;
+    const item = (
+      await this.documents.send(
+        new GetCommand({ TableName: this.table, Key: configKeys.queue(tenant, queueId) }),
+      )
+    ).Item;
+    const queue = item?.config as QueueConfig | undefined;
+    this.cache.set(key, { at: this.clock(), queue });
+    return queue;
+  }
+
+  async putQueue(tenant: TenantId, queueId: string, config: QueueConfig): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...configKeys.queue(tenant, queueId), type: 'queue', queueId, config },
+      }),
+    );
+    this.cache.delete(`${tenant}/${queueId}`);
+  }
+
+  async queueIds(tenant: TenantId): Promise<string[]> {
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: '#t = :queue',
+        ExpressionAttributeNames: { '#t': 'type' },
+        ExpressionAttributeValues: {
+          ':pk': configKeys.tenant(tenant).pk,
+          ':prefix': 'QUEUE#',
+          ':queue': 'queue',
+        },
+        ProjectionExpression: 'queueId',
+      }),
+    );
+    return (result.Items ?? []).map((i) => i.queueId as string);
+  }
+
+  async agentProfile(tenant: TenantId, agentId: string): Promise<AgentProfile | undefined> {
+    const item = (
+      await this.documents.send(
+        new GetCommand({ TableName: this.table, Key: configKeys.agentProfile(tenant, agentId) }),
+      )
+    ).Item;
+    return item?.profile as AgentProfile | undefined;
+  }
+
+  async putAgentProfile(tenant: TenantId, agentId: string, profile: AgentProfile): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...configKeys.agentProfile(tenant, agentId), type: 'agent-profile', agentId, profile },
+      }),
+    );
+  }
+}

@@ -1,0 +1,331 @@
+/**
+ * The routing store in the live table (layers/resources/ACCESS-PATTERNS.md): agent state items, their
+ * availability hints in each queue's AVAIL partition, queue entries in each queue's WAIT partition, and the
+ * call record's `routing`. Every write is one TransactWriteItems whose conditions check what the caller
+ * read, so racing dispatchers cannot both win. Transient cancellations (transaction conflicts, throttling)
+ * are retried here; a failed condition is reported to the domain, which decides.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { AgentState } from '../domain/routing/agent-state.ts';
+import type {
+  AgentWrite,
+  CallRouting,
+  HintRef,
+  QueueEntry,
+  RoutingStore,
+  StoredAgent,
+} from '../domain/routing/routing-store.ts';
+import type { AvailabilityHint } from '../domain/routing/strategies.ts';
+import type { TenantId } from '../domain/tenancy/ids.ts';
+import { liveKeys } from '../resources/keys.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Attempts at a transaction cancelled for a transient reason (a conflict with another transaction). */
+const TRANSIENT_ATTEMPTS = 6;
+const TRANSIENT = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+export class DynamoDbRoutingStore implements RoutingStore {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  // ------------------------------------------------------------------------------------ reads
+
+  async agent(tenant: TenantId, agentId: string): Promise<StoredAgent | undefined> {
+    const item = (
+      await this.documents.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: liveKeys.agentState(tenant, agentId),
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+    return item === undefined
+      ? undefined
+      : { state: item.state as AgentState, hints: (item.hints as HintRef[]) ?? [] };
+  }
+
+  async queueHead(tenant: TenantId, queueId: string, limit: number): Promise<QueueEntry[]> {
+    const items = await this.query(liveKeys.queueEntriesPartition(tenant, queueId), limit);
+    return items.map((i) => i.entry as QueueEntry);
+  }
+
+  async candidates(tenant: TenantId, queueId: string, limit: number): Promise<AvailabilityHint[]> {
+    const items = await this.query(liveKeys.availabilityPartition(tenant, queueId), limit);
+    return items.map((i) => i.hint as AvailabilityHint);
+  }
+
+  async queueLength(tenant: TenantId, queueId: string, upTo: number): Promise<number> {
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': liveKeys.queueEntriesPartition(tenant, queueId) },
+        Select: 'COUNT',
+        Limit: upTo,
+      }),
+    );
+    return result.Count ?? 0;
+  }
+
+  async callRouting(tenant: TenantId, callId: string): Promise<CallRouting | undefined> {
+    const item = (
+      await this.documents.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: liveKeys.call(tenant, callId),
+          ProjectionExpression: 'routing',
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+    return item?.routing as CallRouting | undefined;
+  }
+
+  // ----------------------------------------------------------------------------------- writes
+
+  async saveAgent(tenant: TenantId, write: AgentWrite): Promise<boolean> {
+    return (await this.transact([...this.agentItems(tenant, write)])) === 'ok';
+  }
+
+  async enqueue(tenant: TenantId, entry: QueueEntry): Promise<boolean> {
+    const outcome = await this.transact([
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...this.entryKey(tenant, entry), type: 'queue-entry', entry },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.table,
+          Key: liveKeys.call(tenant, entry.callId),
+          UpdateExpression: 'SET routing = :routing',
+          // A call is queued once; a call that already ended is not queued at all.
+          ConditionExpression:
+            'attribute_not_exists(routing) AND (attribute_not_exists(#status) OR #status <> :ended)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':routing': { state: 'waiting', entry }, ':ended': 'ended' },
+        },
+      },
+    ]);
+    return outcome === 'ok';
+  }
+
+  async reserve(
+    tenant: TenantId,
+    entry: QueueEntry,
+    agent: AgentWrite,
+  ): Promise<'reserved' | 'entry-gone' | 'agent-changed'> {
+    const outcome = await this.transact([
+      {
+        Delete: {
+          TableName: this.table,
+          Key: this.entryKey(tenant, entry),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+      this.routingUpdate(tenant, entry, { state: 'offered', entry, agentId: agent.next.agentId }, 'waiting'),
+      ...this.agentItems(tenant, agent),
+    ]);
+    if (outcome === 'ok') return 'reserved';
+    return outcome.failed <= 1 ? 'entry-gone' : 'agent-changed';
+  }
+
+  async connect(tenant: TenantId, entry: QueueEntry, agent: AgentWrite): Promise<boolean> {
+    const outcome = await this.transact([
+      this.routingUpdate(
+        tenant,
+        entry,
+        { state: 'connected', entry, agentId: agent.next.agentId },
+        'offered',
+        agent.next.agentId,
+      ),
+      ...this.agentItems(tenant, agent),
+    ]);
+    return outcome === 'ok';
+  }
+
+  async requeue(tenant: TenantId, entry: QueueEntry, agentId: string, agent: AgentWrite): Promise<boolean> {
+    const outcome = await this.transact([
+      {
+        // Back at its own sort key: the caller keeps its place at the head.
+        Put: {
+          TableName: this.table,
+          Item: { ...this.entryKey(tenant, entry), type: 'queue-entry', entry },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      this.routingUpdate(tenant, entry, { state: 'waiting', entry }, 'offered', agentId),
+      ...this.agentItems(tenant, agent),
+    ]);
+    return outcome === 'ok';
+  }
+
+  async leave(
+    tenant: TenantId,
+    routing: CallRouting,
+    outcome: 'gone' | 'overflowed',
+    agent: AgentWrite | undefined,
+  ): Promise<boolean> {
+    const agentId = 'agentId' in routing ? routing.agentId : undefined;
+    const items: TransactItem[] = [
+      this.routingUpdate(
+        tenant,
+        routing.entry,
+        { state: outcome, entry: routing.entry, ...(agentId === undefined ? {} : { agentId }) },
+        routing.state,
+        agentId,
+      ),
+    ];
+    if (routing.state === 'waiting')
+      items.push({
+        Delete: {
+          TableName: this.table,
+          Key: this.entryKey(tenant, routing.entry),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      });
+    if (agent !== undefined) items.push(...this.agentItems(tenant, agent));
+    return (await this.transact(items)) === 'ok';
+  }
+
+  async dropHint(tenant: TenantId, queueId: string, hint: AvailabilityHint): Promise<void> {
+    // Only the hint that was read: a fresh one written meanwhile has another version.
+    await this.transact([
+      {
+        Delete: {
+          TableName: this.table,
+          Key: liveKeys.availability(tenant, queueId, hint.rank, hint.agentId),
+          ConditionExpression: 'hint.version = :v',
+          ExpressionAttributeValues: { ':v': hint.version },
+        },
+      },
+    ]);
+  }
+
+  // ---------------------------------------------------------------------------------- helpers
+
+  private entryKey(tenant: TenantId, entry: QueueEntry) {
+    return liveKeys.queueEntry(tenant, entry.queueId, entry.priority, entry.enqueuedAt, entry.callId);
+  }
+
+  /** The call's routing moves on, if it is still where the caller read it (and with the agent read). */
+  private routingUpdate(
+    tenant: TenantId,
+    entry: QueueEntry,
+    next: CallRouting,
+    from: CallRouting['state'],
+    agentId?: string,
+  ): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: liveKeys.call(tenant, entry.callId),
+        UpdateExpression: 'SET routing = :next',
+        ConditionExpression:
+          agentId === undefined
+            ? 'routing.#state = :from'
+            : 'routing.#state = :from AND routing.agentId = :agent',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':next': next,
+          ':from': from,
+          ...(agentId === undefined ? {} : { ':agent': agentId }),
+        },
+      },
+    };
+  }
+
+  /** The agent item (if its version is still the one read) and its hints, removed and written. */
+  private agentItems(tenant: TenantId, write: AgentWrite): TransactItem[] {
+    const { next } = write;
+    const hints: HintRef[] = write.putHints.map((h) => ({ queueId: h.queueId, rank: h.rank }));
+    const kept = new Set(hints.map((h) => `${h.queueId}#${h.rank}`));
+    return [
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...liveKeys.agentState(tenant, next.agentId),
+            ...liveKeys.agentStateIndex(tenant, next.agentId),
+            type: 'agent-state',
+            status: next.status,
+            version: next.version,
+            state: next,
+            hints,
+          },
+          ConditionExpression:
+            write.expectedVersion === 0 ? 'attribute_not_exists(pk) OR version = :v' : 'version = :v',
+          ExpressionAttributeValues: { ':v': write.expectedVersion },
+        },
+      },
+      ...write.removeHints
+        .filter((h) => !kept.has(`${h.queueId}#${h.rank}`))
+        .map(
+          (h): TransactItem => ({
+            Delete: {
+              TableName: this.table,
+              Key: liveKeys.availability(tenant, h.queueId, h.rank, next.agentId),
+            },
+          }),
+        ),
+      ...write.putHints.map(
+        ({ queueId, ...hint }): TransactItem => ({
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...liveKeys.availability(tenant, queueId, hint.rank, next.agentId),
+              type: 'hint',
+              queueId,
+              hint,
+            },
+          },
+        }),
+      ),
+    ];
+  }
+
+  private async query(pk: string, limit: number): Promise<Record<string, unknown>[]> {
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        Limit: limit,
+      }),
+    );
+    return result.Items ?? [];
+  }
+
+  /**
+   * Runs a transaction; 'ok', or the index of the first item whose condition failed. Transient
+   * cancellations are retried with a short random backoff.
+   */
+  private async transact(items: TransactItem[]): Promise<'ok' | { failed: number }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.documents.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'ok';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        if (failed >= 0) return { failed };
+        if (attempt >= TRANSIENT_ATTEMPTS || !reasons.some((r) => TRANSIENT.has(r.Code ?? ''))) throw error;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
+      }
+    }
+  }
+}

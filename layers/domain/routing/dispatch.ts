@@ -1,0 +1,296 @@
+/**
+ * The automatic call distributor, as services over the routing store. No lock, no single dispatcher: any
+ * number of handler instances may run these at once, because every decision is committed by one
+ * conditional transaction that checks what it read (the call still waiting, the agent still available at
+ * the version read). A loser re-reads or moves on to the next candidate. Reads stay bounded: the queue's
+ * head and the first page of its availability hints, never all agents.
+ */
+import { ConflictError, NotFoundError } from '../errors.ts';
+import type { TenantId } from '../tenancy/ids.ts';
+import { type AgentAction, type AgentState, offlineAgent, transition } from './agent-state.ts';
+import type { QueueConfig } from './queue-config.ts';
+import type {
+  AgentWrite,
+  CallRouting,
+  QueueDirectory,
+  QueueEntry,
+  RoutingStore,
+  StoredAgent,
+} from './routing-store.ts';
+import { type AvailabilityHint, eligible, hintFor, order } from './strategies.ts';
+
+export interface RoutingPorts {
+  readonly store: RoutingStore;
+  readonly queues: QueueDirectory;
+  readonly now: () => Date;
+  readonly random?: () => number;
+}
+
+/** An offer made: the call is reserved for the agent (or, in a ring-all queue, rung at every agent). */
+export interface Offer {
+  readonly entry: QueueEntry;
+  readonly agentIds: readonly string[];
+  readonly ringAll: boolean;
+  readonly expiresAt: string;
+}
+
+/** Callers read from a queue's head per assignment round. */
+export const HEAD_PAGE = 10;
+/** Availability hints read per assignment round (and agents rung at once in a ring-all queue). */
+export const CANDIDATE_PAGE = 25;
+/** Attempts at a transition that lost a race before giving up with a 409. */
+const ATTEMPTS = 8;
+
+// ------------------------------------------------------------------------------------------ agents
+
+/** Applies an agent action (log in, ready, not ready, end wrap-up...), retrying if it raced another change. */
+export async function changeAgentState(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  agentId: string,
+  action: AgentAction,
+): Promise<AgentState> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const stored = (await ports.store.agent(tenant, agentId)) ?? {
+      state: offlineAgent(agentId, ports.now()),
+      hints: [],
+    };
+    const next = transition(stored.state, action, ports.now());
+    if (next === stored.state) return next;
+    if (await ports.store.saveAgent(tenant, await agentWrite(ports, tenant, stored, next))) {
+      if (next.status === 'available') await assignForAgent(ports, tenant, next);
+      return next;
+    }
+  }
+  throw new ConflictError(`agent ${agentId} kept changing; try again`);
+}
+
+/** The write for a transition: hints replaced by fresh ones while available, removed otherwise. */
+async function agentWrite(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  stored: StoredAgent,
+  next: AgentState,
+): Promise<AgentWrite> {
+  const putHints: AgentWrite['putHints'][number][] = [];
+  if (next.status === 'available') {
+    for (const queueId of Object.keys(next.queues)) {
+      const queue = await ports.queues.queue(tenant, queueId);
+      if (queue === undefined) continue; // a queue removed since the agent logged in
+      putHints.push({ ...hintFor(queue.strategy, next, queueId, queue, ports.random), queueId });
+    }
+  }
+  return { next, expectedVersion: stored.state.version, removeHints: stored.hints, putHints };
+}
+
+/** An agent just became available: offer it the best waiting call of its queues, in queue priority. */
+async function assignForAgent(ports: RoutingPorts, tenant: TenantId, agent: AgentState): Promise<void> {
+  const queues = Object.entries(agent.queues).sort(([, a], [, b]) => a - b);
+  for (const [queueId] of queues) {
+    const offers = await assignQueue(ports, tenant, queueId);
+    if (offers.some((o) => o.agentIds.includes(agent.agentId) && !o.ringAll)) return;
+  }
+}
+
+// ------------------------------------------------------------------------------------------ calls
+
+export type EnqueueOutcome = 'queued' | 'full' | 'already-queued';
+
+export async function enqueueCall(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  entry: QueueEntry,
+): Promise<EnqueueOutcome> {
+  const queue = await requireQueue(ports, tenant, entry.queueId);
+  if ((await ports.store.queueLength(tenant, entry.queueId, queue.maxSize)) >= queue.maxSize) return 'full';
+  if (!(await ports.store.enqueue(tenant, entry))) return 'already-queued';
+  await assignQueue(ports, tenant, entry.queueId);
+  return 'queued';
+}
+
+/**
+ * One assignment round for a queue: its first waiting callers, each matched with the best eligible agent
+ * of the first page of hints. Ring-all rings every eligible agent of the page instead of reserving one.
+ */
+export async function assignQueue(ports: RoutingPorts, tenant: TenantId, queueId: string): Promise<Offer[]> {
+  const queue = await ports.queues.queue(tenant, queueId);
+  if (queue === undefined) return [];
+  const head = await ports.store.queueHead(tenant, queueId, HEAD_PAGE);
+  if (head.length === 0) return [];
+  const now = ports.now();
+  const page = order(queue.strategy, await ports.store.candidates(tenant, queueId, CANDIDATE_PAGE), now);
+  const expiresAt = new Date(now.getTime() + queue.ringTimeoutSeconds * 1000).toISOString();
+  if (queue.strategy === 'ring-all') {
+    const entry = head[0] as QueueEntry;
+    const agentIds = page.filter((h) => canTake(h, entry, queue, now)).map((h) => h.agentId);
+    return agentIds.length === 0 ? [] : [{ entry, agentIds, ringAll: true, expiresAt }];
+  }
+  const offers: Offer[] = [];
+  const spent = new Set<string>();
+  for (const entry of head) {
+    for (const hint of page) {
+      if (spent.has(hint.agentId) || !canTake(hint, entry, queue, now)) continue;
+      spent.add(hint.agentId);
+      const outcome = await reserve(ports, tenant, entry, hint, queue);
+      if (outcome === 'reserved') {
+        offers.push({ entry, agentIds: [hint.agentId], ringAll: false, expiresAt });
+        break;
+      }
+      if (outcome === 'entry-gone') break; // another dispatcher offered it, or the caller left
+    }
+  }
+  return offers;
+}
+
+function canTake(hint: AvailabilityHint, entry: QueueEntry, queue: QueueConfig, now: Date): boolean {
+  return !entry.declinedBy.includes(hint.agentId) && eligible(hint, entry, queue, now);
+}
+
+/** Reads the agent behind a hint and, if it is as the hint says, reserves it for the call. */
+async function reserve(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  entry: QueueEntry,
+  hint: AvailabilityHint,
+  queue: QueueConfig,
+): Promise<'reserved' | 'entry-gone' | 'agent-changed'> {
+  const stored = await ports.store.agent(tenant, hint.agentId);
+  if (stored === undefined || stored.state.status !== 'available' || stored.state.version !== hint.version) {
+    await ports.store.dropHint(tenant, entry.queueId, hint);
+    return 'agent-changed';
+  }
+  const next = transition(
+    stored.state,
+    {
+      kind: 'reserve',
+      callId: entry.callId,
+      queueId: entry.queueId,
+      ringTimeoutSeconds: queue.ringTimeoutSeconds,
+    },
+    ports.now(),
+  );
+  const outcome = await ports.store.reserve(tenant, entry, {
+    next,
+    expectedVersion: stored.state.version,
+    removeHints: stored.hints,
+    putHints: [],
+  });
+  if (outcome === 'agent-changed') await ports.store.dropHint(tenant, entry.queueId, hint);
+  return outcome;
+}
+
+/**
+ * The agent takes the call. In a ring-all queue the call is still waiting: the first agent to accept
+ * reserves it (the others then find it gone), then connects.
+ */
+export async function acceptOffer(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  agentId: string,
+  callId: string,
+): Promise<{ entry: QueueEntry; agent: AgentState }> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const routing = await ports.store.callRouting(tenant, callId);
+    if (routing?.state === 'waiting') {
+      const queue = await requireQueue(ports, tenant, routing.entry.queueId);
+      if (queue.strategy !== 'ring-all')
+        throw new ConflictError(`call ${callId} is not offered to agent ${agentId}`);
+      const stored = await ports.store.agent(tenant, agentId);
+      if (stored?.state.status !== 'available') throw new ConflictError(`agent ${agentId} is not available`);
+      const reserved = transition(
+        stored.state,
+        {
+          kind: 'reserve',
+          callId,
+          queueId: routing.entry.queueId,
+          ringTimeoutSeconds: queue.ringTimeoutSeconds,
+        },
+        ports.now(),
+      );
+      const outcome = await ports.store.reserve(tenant, routing.entry, {
+        next: reserved,
+        expectedVersion: stored.state.version,
+        removeHints: stored.hints,
+        putHints: [],
+      });
+      if (outcome === 'entry-gone') throw new ConflictError(`call ${callId} was taken by another agent`);
+      continue; // reserved for us (or we raced our own change): connect on the next pass
+    }
+    if (routing?.state !== 'offered' || routing.agentId !== agentId)
+      throw new ConflictError(`call ${callId} is not offered to agent ${agentId}`);
+    const stored = await ports.store.agent(tenant, agentId);
+    if (stored === undefined) throw new NotFoundError(`no agent ${agentId}`);
+    const next = transition(stored.state, { kind: 'accept', callId }, ports.now());
+    const write = { next, expectedVersion: stored.state.version, removeHints: [], putHints: [] };
+    if (await ports.store.connect(tenant, routing.entry, write)) return { entry: routing.entry, agent: next };
+  }
+  throw new ConflictError(`call ${callId} kept changing; try again`);
+}
+
+/**
+ * The agent declined, or let the offer ring out ('miss': the agent becomes not-ready). The call goes back
+ * to where it was in the queue, and is not offered to this agent again.
+ */
+export async function returnOffer(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  agentId: string,
+  callId: string,
+  kind: 'decline' | 'miss',
+): Promise<AgentState> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const routing = await ports.store.callRouting(tenant, callId);
+    if (routing?.state !== 'offered' || routing.agentId !== agentId)
+      throw new ConflictError(`call ${callId} is not offered to agent ${agentId}`);
+    const stored = await ports.store.agent(tenant, agentId);
+    if (stored === undefined) throw new NotFoundError(`no agent ${agentId}`);
+    const next = transition(stored.state, { kind, callId }, ports.now());
+    const entry = { ...routing.entry, declinedBy: [...routing.entry.declinedBy, agentId] };
+    if (await ports.store.requeue(tenant, entry, agentId, await agentWrite(ports, tenant, stored, next))) {
+      await assignQueue(ports, tenant, entry.queueId);
+      return next;
+    }
+  }
+  throw new ConflictError(`call ${callId} kept changing; try again`);
+}
+
+/**
+ * The call left routing: the caller hung up (waiting, ringing or talking), the agent hung up, or the call
+ * overflowed. Its agent, if it had one, is released (back to available from ringing, into after-call
+ * work from a conversation). A call that already left changes nothing.
+ */
+export async function endRouting(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  callId: string,
+  outcome: 'gone' | 'overflowed',
+): Promise<CallRouting | undefined> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const routing = await ports.store.callRouting(tenant, callId);
+    if (routing === undefined || routing.state === 'gone' || routing.state === 'overflowed') return routing;
+    let write: AgentWrite | undefined;
+    if (routing.state === 'offered' || routing.state === 'connected') {
+      const stored = await ports.store.agent(tenant, routing.agentId);
+      if (stored !== undefined && stored.state.call?.callId === callId) {
+        const queue = await ports.queues.queue(tenant, routing.entry.queueId);
+        const next = transition(
+          stored.state,
+          { kind: 'call-ended', callId, acwSeconds: queue?.acwSeconds ?? 30 },
+          ports.now(),
+        );
+        write = await agentWrite(ports, tenant, stored, next);
+      }
+    }
+    if (await ports.store.leave(tenant, routing, outcome, write)) {
+      if (write?.next.status === 'available') await assignForAgent(ports, tenant, write.next);
+      return routing;
+    }
+  }
+  throw new ConflictError(`call ${callId} kept changing; try again`);
+}
+
+async function requireQueue(ports: RoutingPorts, tenant: TenantId, queueId: string): Promise<QueueConfig> {
+  const queue = await ports.queues.queue(tenant, queueId);
+  if (queue === undefined) throw new NotFoundError(`no queue '${queueId}'`);
+  return queue;
+}

@@ -1,0 +1,110 @@
+/**
+ * A tenant's queue: how it picks agents, how long and how many callers it holds and where they go when it
+ * is full or they waited too long, how often it tells callers where they stand, and what agents do after
+ * a call. Validated like a flow: every problem with its path.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+import { ID } from '../tenancy/ids.ts';
+
+export const STRATEGIES = [
+  'longest-idle',
+  'highest-idle-ratio',
+  'least-talk-time',
+  'least-talk-ratio',
+  'fewest-calls',
+  'highest-skill',
+  'lowest-skill',
+  'round-robin',
+  'random',
+  'ring-all',
+  'skill-steps',
+] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+const id = z.string().regex(ID, 'must be 1-64 characters of A-Z, a-z, 0-9, _ and -');
+
+const overflow = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('voicemail') }),
+  z.strictObject({ kind: z.literal('queue'), queueId: id }),
+  z.strictObject({ kind: z.literal('hangup'), message: z.string().min(1).max(500) }),
+  z.strictObject({ kind: z.literal('callback') }),
+]);
+
+export const queueConfigSchema = z
+  .strictObject({
+    name: z.string().min(1).max(120),
+    strategy: z.enum(STRATEGIES).default('longest-idle'),
+    /** The skill the skill strategies rank by and the proficiency steps require. */
+    routingSkill: id.optional(),
+    /** skill-steps: require routingSkill ≥ minLevel for forSeconds, then the next step, then anyone. */
+    steps: z
+      .array(
+        z.strictObject({
+          minLevel: z.number().int().min(1).max(5),
+          forSeconds: z.number().int().min(1).max(3600),
+        }),
+      )
+      .max(5)
+      .default([]),
+    maxSize: z.number().int().min(1).max(10_000).default(100),
+    maxWaitSeconds: z.number().int().min(10).max(86_400).default(600),
+    /** Where a caller goes when the queue is full or the wait runs out. */
+    overflow: overflow.default({ kind: 'voicemail' }),
+    ringTimeoutSeconds: z.number().int().min(5).max(120).default(15),
+    /** Position and estimated-wait announcements; 0 turns them off. */
+    announceEverySeconds: z.number().int().min(0).max(3600).default(60),
+    holdMusic: z
+      .string()
+      .regex(/^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9/_-]{0,127}$/)
+      .optional(),
+    record: z.boolean().default(false),
+    /** After-call work; null lasts until the agent ends it. */
+    acwSeconds: z.number().int().min(0).max(3600).nullable().default(30),
+    serviceLevelSeconds: z.number().int().min(1).max(3600).default(20),
+  })
+  .superRefine((q, ctx) => {
+    const needsSkill =
+      q.strategy === 'highest-skill' || q.strategy === 'lowest-skill' || q.strategy === 'skill-steps';
+    if (needsSkill && q.routingSkill === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['routingSkill'],
+        message: `the ${q.strategy} strategy ranks by a routing skill`,
+      });
+    if (q.strategy === 'skill-steps' && q.steps.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'skill-steps needs at least one step' });
+  });
+export type QueueConfig = z.infer<typeof queueConfigSchema>;
+
+export const agentProfileSchema = z.strictObject({
+  name: z.string().min(1).max(120),
+  /** Skill → level 1 (basic) to 5 (expert). */
+  skills: z.record(id, z.number().int().min(1).max(5)).default({}),
+  /** Queue → priority 1 (first) to 9: an available agent takes calls from its higher-priority queues first. */
+  queues: z
+    .record(id, z.number().int().min(1).max(9))
+    .refine((q) => Object.keys(q).length <= 20, 'at most 20 queues'),
+});
+export type AgentProfile = z.infer<typeof agentProfileSchema>;
+
+export function parseQueueConfig(input: unknown): QueueConfig {
+  return parseOrThrow(queueConfigSchema, input, 'queue');
+}
+
+export function parseAgentProfile(input: unknown): AgentProfile {
+  return parseOrThrow(agentProfileSchema, input, 'agent');
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => ({
+    path: i.path.join('.') || '(document)',
+    message: i.message,
+  }));
+  throw new ValidationError(
+    `the ${what} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+    problems,
+  );
+}

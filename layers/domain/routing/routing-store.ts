@@ -1,0 +1,90 @@
+/**
+ * The routing store port: reads that stay bounded however many agents and callers a queue has, and writes
+ * that are each one atomic, conditional step (a DynamoDB transaction in layers/adapters/dynamodb-routing-
+ * store.ts). A write whose conditions fail changes nothing and says so; the services in ./dispatch.ts
+ * decide what to do next.
+ */
+import type { TenantId } from '../tenancy/ids.ts';
+import type { AgentState } from './agent-state.ts';
+import type { QueueConfig } from './queue-config.ts';
+import type { AvailabilityHint } from './strategies.ts';
+
+/** A caller waiting in a queue; its sort key orders the queue (higher priority, then older, first). */
+export interface QueueEntry {
+  readonly queueId: string;
+  readonly callId: string;
+  readonly priority: number;
+  readonly enqueuedAt: string;
+  readonly skills: Readonly<Record<string, number>>;
+  /** Agents who declined this call: it is not offered to them again. */
+  readonly declinedBy: readonly string[];
+}
+
+/** Where a call stands in routing (kept on the call record). */
+export type CallRouting =
+  | { readonly state: 'waiting'; readonly entry: QueueEntry }
+  | { readonly state: 'offered'; readonly entry: QueueEntry; readonly agentId: string }
+  | { readonly state: 'connected'; readonly entry: QueueEntry; readonly agentId: string }
+  | { readonly state: 'gone' | 'overflowed'; readonly entry: QueueEntry; readonly agentId?: string };
+
+/** The hint items an agent has, so they can be removed with the state change that invalidates them. */
+export interface HintRef {
+  readonly queueId: string;
+  readonly rank: string;
+}
+
+export interface StoredAgent {
+  readonly state: AgentState;
+  readonly hints: readonly HintRef[];
+}
+
+export interface AgentWrite {
+  readonly next: AgentState;
+  /** The version the write requires (the one read); 0 for an agent never stored. */
+  readonly expectedVersion: number;
+  readonly removeHints: readonly HintRef[];
+  readonly putHints: readonly (AvailabilityHint & { queueId: string })[];
+}
+
+export interface RoutingStore {
+  agent(tenant: TenantId, agentId: string): Promise<StoredAgent | undefined>;
+  /** The first `limit` waiting callers of a queue. */
+  queueHead(tenant: TenantId, queueId: string, limit: number): Promise<QueueEntry[]>;
+  /** The first `limit` availability hints of a queue, best first by the queue's strategy. */
+  candidates(tenant: TenantId, queueId: string, limit: number): Promise<AvailabilityHint[]>;
+  /** How many callers wait, counting up to `upTo` (a full queue needs no more). */
+  queueLength(tenant: TenantId, queueId: string, upTo: number): Promise<number>;
+  callRouting(tenant: TenantId, callId: string): Promise<CallRouting | undefined>;
+
+  /** The agent's state changes (and its hints with it) if its version is still `expectedVersion`. */
+  saveAgent(tenant: TenantId, write: AgentWrite): Promise<boolean>;
+  /** The caller joins the queue: entry written, call routing waiting (a call is queued once). */
+  enqueue(tenant: TenantId, entry: QueueEntry): Promise<boolean>;
+  /**
+   * The reservation: entry leaves the queue, call routing waiting → offered, agent saved (available →
+   * reserved, its hints removed), all or nothing.
+   */
+  reserve(
+    tenant: TenantId,
+    entry: QueueEntry,
+    agent: AgentWrite,
+  ): Promise<'reserved' | 'entry-gone' | 'agent-changed'>;
+  /** The agent takes the offered call: call routing offered → connected, agent saved. */
+  connect(tenant: TenantId, entry: QueueEntry, agent: AgentWrite): Promise<boolean>;
+  /** An offer declined or left ringing: the entry goes back where it was, call routing → waiting, agent saved. */
+  requeue(tenant: TenantId, entry: QueueEntry, agentId: string, agent: AgentWrite): Promise<boolean>;
+  /** The caller left (hung up, or overflowed): entry and routing end; the agent, if any, saved. */
+  leave(
+    tenant: TenantId,
+    routing: CallRouting,
+    outcome: 'gone' | 'overflowed',
+    agent: AgentWrite | undefined,
+  ): Promise<boolean>;
+  /** Removes a hint whose agent moved on since it was written. */
+  dropHint(tenant: TenantId, queueId: string, hint: AvailabilityHint): Promise<void>;
+}
+
+/** Queue configurations (the config table; cached by the adapter). */
+export interface QueueDirectory {
+  queue(tenant: TenantId, queueId: string): Promise<QueueConfig | undefined>;
+}
