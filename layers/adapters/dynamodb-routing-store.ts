@@ -18,6 +18,7 @@ import type {
   AgentWrite,
   CallRouting,
   HintRef,
+  QueuedCall,
   QueueEntry,
   RoutingStore,
   StoredAgent,
@@ -55,9 +56,9 @@ export class DynamoDbRoutingStore implements RoutingStore {
       : { state: item.state as AgentState, hints: (item.hints as HintRef[]) ?? [] };
   }
 
-  async queueHead(tenant: TenantId, queueId: string, limit: number): Promise<QueueEntry[]> {
+  async queueHead(tenant: TenantId, queueId: string, limit: number): Promise<QueuedCall[]> {
     const items = await this.query(liveKeys.queueEntriesPartition(tenant, queueId), limit);
-    return items.map((i) => i.entry as QueueEntry);
+    return items.map((i) => ({ entry: i.entry as QueueEntry, routingVersion: i.routingVersion as number }));
   }
 
   async candidates(tenant: TenantId, queueId: string, limit: number): Promise<AvailabilityHint[]> {
@@ -99,14 +100,9 @@ export class DynamoDbRoutingStore implements RoutingStore {
   }
 
   async enqueue(tenant: TenantId, entry: QueueEntry): Promise<boolean> {
+    const routing: CallRouting = { state: 'waiting', entry, version: 1 };
     const outcome = await this.transact([
-      {
-        Put: {
-          TableName: this.table,
-          Item: { ...this.entryKey(tenant, entry), type: 'queue-entry', entry },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      this.entryPut(tenant, { entry, routingVersion: 1 }),
       {
         Update: {
           TableName: this.table,
@@ -116,7 +112,7 @@ export class DynamoDbRoutingStore implements RoutingStore {
           ConditionExpression:
             'attribute_not_exists(routing) AND (attribute_not_exists(#status) OR #status <> :ended)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':routing': { state: 'waiting', entry }, ':ended': 'ended' },
+          ExpressionAttributeValues: { ':routing': routing, ':ended': 'ended' },
         },
       },
     ]);
@@ -125,9 +121,10 @@ export class DynamoDbRoutingStore implements RoutingStore {
 
   async reserve(
     tenant: TenantId,
-    entry: QueueEntry,
+    call: QueuedCall,
     agent: AgentWrite,
   ): Promise<'reserved' | 'entry-gone' | 'agent-changed'> {
+    const { entry, routingVersion } = call;
     const outcome = await this.transact([
       {
         Delete: {
@@ -136,38 +133,43 @@ export class DynamoDbRoutingStore implements RoutingStore {
           ConditionExpression: 'attribute_exists(pk)',
         },
       },
-      this.routingUpdate(tenant, entry, { state: 'offered', entry, agentId: agent.next.agentId }, 'waiting'),
+      this.routingUpdate(tenant, entry.callId, routingVersion, {
+        state: 'offered',
+        entry,
+        agentId: agent.next.agentId,
+        version: routingVersion + 1,
+      }),
       ...this.agentItems(tenant, agent),
     ]);
     if (outcome === 'ok') return 'reserved';
     return outcome.failed <= 1 ? 'entry-gone' : 'agent-changed';
   }
 
-  async connect(tenant: TenantId, entry: QueueEntry, agent: AgentWrite): Promise<boolean> {
+  async connect(tenant: TenantId, routing: CallRouting, agent: AgentWrite): Promise<boolean> {
+    const next: CallRouting = {
+      state: 'connected',
+      entry: routing.entry,
+      agentId: agent.next.agentId,
+      version: routing.version + 1,
+    };
     const outcome = await this.transact([
-      this.routingUpdate(
-        tenant,
-        entry,
-        { state: 'connected', entry, agentId: agent.next.agentId },
-        'offered',
-        agent.next.agentId,
-      ),
+      this.routingUpdate(tenant, routing.entry.callId, routing.version, next),
       ...this.agentItems(tenant, agent),
     ]);
     return outcome === 'ok';
   }
 
-  async requeue(tenant: TenantId, entry: QueueEntry, agentId: string, agent: AgentWrite): Promise<boolean> {
+  async requeue(
+    tenant: TenantId,
+    routing: CallRouting,
+    entry: QueueEntry,
+    agent: AgentWrite,
+  ): Promise<boolean> {
+    const version = routing.version + 1;
     const outcome = await this.transact([
-      {
-        // Back at its own sort key: the caller keeps its place at the head.
-        Put: {
-          TableName: this.table,
-          Item: { ...this.entryKey(tenant, entry), type: 'queue-entry', entry },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      this.routingUpdate(tenant, entry, { state: 'waiting', entry }, 'offered', agentId),
+      // Back at its own sort key: the caller keeps its place at the head.
+      this.entryPut(tenant, { entry, routingVersion: version }),
+      this.routingUpdate(tenant, entry.callId, routing.version, { state: 'waiting', entry, version }),
       ...this.agentItems(tenant, agent),
     ]);
     return outcome === 'ok';
@@ -180,15 +182,13 @@ export class DynamoDbRoutingStore implements RoutingStore {
     agent: AgentWrite | undefined,
   ): Promise<boolean> {
     const agentId = 'agentId' in routing ? routing.agentId : undefined;
-    const items: TransactItem[] = [
-      this.routingUpdate(
-        tenant,
-        routing.entry,
-        { state: outcome, entry: routing.entry, ...(agentId === undefined ? {} : { agentId }) },
-        routing.state,
-        agentId,
-      ),
-    ];
+    const next: CallRouting = {
+      state: outcome,
+      entry: routing.entry,
+      version: routing.version + 1,
+      ...(agentId === undefined ? {} : { agentId }),
+    };
+    const items: TransactItem[] = [this.routingUpdate(tenant, routing.entry.callId, routing.version, next)];
     if (routing.state === 'waiting')
       items.push({
         Delete: {
@@ -221,29 +221,25 @@ export class DynamoDbRoutingStore implements RoutingStore {
     return liveKeys.queueEntry(tenant, entry.queueId, entry.priority, entry.enqueuedAt, entry.callId);
   }
 
-  /** The call's routing moves on, if it is still where the caller read it (and with the agent read). */
-  private routingUpdate(
-    tenant: TenantId,
-    entry: QueueEntry,
-    next: CallRouting,
-    from: CallRouting['state'],
-    agentId?: string,
-  ): TransactItem {
+  private entryPut(tenant: TenantId, call: QueuedCall): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { ...this.entryKey(tenant, call.entry), type: 'queue-entry', ...call },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  /** The call's routing moves on, if its version is still the one read. */
+  private routingUpdate(tenant: TenantId, callId: string, version: number, next: CallRouting): TransactItem {
     return {
       Update: {
         TableName: this.table,
-        Key: liveKeys.call(tenant, entry.callId),
+        Key: liveKeys.call(tenant, callId),
         UpdateExpression: 'SET routing = :next',
-        ConditionExpression:
-          agentId === undefined
-            ? 'routing.#state = :from'
-            : 'routing.#state = :from AND routing.agentId = :agent',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':next': next,
-          ':from': from,
-          ...(agentId === undefined ? {} : { ':agent': agentId }),
-        },
+        ConditionExpression: 'routing.version = :v',
+        ExpressionAttributeValues: { ':next': next, ':v': version },
       },
     };
   }

@@ -13,6 +13,7 @@ import type {
   AgentWrite,
   CallRouting,
   QueueDirectory,
+  QueuedCall,
   QueueEntry,
   RoutingStore,
   StoredAgent,
@@ -24,6 +25,8 @@ export interface RoutingPorts {
   readonly queues: QueueDirectory;
   readonly now: () => Date;
   readonly random?: () => number;
+  /** Tells the agents of an offer (pushed to their connections); called for every offer made. */
+  readonly offered?: (tenant: TenantId, offer: Offer) => Promise<void>;
 }
 
 /** An offer made: the call is reserved for the agent (or, in a ring-all queue, rung at every agent). */
@@ -102,7 +105,9 @@ export async function enqueueCall(
   entry: QueueEntry,
 ): Promise<EnqueueOutcome> {
   const queue = await requireQueue(ports, tenant, entry.queueId);
-  if ((await ports.store.queueLength(tenant, entry.queueId, queue.maxSize)) >= queue.maxSize) return 'full';
+  if ((await ports.store.queueLength(tenant, entry.queueId, queue.maxSize)) >= queue.maxSize)
+    // A repeated enqueue of a call already in the full queue must not send it to the overflow.
+    return (await ports.store.callRouting(tenant, entry.callId)) === undefined ? 'full' : 'already-queued';
   if (!(await ports.store.enqueue(tenant, entry))) return 'already-queued';
   await assignQueue(ports, tenant, entry.queueId);
   return 'queued';
@@ -113,6 +118,12 @@ export async function enqueueCall(
  * of the first page of hints. Ring-all rings every eligible agent of the page instead of reserving one.
  */
 export async function assignQueue(ports: RoutingPorts, tenant: TenantId, queueId: string): Promise<Offer[]> {
+  const offers = await matchQueue(ports, tenant, queueId);
+  for (const offer of offers) await ports.offered?.(tenant, offer);
+  return offers;
+}
+
+async function matchQueue(ports: RoutingPorts, tenant: TenantId, queueId: string): Promise<Offer[]> {
   const queue = await ports.queues.queue(tenant, queueId);
   if (queue === undefined) return [];
   const head = await ports.store.queueHead(tenant, queueId, HEAD_PAGE);
@@ -121,17 +132,18 @@ export async function assignQueue(ports: RoutingPorts, tenant: TenantId, queueId
   const page = order(queue.strategy, await ports.store.candidates(tenant, queueId, CANDIDATE_PAGE), now);
   const expiresAt = new Date(now.getTime() + queue.ringTimeoutSeconds * 1000).toISOString();
   if (queue.strategy === 'ring-all') {
-    const entry = head[0] as QueueEntry;
+    const { entry } = head[0] as QueuedCall;
     const agentIds = page.filter((h) => canTake(h, entry, queue, now)).map((h) => h.agentId);
     return agentIds.length === 0 ? [] : [{ entry, agentIds, ringAll: true, expiresAt }];
   }
   const offers: Offer[] = [];
   const spent = new Set<string>();
-  for (const entry of head) {
+  for (const call of head) {
+    const { entry } = call;
     for (const hint of page) {
       if (spent.has(hint.agentId) || !canTake(hint, entry, queue, now)) continue;
       spent.add(hint.agentId);
-      const outcome = await reserve(ports, tenant, entry, hint, queue);
+      const outcome = await reserve(ports, tenant, call, hint, queue);
       if (outcome === 'reserved') {
         offers.push({ entry, agentIds: [hint.agentId], ringAll: false, expiresAt });
         break;
@@ -150,10 +162,11 @@ function canTake(hint: AvailabilityHint, entry: QueueEntry, queue: QueueConfig, 
 async function reserve(
   ports: RoutingPorts,
   tenant: TenantId,
-  entry: QueueEntry,
+  call: QueuedCall,
   hint: AvailabilityHint,
   queue: QueueConfig,
 ): Promise<'reserved' | 'entry-gone' | 'agent-changed'> {
+  const { entry } = call;
   const stored = await ports.store.agent(tenant, hint.agentId);
   if (stored === undefined || stored.state.status !== 'available' || stored.state.version !== hint.version) {
     await ports.store.dropHint(tenant, entry.queueId, hint);
@@ -169,7 +182,7 @@ async function reserve(
     },
     ports.now(),
   );
-  const outcome = await ports.store.reserve(tenant, entry, {
+  const outcome = await ports.store.reserve(tenant, call, {
     next,
     expectedVersion: stored.state.version,
     removeHints: stored.hints,
@@ -207,12 +220,16 @@ export async function acceptOffer(
         },
         ports.now(),
       );
-      const outcome = await ports.store.reserve(tenant, routing.entry, {
-        next: reserved,
-        expectedVersion: stored.state.version,
-        removeHints: stored.hints,
-        putHints: [],
-      });
+      const outcome = await ports.store.reserve(
+        tenant,
+        { entry: routing.entry, routingVersion: routing.version },
+        {
+          next: reserved,
+          expectedVersion: stored.state.version,
+          removeHints: stored.hints,
+          putHints: [],
+        },
+      );
       if (outcome === 'entry-gone') throw new ConflictError(`call ${callId} was taken by another agent`);
       continue; // reserved for us (or we raced our own change): connect on the next pass
     }
@@ -222,7 +239,7 @@ export async function acceptOffer(
     if (stored === undefined) throw new NotFoundError(`no agent ${agentId}`);
     const next = transition(stored.state, { kind: 'accept', callId }, ports.now());
     const write = { next, expectedVersion: stored.state.version, removeHints: [], putHints: [] };
-    if (await ports.store.connect(tenant, routing.entry, write)) return { entry: routing.entry, agent: next };
+    if (await ports.store.connect(tenant, routing, write)) return { entry: routing.entry, agent: next };
   }
   throw new ConflictError(`call ${callId} kept changing; try again`);
 }
@@ -246,7 +263,7 @@ export async function returnOffer(
     if (stored === undefined) throw new NotFoundError(`no agent ${agentId}`);
     const next = transition(stored.state, { kind, callId }, ports.now());
     const entry = { ...routing.entry, declinedBy: [...routing.entry.declinedBy, agentId] };
-    if (await ports.store.requeue(tenant, entry, agentId, await agentWrite(ports, tenant, stored, next))) {
+    if (await ports.store.requeue(tenant, routing, entry, await agentWrite(ports, tenant, stored, next))) {
       await assignQueue(ports, tenant, entry.queueId);
       return next;
     }

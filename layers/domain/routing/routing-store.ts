@@ -20,12 +20,21 @@ export interface QueueEntry {
   readonly declinedBy: readonly string[];
 }
 
-/** Where a call stands in routing (kept on the call record). */
-export type CallRouting =
-  | { readonly state: 'waiting'; readonly entry: QueueEntry }
-  | { readonly state: 'offered'; readonly entry: QueueEntry; readonly agentId: string }
-  | { readonly state: 'connected'; readonly entry: QueueEntry; readonly agentId: string }
-  | { readonly state: 'gone' | 'overflowed'; readonly entry: QueueEntry; readonly agentId?: string };
+/**
+ * Where a call stands in routing (kept on the call record). Its version counts every change: a write
+ * requires the version it read, so no two changes can start from the same state of the call.
+ */
+export type CallRouting = { readonly version: number; readonly entry: QueueEntry } & (
+  | { readonly state: 'waiting' }
+  | { readonly state: 'offered' | 'connected'; readonly agentId: string }
+  | { readonly state: 'gone' | 'overflowed'; readonly agentId?: string }
+);
+
+/** A waiting caller as the queue's head lists it, with the routing version it was queued at. */
+export interface QueuedCall {
+  readonly entry: QueueEntry;
+  readonly routingVersion: number;
+}
 
 /** The hint items an agent has, so they can be removed with the state change that invalidates them. */
 export interface HintRef {
@@ -49,7 +58,7 @@ export interface AgentWrite {
 export interface RoutingStore {
   agent(tenant: TenantId, agentId: string): Promise<StoredAgent | undefined>;
   /** The first `limit` waiting callers of a queue. */
-  queueHead(tenant: TenantId, queueId: string, limit: number): Promise<QueueEntry[]>;
+  queueHead(tenant: TenantId, queueId: string, limit: number): Promise<QueuedCall[]>;
   /** The first `limit` availability hints of a queue, best first by the queue's strategy. */
   candidates(tenant: TenantId, queueId: string, limit: number): Promise<AvailabilityHint[]>;
   /** How many callers wait, counting up to `upTo` (a full queue needs no more). */
@@ -58,7 +67,7 @@ export interface RoutingStore {
 
   /** The agent's state changes (and its hints with it) if its version is still `expectedVersion`. */
   saveAgent(tenant: TenantId, write: AgentWrite): Promise<boolean>;
-  /** The caller joins the queue: entry written, call routing waiting (a call is queued once). */
+  /** The caller joins the queue: entry written, call routing waiting at version 1 (a call is queued once). */
   enqueue(tenant: TenantId, entry: QueueEntry): Promise<boolean>;
   /**
    * The reservation: entry leaves the queue, call routing waiting → offered, agent saved (available →
@@ -66,13 +75,13 @@ export interface RoutingStore {
    */
   reserve(
     tenant: TenantId,
-    entry: QueueEntry,
+    call: QueuedCall,
     agent: AgentWrite,
   ): Promise<'reserved' | 'entry-gone' | 'agent-changed'>;
   /** The agent takes the offered call: call routing offered → connected, agent saved. */
-  connect(tenant: TenantId, entry: QueueEntry, agent: AgentWrite): Promise<boolean>;
-  /** An offer declined or left ringing: the entry goes back where it was, call routing → waiting, agent saved. */
-  requeue(tenant: TenantId, entry: QueueEntry, agentId: string, agent: AgentWrite): Promise<boolean>;
+  connect(tenant: TenantId, routing: CallRouting, agent: AgentWrite): Promise<boolean>;
+  /** An offer declined or left ringing: the entry goes back to its place, routing offered → waiting, agent saved. */
+  requeue(tenant: TenantId, routing: CallRouting, entry: QueueEntry, agent: AgentWrite): Promise<boolean>;
   /** The caller left (hung up, or overflowed): entry and routing end; the agent, if any, saved. */
   leave(
     tenant: TenantId,

@@ -1,0 +1,228 @@
+/**
+ * The call distributor against DynamoDB Local, one scenario at a time: reservation of the best agent,
+ * accept, decline (back to the head, never re-offered to the decliner), a missed offer, hang-ups at every
+ * stage, a full queue, ring-all's first accept, and reads that stay bounded with many agents logged in.
+ */
+import { randomUUID } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { DynamoDbQueueDirectory } from '../../layers/adapters/dynamodb-queue-directory.ts';
+import { DynamoDbRoutingStore } from '../../layers/adapters/dynamodb-routing-store.ts';
+import {
+  acceptOffer,
+  assignQueue,
+  changeAgentState,
+  endRouting,
+  enqueueCall,
+  type RoutingPorts,
+  returnOffer,
+} from '../../layers/domain/routing/dispatch.ts';
+import { parseQueueConfig } from '../../layers/domain/routing/queue-config.ts';
+import type { RoutingStore } from '../../layers/domain/routing/routing-store.ts';
+import { type TenantId, tenantId } from '../../layers/domain/tenancy/ids.ts';
+import { liveKeys } from '../../layers/resources/keys.ts';
+import { localCloud } from '../support/local-cloud.ts';
+
+const { clients, config } = localCloud();
+
+async function setUp(queue: Record<string, unknown>, agents: number, store?: RoutingStore) {
+  const tenant = tenantId(`route-${randomUUID().slice(0, 8)}`);
+  const queues = new DynamoDbQueueDirectory(clients.documents, config.tables.config);
+  await queues.putQueue(tenant, 'q', parseQueueConfig({ name: 'Q', ...queue }));
+  let clock = Date.parse('2026-11-24T12:00:00Z');
+  const ports: RoutingPorts = {
+    store: store ?? new DynamoDbRoutingStore(clients.documents, config.tables.live),
+    queues,
+    now: () => new Date(clock),
+  };
+  const tick = (seconds: number) => {
+    clock += seconds * 1000;
+  };
+  const ids = Array.from({ length: agents }, (_, i) => `agent-${String(i).padStart(4, '0')}`);
+  for (const id of ids) {
+    await changeAgentState(ports, tenant, id, { kind: 'login', skills: { billing: 3 }, queues: { q: 1 } });
+    tick(1);
+    await changeAgentState(ports, tenant, id, { kind: 'ready' });
+  }
+  return { tenant, ports, tick, ids };
+}
+
+async function newCall(
+  tenant: TenantId,
+  ports: RoutingPorts,
+  priority = 0,
+  skills: Record<string, number> = {},
+) {
+  const callId = randomUUID();
+  await clients.documents.send(
+    new PutCommand({
+      TableName: config.tables.live,
+      Item: { ...liveKeys.call(tenant, callId), type: 'call', status: 'ivr' },
+    }),
+  );
+  const entry = {
+    queueId: 'q',
+    callId,
+    priority,
+    enqueuedAt: ports.now().toISOString(),
+    skills,
+    declinedBy: [],
+  };
+  return { callId, outcome: await enqueueCall(ports, tenant, entry) };
+}
+
+const stateOf = async (ports: RoutingPorts, tenant: TenantId, agentId: string) =>
+  (await ports.store.agent(tenant, agentId))?.state;
+
+describe('the call distributor', () => {
+  it('reserves the longest-idle agent, connects on accept, and sends it to wrap-up when the call ends', async () => {
+    const { tenant, ports, tick, ids } = await setUp({ acwSeconds: 20 }, 3);
+    tick(5);
+    const { callId, outcome } = await newCall(tenant, ports);
+    expect(outcome).toBe('queued');
+    expect(await ports.store.callRouting(tenant, callId)).toMatchObject({
+      state: 'offered',
+      agentId: ids[0],
+      version: 2,
+    });
+    expect(await stateOf(ports, tenant, ids[0] as string)).toMatchObject({
+      status: 'reserved',
+      call: { callId },
+    });
+    expect(await ports.store.queueLength(tenant, 'q', 10)).toBe(0);
+    // The reserved agent's hint is gone: the next call goes to the next agent.
+    const second = await newCall(tenant, ports);
+    expect(await ports.store.callRouting(tenant, second.callId)).toMatchObject({ agentId: ids[1] });
+
+    tick(3);
+    await acceptOffer(ports, tenant, ids[0] as string, callId);
+    expect(await ports.store.callRouting(tenant, callId)).toMatchObject({ state: 'connected', version: 3 });
+    tick(60);
+    await endRouting(ports, tenant, callId, 'gone');
+    expect(await stateOf(ports, tenant, ids[0] as string)).toMatchObject({
+      status: 'after-call',
+      callsAnswered: 1,
+      talkMs: 60_000,
+    });
+    expect(await ports.store.callRouting(tenant, callId)).toMatchObject({ state: 'gone', agentId: ids[0] });
+    await changeAgentState(ports, tenant, ids[0] as string, { kind: 'end-wrap-up' });
+    expect(await stateOf(ports, tenant, ids[0] as string)).toMatchObject({ status: 'available' });
+    // Ending a call twice changes nothing.
+    await endRouting(ports, tenant, callId, 'gone');
+    expect(await ports.store.callRouting(tenant, callId)).toMatchObject({ version: 4 });
+  });
+
+  it('puts a declined call back at the head, never offers it to the decliner again, and makes a miss not-ready', async () => {
+    const { tenant, ports, tick, ids } = await setUp({}, 2);
+    const [a, b] = ids as [string, string];
+    await changeAgentState(ports, tenant, b, { kind: 'not-ready', reason: 'break' });
+    const first = await newCall(tenant, ports);
+    tick(1);
+    const later = await newCall(tenant, ports);
+    expect(await ports.store.callRouting(tenant, first.callId)).toMatchObject({
+      state: 'offered',
+      agentId: a,
+    });
+    expect(await ports.store.callRouting(tenant, later.callId)).toMatchObject({ state: 'waiting' });
+
+    await returnOffer(ports, tenant, a, first.callId, 'decline');
+    // a is available again, but the first call is not for a: a gets the later one; the first keeps its place.
+    expect(await ports.store.callRouting(tenant, later.callId)).toMatchObject({
+      state: 'offered',
+      agentId: a,
+    });
+    const head = await ports.store.queueHead(tenant, 'q', 10);
+    expect(head.map((h) => [h.entry.callId, h.entry.declinedBy])).toEqual([[first.callId, [a]]]);
+
+    await changeAgentState(ports, tenant, b, { kind: 'ready' });
+    expect(await ports.store.callRouting(tenant, first.callId)).toMatchObject({
+      state: 'offered',
+      agentId: b,
+    });
+    await returnOffer(ports, tenant, b, first.callId, 'miss');
+    expect(await stateOf(ports, tenant, b)).toMatchObject({
+      status: 'not-ready',
+      reason: 'missed',
+      missed: 1,
+    });
+    await expect(acceptOffer(ports, tenant, b, first.callId)).rejects.toThrow(/not offered to agent/);
+  });
+
+  it('releases the agent whatever the moment the caller hangs up', async () => {
+    const { tenant, ports, ids } = await setUp({}, 1);
+    const [a] = ids as [string];
+    const offered = await newCall(tenant, ports);
+    const waiting = await newCall(tenant, ports);
+    expect(await ports.store.queueLength(tenant, 'q', 10)).toBe(1);
+    await endRouting(ports, tenant, waiting.callId, 'gone');
+    expect(await ports.store.queueLength(tenant, 'q', 10)).toBe(0);
+
+    await endRouting(ports, tenant, offered.callId, 'gone'); // hung up while it rang
+    expect(await stateOf(ports, tenant, a)).toMatchObject({ status: 'available', callsAnswered: 0 });
+    const talking = await newCall(tenant, ports);
+    await acceptOffer(ports, tenant, a, talking.callId);
+    await endRouting(ports, tenant, talking.callId, 'gone');
+    expect(await stateOf(ports, tenant, a)).toMatchObject({ status: 'after-call', callsAnswered: 1 });
+  });
+
+  it('refuses callers beyond the maximum size, and queues a call only once', async () => {
+    const { tenant, ports } = await setUp({ maxSize: 2 }, 0);
+    const [one, two, three] = [
+      await newCall(tenant, ports),
+      await newCall(tenant, ports),
+      await newCall(tenant, ports),
+    ];
+    expect([one.outcome, two.outcome, three.outcome]).toEqual(['queued', 'queued', 'full']);
+    const again = await enqueueCall(ports, tenant, {
+      queueId: 'q',
+      callId: one.callId,
+      priority: 0,
+      enqueuedAt: ports.now().toISOString(),
+      skills: {},
+      declinedBy: [],
+    });
+    expect(again).toBe('already-queued');
+  });
+
+  it('rings every agent of a ring-all queue; the first to accept takes the call and the others are too late', async () => {
+    const { tenant, ports, ids } = await setUp({ strategy: 'ring-all' }, 3);
+    const { callId } = await newCall(tenant, ports);
+    const offers = await assignQueue(ports, tenant, 'q');
+    expect(offers).toEqual([
+      expect.objectContaining({ ringAll: true, agentIds: expect.arrayContaining(ids) }),
+    ]);
+    const results = await Promise.allSettled(ids.map((id) => acceptOffer(ports, tenant, id, callId)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const routing = await ports.store.callRouting(tenant, callId);
+    expect(routing).toMatchObject({ state: 'connected' });
+    const states = await Promise.all(ids.map((id) => stateOf(ports, tenant, id)));
+    expect(states.filter((s) => s?.status === 'on-call')).toHaveLength(1);
+    expect(states.filter((s) => s?.status === 'available')).toHaveLength(2);
+  });
+
+  it('picks an agent with a bounded number of reads however many agents wait', async () => {
+    const { tenant, ports } = await setUp({}, 120);
+    let itemsRead = 0;
+    const counting = ports.store;
+    const store: RoutingStore = Object.assign(Object.create(Object.getPrototypeOf(counting)), counting, {
+      queueHead: async (...args: Parameters<RoutingStore['queueHead']>) => {
+        const r = await counting.queueHead(...args);
+        itemsRead += r.length;
+        return r;
+      },
+      candidates: async (...args: Parameters<RoutingStore['candidates']>) => {
+        const r = await counting.candidates(...args);
+        itemsRead += r.length;
+        return r;
+      },
+      agent: async (...args: Parameters<RoutingStore['agent']>) => {
+        itemsRead += 1;
+        return counting.agent(...args);
+      },
+    });
+    const { callId } = await newCall(tenant, { ...ports, store });
+    expect(await ports.store.callRouting(tenant, callId)).toMatchObject({ state: 'offered' });
+    // One queue-head item, one page of hints (25), one agent read: not 120.
+    expect(itemsRead).toBeLessThanOrEqual(1 + 25 + 1);
+  });
+});

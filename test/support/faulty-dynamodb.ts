@@ -1,0 +1,96 @@
+/**
+ * DynamoDB faults that DynamoDB Local never produces, injected at the SDK's HTTP layer: a share of requests
+ * answered with ThrottlingException, and a share of TransactWriteItems answered with
+ * TransactionCanceledException (reason TransactionConflict) — the exact responses DynamoDB sends, so the SDK
+ * (its retries included) and the adapters handle them as on AWS. The request never reaches the emulator.
+ */
+import { Readable } from 'node:stream';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { HttpResponse } from '@smithy/core/protocols';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { OpenlineConfig } from '../../layers/config/config.ts';
+
+export interface Faults {
+  /** Share of all requests answered with ThrottlingException (the SDK retries these). */
+  readonly throttle: number;
+  /** Share of TransactWriteItems answered with a transaction conflict. */
+  readonly conflict: number;
+  readonly random?: () => number;
+}
+
+export interface FaultCounts {
+  throttled: number;
+  conflicts: number;
+  requests: number;
+}
+
+const JSON_1_0 = 'application/x-amz-json-1.0';
+
+function errorResponse(type: string, body: Record<string, unknown>): { response: HttpResponse } {
+  const payload = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, ...body });
+  return {
+    response: new HttpResponse({
+      statusCode: 400,
+      headers: { 'content-type': JSON_1_0, 'x-amzn-requestid': 'injected-fault' },
+      body: Readable.from([Buffer.from(payload)]),
+    }),
+  };
+}
+
+class FaultyHandler extends NodeHttpHandler {
+  constructor(
+    private readonly faults: Faults,
+    readonly counts: FaultCounts,
+  ) {
+    super({ connectionTimeout: 1_000, requestTimeout: 5_000 });
+  }
+
+  override async handle(
+    request: Parameters<NodeHttpHandler['handle']>[0],
+    options?: Parameters<NodeHttpHandler['handle']>[1],
+  ): ReturnType<NodeHttpHandler['handle']> {
+    const random = this.faults.random ?? Math.random;
+    this.counts.requests += 1;
+    if (random() < this.faults.throttle) {
+      this.counts.throttled += 1;
+      return errorResponse('ThrottlingException', {
+        message: 'Rate of requests exceeds the allowed throughput.',
+      });
+    }
+    const target = String(request.headers['x-amz-target'] ?? '');
+    if (target.endsWith('.TransactWriteItems') && random() < this.faults.conflict) {
+      this.counts.conflicts += 1;
+      const items = (JSON.parse(String(request.body)) as { TransactItems: unknown[] }).TransactItems.length;
+      const conflicted = Math.floor(random() * items);
+      const reasons = Array.from({ length: items }, (_, i) =>
+        i === conflicted
+          ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }
+          : { Code: 'None' },
+      );
+      return errorResponse('TransactionCanceledException', {
+        message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
+        CancellationReasons: reasons,
+      });
+    }
+    return super.handle(request, options);
+  }
+}
+
+/** A document client like the config module's, but with faults injected. */
+export function faultyDocuments(
+  config: OpenlineConfig,
+  faults: Faults,
+): { documents: DynamoDBDocumentClient; counts: FaultCounts } {
+  const counts: FaultCounts = { throttled: 0, conflicts: 0, requests: 0 };
+  const client = new DynamoDBClient({
+    region: config.region,
+    endpoint: config.endpoints.dynamodb,
+    maxAttempts: 3,
+    requestHandler: new FaultyHandler(faults, counts),
+  });
+  return {
+    documents: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    counts,
+  };
+}
