@@ -61,7 +61,11 @@ class FaultyHandler extends NodeHttpHandler {
     const target = String(request.headers['x-amz-target'] ?? '');
     if (target.endsWith('.TransactWriteItems') && random() < this.faults.conflict) {
       this.counts.conflicts += 1;
-      const items = (JSON.parse(String(request.body)) as { TransactItems: unknown[] }).TransactItems.length;
+      const body =
+        typeof request.body === 'string'
+          ? request.body
+          : Buffer.from(request.body as Uint8Array).toString('utf8');
+      const items = (JSON.parse(body) as { TransactItems: unknown[] }).TransactItems.length;
       const conflicted = Math.floor(random() * items);
       const reasons = Array.from({ length: items }, (_, i) =>
         i === conflicted

@@ -285,6 +285,8 @@ export async function endRouting(
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const routing = await ports.store.callRouting(tenant, callId);
     if (routing === undefined || routing.state === 'gone' || routing.state === 'overflowed') return routing;
+    // A caller is overflowed only from the queue: one an agent has taken (or is ringing for) stays.
+    if (outcome === 'overflowed' && routing.state !== 'waiting') return routing;
     let write: AgentWrite | undefined;
     if (routing.state === 'offered' || routing.state === 'connected') {
       const stored = await ports.store.agent(tenant, routing.agentId);
