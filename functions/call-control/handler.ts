@@ -1,8 +1,8 @@
 /**
  * The SIP media application handler: every SMA invocation of every call. It builds its ports once per cold
- * start and hands the event to the SMA adapter, which runs the tenant's IVR flow (layers/domain/flows).
+ * start and hands the event to the SMA adapter, which runs the tenant's IVR flow (layers/domain/flows) and
+ * hands queued callers to the call distributor (layers/domain/routing).
  */
-
 import { cachedFlowVersions } from '../../layers/adapters/cached-flow-versions.ts';
 import { DynamoDbCallStore } from '../../layers/adapters/dynamodb-call-store.ts';
 import { DynamoDbFlowStore } from '../../layers/adapters/dynamodb-flow-store.ts';
@@ -10,10 +10,12 @@ import { DynamoDbInvocationLog } from '../../layers/adapters/dynamodb-invocation
 import { DynamoDbNumberRoutes } from '../../layers/adapters/dynamodb-number-routes.ts';
 import { httpLookup } from '../../layers/adapters/http-lookup.ts';
 import { logger } from '../../layers/adapters/logger.ts';
+import { routingPorts } from '../../layers/adapters/routing-ports.ts';
 import { handleSmaEvent, type SmaCallControlPorts } from '../../layers/adapters/sma-call-control.ts';
 import type { SmaEvent, SmaResponse } from '../../layers/adapters/sma-protocol.ts';
 import { runtimeClients } from '../../layers/config/aws-clients.ts';
 import { runtimeConfig } from '../../layers/config/config.ts';
+import { endRouting, enqueueCall } from '../../layers/domain/routing/dispatch.ts';
 
 let ports: SmaCallControlPorts | undefined;
 
@@ -21,6 +23,11 @@ function buildPorts(): SmaCallControlPorts {
   const config = runtimeConfig();
   const { documents } = runtimeClients();
   const flows = new DynamoDbFlowStore(documents, config.tables.config);
+  const routing = routingPorts({
+    documents,
+    liveTable: config.tables.live,
+    configTable: config.tables.config,
+  });
   const log = logger();
   return {
     routes: new DynamoDbNumberRoutes(documents, config.tables.config),
@@ -28,6 +35,21 @@ function buildPorts(): SmaCallControlPorts {
     calls: new DynamoDbCallStore(documents, config.tables.live),
     invocations: new DynamoDbInvocationLog(documents, config.tables.live),
     lookup: httpLookup({ plainHttpHosts: config.lookupPlainHttpHosts }),
+    enqueue: async (tenant, callId, queue) => {
+      if ((await routing.queues.queue(tenant, queue.id)) === undefined) return 'no-queue';
+      const outcome = await enqueueCall(routing, tenant, {
+        queueId: queue.id,
+        callId,
+        priority: queue.priority,
+        enqueuedAt: new Date().toISOString(),
+        skills: queue.skills,
+        declinedBy: [],
+      });
+      return outcome === 'full' ? 'full' : 'queued';
+    },
+    leaveRouting: async (tenant, callId) => {
+      await endRouting(routing, tenant, callId, 'gone');
+    },
     now: () => new Date(),
     buckets: { prompts: config.buckets.prompts, recordings: config.buckets.recordings },
     log: {

@@ -20,7 +20,7 @@ import { lambdaArn } from './chime/function-registry.ts';
 import { type ProvisionedNumber, provisionNumber } from './chime/provision-telephony.ts';
 import { serveDemoOrders } from './demo/demo-order-service.ts';
 import { type DemoTenant, seedDemoTenant } from './demo/seed-demo-tenant.ts';
-import { type DemoUser, seedDemoUsers } from './demo/seed-demo-users.ts';
+import { type DemoUser, seedDemoRouting, seedDemoUsers } from './demo/seed-demo-users.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
 import { handlerEnvironment } from './handler-environment.ts';
@@ -187,7 +187,9 @@ export async function startLocalCloud(
       phoneNumber: (numbers[0] as ProvisionedNumber).phoneNumber,
       orderServiceUrl: `${webUrl}/_demo`,
     });
-    const demo = { ...demoTenant, users: await seedDemoUsers(auth, demoTenant.tenantId) };
+    const demoUsers = await seedDemoUsers(auth, demoTenant.tenantId);
+    await seedDemoRouting(config, clients, demoTenant.tenantId, demoUsers);
+    const demo = { ...demoTenant, users: demoUsers };
 
     const http = new HttpApiGateway(httpRoutes, functionsDir, settings.region, authorizer);
     const websocket = new WebSocketApiGateway(

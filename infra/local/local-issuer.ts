@@ -62,6 +62,8 @@ export interface LocalIssuer {
   createUser(input: unknown): Promise<LocalUser>;
   /** An ID token, or undefined for wrong credentials (without saying which part was wrong). */
   signIn(email: string, password: string): Promise<IdTokenResponse | undefined>;
+  /** AdminGetUser: the user with this email, if any. */
+  findUser(email: string): LocalUser | undefined;
   health(): { status: 'up'; endpoint: string; issuer: string; audience: string; users: number };
 }
 
@@ -179,6 +181,10 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     },
     createUser,
     signIn,
+    findUser: (email: string) => {
+      const user = users.get(email.trim().toLowerCase());
+      return user === undefined ? undefined : publicView(user);
+    },
     health: () => ({ status: 'up', endpoint: issuer, issuer, audience, users: users.size }),
   };
 }

@@ -8,6 +8,7 @@ import {
   APOLOGY_STEPS,
   type CallState,
   type IvrPorts,
+  type IvrTurnInput,
   type IvrTurnResult,
   runIvrTurn,
 } from '../domain/calls/run-ivr-turn.ts';
@@ -21,6 +22,8 @@ export interface SmaCallControlPorts extends IvrPorts {
     once<R>(tenant: TenantId, callId: string, key: string, work: () => Promise<R>): Promise<R>;
   };
   readonly buckets: { readonly prompts: string; readonly recordings: string };
+  /** The caller left (or the call ended): routing releases the queue entry or the agent. */
+  readonly leaveRouting: (tenant: TenantId, callId: string) => Promise<void>;
   readonly log: {
     warn(message: string, details: Record<string, unknown>): void;
     error(message: string, details: Record<string, unknown>): void;
@@ -69,6 +72,8 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
   // that would not reuse it (spec §2.1 leaves that open).
   const key = `${event.Sequence}:${event.InvocationEventType}:${event.ActionData?.Type ?? ''}`;
   const base = { ports, legA, callId, now: ports.now() };
+  // Where this call runs, so routing can reach it later (UpdateSipMediaApplicationCall in this region).
+  const carrier = { region: details.AwsRegion, sipMediaApplicationId: details.SipMediaApplicationId };
 
   if (state === undefined) {
     if (event.InvocationEventType === 'HANGUP') return endUnstartedCall(ports, dialled, callId);
@@ -80,7 +85,17 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
       return response(toActions(NOT_IN_SERVICE, { ...base, tenant: undefined }));
     }
     return ports.invocations.once(route.tenant, callId, key, async () =>
-      toResponse(base, await turn(ports, callId, caller, dialled, { kind: 'new', route }, { kind: 'start' })),
+      toResponse(
+        base,
+        await turn(ports, {
+          callId,
+          caller,
+          dialled,
+          carrier,
+          call: { kind: 'new', route },
+          event: { kind: 'start' },
+        }),
+      ),
     );
   }
 
@@ -97,12 +112,17 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
           action: event.ActionData?.Type,
           errorType: event.ActionData?.ErrorType ?? event.ActionData?.Error,
         });
+      if (event.ActionData?.Type === 'JoinChimeMeeting')
+        return ports.invocations.once(state.tenant, callId, key, () => joinedAgent(ports, event, state, ctx));
       const holdFallback = holdMusicFallback(event, state.position, ctx);
       if (holdFallback !== undefined) return response(holdFallback);
       const flowEvent = flowEventOf(event, state.position);
       if (flowEvent === undefined) return NO_ACTIONS;
       return ports.invocations.once(state.tenant, callId, key, async () =>
-        toResponse(base, await turn(ports, callId, caller, dialled, { kind: 'ongoing', state }, flowEvent)),
+        toResponse(
+          base,
+          await turn(ports, { callId, caller, dialled, call: { kind: 'ongoing', state }, event: flowEvent }),
+        ),
       );
     }
     case 'INVALID_LAMBDA_RESPONSE':
@@ -114,26 +134,76 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
         errorMessage: event.ErrorMessage,
       });
       return response(toActions(APOLOGY_STEPS, ctx));
+    case 'CALL_UPDATE_REQUESTED':
+      return updateRequested(ports, event, state, ctx);
     default:
-      // CALL_UPDATE_REQUESTED (routing), DIGITS_RECEIVED, ACTION_INTERRUPTED, outbound events: not used yet.
+      // DIGITS_RECEIVED, ACTION_INTERRUPTED (hold music stopped for an agent), outbound events: nothing to do.
       return NO_ACTIONS;
   }
 }
 
-async function turn(
-  ports: SmaCallControlPorts,
-  callId: string,
-  caller: string,
-  dialled: string,
-  call: Parameters<typeof runIvrTurn>[1]['call'],
-  event: FlowEvent,
-): Promise<IvrTurnResult> {
-  const result = await runIvrTurn(ports, { callId, caller, dialled, call, event });
+async function turn(ports: SmaCallControlPorts, input: IvrTurnInput): Promise<IvrTurnResult> {
+  const result = await runIvrTurn(ports, input);
   if (result.kind === 'fail') {
-    const tenant = call.kind === 'new' ? call.route.tenant : call.state.tenant;
-    ports.log.error('the call cannot go on', { tenantId: tenant, callId, reason: result.reason });
+    const tenant = input.call.kind === 'new' ? input.call.route.tenant : input.call.state.tenant;
+    ports.log.error('the call cannot go on', {
+      tenantId: tenant,
+      callId: input.callId,
+      reason: result.reason,
+    });
   }
   return result;
+}
+
+/**
+ * Routing reaches the call through UpdateSipMediaApplicationCall: `bridge` joins the caller to the agent's
+ * meeting (hold music stops: the SMA interrupts it), `hangup` ends the call (the agent hung up).
+ */
+async function updateRequested(
+  ports: SmaCallControlPorts,
+  event: SmaEvent,
+  state: CallState,
+  ctx: ActionContext,
+): Promise<SmaResponse> {
+  const args = (event.ActionData?.Parameters?.Arguments ?? {}) as Record<string, string>;
+  if (args.action === 'bridge' && args.meetingId !== undefined && args.joinToken !== undefined)
+    return response([
+      {
+        Type: 'JoinChimeMeeting',
+        Parameters: { CallId: ctx.legA.CallId, JoinToken: args.joinToken, MeetingId: args.meetingId },
+      },
+    ]);
+  if (args.action === 'hangup')
+    return response([{ Type: 'Hangup', Parameters: { ParticipantTag: 'LEG-A', SipResponseCode: '0' } }]);
+  ports.log.warn('an update call control does not know', {
+    tenantId: state.tenant,
+    callId: ctx.callId,
+    action: args.action,
+  });
+  return NO_ACTIONS;
+}
+
+/** The caller's leg joined the agent's meeting (or could not): the call is connected, or it fails. */
+async function joinedAgent(
+  ports: SmaCallControlPorts,
+  event: SmaEvent,
+  state: CallState,
+  ctx: ActionContext,
+): Promise<SmaResponse> {
+  if (event.InvocationEventType === 'ACTION_SUCCESSFUL') {
+    await ports.calls.change(state.tenant, ctx.callId, {
+      status: 'connected',
+      answeredAt: ports.now().toISOString(),
+    });
+    return NO_ACTIONS;
+  }
+  ports.log.error('the caller could not join the agent', {
+    tenantId: state.tenant,
+    callId: ctx.callId,
+    error: event.ActionData?.Error ?? event.ActionData?.ErrorType,
+  });
+  await ports.leaveRouting(state.tenant, ctx.callId);
+  return response(toActions(APOLOGY_STEPS, ctx));
 }
 
 function toResponse(base: Omit<ActionContext, 'tenant'>, result: IvrTurnResult): SmaResponse {
@@ -169,6 +239,8 @@ async function hangUp(
     endReason: tag === 'LEG-A' ? 'caller-hung-up' : 'other-party-hung-up',
     node: state.position.node,
   });
+  // Out of the queue, or the agent released into after-call work (a call that never queued: nothing).
+  await ports.leaveRouting(state.tenant, callId);
   const other = others[0];
   if (other === undefined) return NO_ACTIONS;
   return response([{ Type: 'Hangup', Parameters: { CallId: other.CallId, SipResponseCode: '0' } }]);

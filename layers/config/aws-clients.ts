@@ -23,6 +23,8 @@ export interface AwsClients {
   readonly kinesis: KinesisClient;
   readonly s3: S3Client;
   readonly chimeSdkVoice: ChimeSDKVoiceClient;
+  /** The Chime SDK Voice client of another region (an SMA call is updated in the region that owns it). */
+  chimeSdkVoiceIn(region: string): ChimeSDKVoiceClient;
   readonly chimeSdkMeetings: ChimeSDKMeetingsClient;
   /** Posts to WebSocket connections; throws if the configuration has no management URL. */
   readonly websocketManagement: ApiGatewayManagementApiClient;
@@ -101,6 +103,19 @@ export function createAwsClients(config: OpenlineConfig): AwsClients {
         () =>
           new ChimeSDKVoiceClient({
             ...base,
+            endpoint: config.endpoints.chimeSdkVoice,
+            requestHandler: requestHandler(),
+          }),
+      );
+    },
+    chimeSdkVoiceIn(region: string) {
+      if (region === config.region) return clients.chimeSdkVoice;
+      return once(
+        `chimeSdkVoice:${region}`,
+        () =>
+          new ChimeSDKVoiceClient({
+            ...base,
+            region,
             endpoint: config.endpoints.chimeSdkVoice,
             requestHandler: requestHandler(),
           }),

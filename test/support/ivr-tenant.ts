@@ -13,9 +13,11 @@ import {
 } from '@aws-sdk/client-chime-sdk-voice';
 import { DynamoDbFlowStore } from '../../layers/adapters/dynamodb-flow-store.ts';
 import { DynamoDbNumberRoutes } from '../../layers/adapters/dynamodb-number-routes.ts';
+import { DynamoDbQueueDirectory } from '../../layers/adapters/dynamodb-queue-directory.ts';
 import type { AwsClients } from '../../layers/config/aws-clients.ts';
 import type { OpenlineConfig } from '../../layers/config/config.ts';
 import { publishFlow } from '../../layers/domain/flows/flow-service.ts';
+import { parseQueueConfig } from '../../layers/domain/routing/queue-config.ts';
 import { type TenantId, tenantId } from '../../layers/domain/tenancy/ids.ts';
 
 export interface IvrTenant {
@@ -88,6 +90,10 @@ export async function ivrTenant(cloud: CloudHandle, prefix: string): Promise<Ivr
       number,
       'main',
     );
+    // The queues test flows send callers to, so routing takes them (no agent answers: they stay on hold).
+    const queues = new DynamoDbQueueDirectory(cloud.clients.documents, cloud.config.tables.config);
+    for (const queueId of ['sales', 'support'])
+      await queues.putQueue(tenant, queueId, parseQueueConfig({ name: queueId }));
     return {
       tenant,
       number,

@@ -31,9 +31,11 @@ export interface CallRecordStart {
   readonly flowId: string;
   readonly flowVersion: number;
   readonly startedAt: string;
+  /** Where the carrier runs the call (for the SMA: its region and application), to reach it later. */
+  readonly carrier?: Readonly<Record<string, string>>;
 }
 
-export type CallStatus = 'ivr' | 'queued' | 'transferred' | 'voicemail' | 'ended';
+export type CallStatus = 'ivr' | 'queued' | 'connected' | 'transferred' | 'voicemail' | 'ended';
 
 export interface CallRecordChange {
   /** The call's attributes, with sensitive values masked: what records, reports and screens may show. */
@@ -43,6 +45,7 @@ export interface CallRecordChange {
   readonly status?: CallStatus;
   readonly queue?: { id: string; priority: number; skills: Record<string, number> };
   readonly node?: string;
+  readonly answeredAt?: string;
   readonly endedAt?: string;
   readonly endReason?: string;
 }
@@ -62,6 +65,12 @@ export interface IvrPorts {
   readonly lookup: (
     request: LookupRequest,
   ) => Promise<{ ok: true; values: Record<string, string> } | { ok: false; reason: string }>;
+  /** Puts the caller in a queue (routing takes over); 'full' or an unknown queue overflows the call. */
+  readonly enqueue: (
+    tenant: TenantId,
+    callId: string,
+    queue: { id: string; priority: number; skills: Record<string, number> },
+  ) => Promise<'queued' | 'full' | 'no-queue'>;
   readonly now: () => Date;
 }
 
@@ -82,6 +91,7 @@ export interface IvrTurnInput {
   /** The tenant and flow for a new call (from the number), or the state of a call in progress. */
   readonly call: { kind: 'new'; route: NumberRoute } | { kind: 'ongoing'; state: CallState };
   readonly event: FlowEvent;
+  readonly carrier?: Readonly<Record<string, string>>;
 }
 
 export type IvrTurnResult =
@@ -98,6 +108,18 @@ const MIN_LOOKUP_MS = 100;
  * deadline whatever each lookup's own timeout says.
  */
 export const LOOKUP_BUDGET_MS = 2_500;
+
+/** What a caller hears when the queue cannot take them (full, or gone from the configuration). */
+const QUEUE_FULL_STEPS: readonly FlowStep[] = [
+  {
+    kind: 'say',
+    text: 'All of our agents are busy and we cannot hold your call. Please call again later. Goodbye.',
+    language: 'en-US',
+    voice: 'Joanna',
+    engine: 'neural',
+  },
+  { kind: 'hangup' },
+];
 
 /** What a caller hears when the call cannot go on. */
 export const APOLOGY_STEPS: readonly FlowStep[] = [
@@ -129,6 +151,7 @@ export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<
       flowId,
       flowVersion: published.version,
       startedAt: now.toISOString(),
+      ...(input.carrier === undefined ? {} : { carrier: input.carrier }),
     });
     state = {
       tenant,
@@ -174,6 +197,20 @@ export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<
   } catch (error) {
     if (error instanceof FlowRuntimeError) return fail(error.message);
     throw error;
+  }
+
+  // Entering a queue (not hold music starting again): routing takes the caller, or the queue is full.
+  const hold = steps.find((step) => step.kind === 'hold');
+  if (hold?.kind === 'hold' && state.position.awaiting !== 'queue') {
+    const queued = await ports.enqueue(state.tenant, input.callId, {
+      id: hold.queue,
+      priority: hold.priority,
+      skills: hold.skills,
+    });
+    if (queued !== 'queued') {
+      steps.splice(steps.indexOf(hold), 1, ...QUEUE_FULL_STEPS);
+      turn = { ...turn, position: { ...turn.position, awaiting: 'end' } };
+    }
   }
 
   const change = recordChange(

@@ -29,6 +29,11 @@ export interface AgentCall {
   readonly holdCount?: number;
 }
 
+export interface AgentMedia {
+  readonly meetingId: string;
+  readonly mediaRegion: string;
+}
+
 export interface AgentState {
   readonly agentId: string;
   readonly status: AgentStatus;
@@ -53,10 +58,12 @@ export interface AgentState {
   readonly acwUntil?: string;
   /** Round robin's memory: when the agent was last offered a call, per queue. */
   readonly lastOffered: Readonly<Record<string, string>>;
+  /** The agent's media session for this login: the meeting callers are joined into. */
+  readonly media?: AgentMedia;
 }
 
 export type AgentAction =
-  | { kind: 'login'; skills: Record<string, number>; queues: Record<string, number> }
+  | { kind: 'login'; skills: Record<string, number>; queues: Record<string, number>; media?: AgentMedia }
   | { kind: 'logout' }
   | { kind: 'ready' }
   | { kind: 'not-ready'; reason: string }
@@ -137,9 +144,10 @@ export function transition(state: AgentState, action: AgentAction, now: Date): A
         skills: action.skills,
         queues: action.queues,
         call: undefined,
+        media: action.media,
       });
     case 'logout':
-      return withoutCall(next('offline', { loginAt: undefined }));
+      return withoutCall(next('offline', { loginAt: undefined, media: undefined }));
     case 'ready':
       return state.status === 'available' ? state : next('available');
     case 'not-ready':

@@ -1,0 +1,100 @@
+/**
+ * The media side of routing on Amazon Chime SDK: each logged-in agent has a meeting; connecting a caller
+ * means an attendee for the caller in that meeting and an UpdateSipMediaApplicationCall that tells call
+ * control to join the caller's leg to it (JoinChimeMeeting). The update goes to the region of the SIP media
+ * application that owns the call (after a failover, the standby region).
+ */
+import {
+  type ChimeSDKMeetingsClient,
+  CreateAttendeeCommand,
+  CreateMeetingCommand,
+  DeleteMeetingCommand,
+  NotFoundException as MeetingNotFound,
+} from '@aws-sdk/client-chime-sdk-meetings';
+import {
+  NotFoundException as CallNotFound,
+  type ChimeSDKVoiceClient,
+  UpdateSipMediaApplicationCallCommand,
+} from '@aws-sdk/client-chime-sdk-voice';
+import type { TenantId } from '../domain/tenancy/ids.ts';
+
+/** Where the SMA runs a call, as call control records it on the call. */
+export interface SmaCarrier {
+  readonly region: string;
+  readonly sipMediaApplicationId: string;
+}
+
+export class CallGoneError extends Error {
+  override readonly name = 'CallGoneError';
+}
+
+export class ChimeBridge {
+  constructor(
+    private readonly meetings: ChimeSDKMeetingsClient,
+    /** The Chime SDK Voice client for a region. */
+    private readonly voiceIn: (region: string) => ChimeSDKVoiceClient,
+    private readonly mediaRegion: string,
+  ) {}
+
+  /** An agent's media session: a meeting and the agent's own attendee (its join token goes to its softphone). */
+  async openAgentSession(tenant: TenantId, agentId: string, loginAt: string) {
+    const { Meeting } = await this.meetings.send(
+      new CreateMeetingCommand({
+        MediaRegion: this.mediaRegion,
+        ExternalMeetingId: `${tenant}.${agentId}`.slice(0, 64),
+        // The same login asking twice (a retry) gets the same meeting.
+        ClientRequestToken: `${tenant}.${agentId}.${loginAt}`.slice(0, 64),
+      }),
+    );
+    const meetingId = Meeting?.MeetingId as string;
+    const { Attendee } = await this.meetings.send(
+      new CreateAttendeeCommand({ MeetingId: meetingId, ExternalUserId: `agent.${agentId}`.slice(0, 64) }),
+    );
+    return {
+      meetingId,
+      mediaRegion: this.mediaRegion,
+      mediaPlacement: Meeting?.MediaPlacement,
+      attendee: { attendeeId: Attendee?.AttendeeId as string, joinToken: Attendee?.JoinToken as string },
+    };
+  }
+
+  async closeAgentSession(meetingId: string): Promise<void> {
+    try {
+      await this.meetings.send(new DeleteMeetingCommand({ MeetingId: meetingId }));
+    } catch (error) {
+      if (!(error instanceof MeetingNotFound)) throw error;
+    }
+  }
+
+  /** Joins the caller to the agent's meeting. A call that ended meanwhile is a CallGoneError. */
+  async connect(carrier: SmaCarrier, callId: string, meetingId: string): Promise<void> {
+    const { Attendee } = await this.meetings.send(
+      new CreateAttendeeCommand({ MeetingId: meetingId, ExternalUserId: `caller.${callId}`.slice(0, 64) }),
+    );
+    await this.update(carrier, callId, {
+      action: 'bridge',
+      meetingId,
+      joinToken: Attendee?.JoinToken as string,
+    });
+  }
+
+  /** Hangs the call up (the agent ended it). */
+  async hangUp(carrier: SmaCarrier, callId: string): Promise<void> {
+    await this.update(carrier, callId, { action: 'hangup' });
+  }
+
+  private async update(carrier: SmaCarrier, callId: string, args: Record<string, string>): Promise<void> {
+    try {
+      await this.voiceIn(carrier.region).send(
+        new UpdateSipMediaApplicationCallCommand({
+          SipMediaApplicationId: carrier.sipMediaApplicationId,
+          TransactionId: callId,
+          Arguments: args,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof CallNotFound) throw new CallGoneError(`call ${callId} has ended`);
+      throw error;
+    }
+  }
+}
