@@ -32,6 +32,17 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
     auth: 'jwt',
   },
   { routeKey: 'POST /api/v1/flows/{flowId}/rollback', module: 'api/flows/roll-back-flow.ts', auth: 'jwt' },
+  { routeKey: 'GET /api/v1/queues', module: 'api/admin/list-queues.ts', auth: 'jwt' },
+  { routeKey: 'PUT /api/v1/queues/{queueId}', module: 'api/admin/put-queue.ts', auth: 'jwt' },
+  { routeKey: 'PUT /api/v1/agents/{agentId}', module: 'api/admin/put-agent.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/agent/session', module: 'api/agent/log-in.ts', auth: 'jwt' },
+  { routeKey: 'DELETE /api/v1/agent/session', module: 'api/agent/log-out.ts', auth: 'jwt' },
+  { routeKey: 'GET /api/v1/agent/state', module: 'api/agent/get-state.ts', auth: 'jwt' },
+  { routeKey: 'PUT /api/v1/agent/state', module: 'api/agent/set-state.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/agent/calls/{callId}/accept', module: 'api/agent/accept-call.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/agent/calls/{callId}/decline', module: 'api/agent/decline-call.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/agent/call/hangup', module: 'api/agent/hang-up.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/agent/wrap-up', module: 'api/agent/wrap-up.ts', auth: 'jwt' },
 ];
 
 /** Messages are routed by their `action` field (route selection `$request.body.action`). */

@@ -29,7 +29,7 @@ const usage = `Usage: npm run call -- --to <E.164> [--from <E.164>] [--digits <k
   --to            the number to call (GET /health lists the local numbers; npm start prints them)
   --from          the caller's number (default +14255550123)
   --digits        keys to press; a comma waits for the next prompt that takes input ("2,1")
-  --say           words the caller speaks once connected (an agent on a bridged call hears them)
+  --say           words the caller speaks when someone first speaks to them (an agent greeting them)
   --hangup-after  hang up this many seconds after the call connects
   --max-hold      hang up after this many seconds in which only the same audio repeats, as on hold
                   (default 30; 0 waits for ever)
@@ -118,9 +118,16 @@ async function main(): Promise<number> {
   let onHold = false;
   let holdTimer: NodeJS.Timeout | undefined;
   let previous: string | undefined;
+  let said = false;
   call.on('heard', ({ item }: { item: Heard }) => {
     print(`  hears ${describeHeard(item)}`);
     const heard = describeHeard(item);
+    // A person spoke (an agent's greeting): the caller answers with its line, once.
+    if (item.kind === 'voice' && said === false && o.say !== undefined) {
+      said = true;
+      print(`  says ${o.say}`);
+      call.say(o.say);
+    }
     const repeat = item.kind === 'audio' && heard === previous;
     previous = heard;
     if (!repeat) {
@@ -146,7 +153,6 @@ async function main(): Promise<number> {
   call.on('state', () => {
     if (call.state === 'connected') {
       print(`  connected after ${(((call.connectedAt ?? 0) - call.startedAt) / 1000).toFixed(1)} s`);
-      if (o.say !== undefined) call.say(o.say);
       if (o.hangupAfterS !== undefined) {
         setTimeout(() => {
           print('  hangs up');

@@ -58,6 +58,18 @@ export class ChimeBridge {
     };
   }
 
+  /** New credentials for the agent in its existing meeting (the softphone reloaded). */
+  async rejoinAgentSession(agentId: string, meetingId: string) {
+    const { Attendee } = await this.meetings.send(
+      new CreateAttendeeCommand({ MeetingId: meetingId, ExternalUserId: `agent.${agentId}`.slice(0, 64) }),
+    );
+    return {
+      meetingId,
+      mediaRegion: this.mediaRegion,
+      attendee: { attendeeId: Attendee?.AttendeeId as string, joinToken: Attendee?.JoinToken as string },
+    };
+  }
+
   async closeAgentSession(meetingId: string): Promise<void> {
     try {
       await this.meetings.send(new DeleteMeetingCommand({ MeetingId: meetingId }));

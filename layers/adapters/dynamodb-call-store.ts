@@ -5,6 +5,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CallRecordChange, CallRecordStart } from '../domain/calls/run-ivr-turn.ts';
+import type { Disposition } from '../domain/routing/agent-desk.ts';
 import type { TenantId } from '../domain/tenancy/ids.ts';
 import { liveKeys } from '../resources/keys.ts';
 
@@ -54,6 +55,30 @@ export class DynamoDbCallStore {
       ...((result.Item?.attributes as Record<string, string> | undefined) ?? {}),
       ...((result.Item?.secrets as Record<string, string> | undefined) ?? {}),
     };
+  }
+
+  async recordDisposition(tenant: TenantId, callId: string, disposition: Disposition): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: liveKeys.call(tenant, callId),
+        UpdateExpression: 'SET disposition = :d',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':d': disposition },
+      }),
+    );
+  }
+
+  /** Where the carrier runs the call (see CallRecordStart.carrier), or undefined for an unknown call. */
+  async carrier(tenant: TenantId, callId: string): Promise<Record<string, string> | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: liveKeys.call(tenant, callId),
+        ProjectionExpression: 'carrier',
+      }),
+    );
+    return result.Item?.carrier as Record<string, string> | undefined;
   }
 
   async change(tenant: TenantId, callId: string, change: CallRecordChange): Promise<void> {

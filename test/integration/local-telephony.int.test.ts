@@ -7,7 +7,6 @@
  * The tests of this file share the local cloud's regions, so they run one after another (vitest runs the
  * tests of one file in order), and no other test file dials through the local cloud's emulator.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,8 +35,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PstnClient, type RemoteCall } from '../../infra/local/chime/pstn-client.ts';
 import type { SmaAction, SmaEvent, SmaResponse } from '../../layers/adapters/sma-protocol.ts';
+import { runCli as runCliTool } from '../support/cli.ts';
 import { localCloud } from '../support/local-cloud.ts';
-import { repoRoot } from '../support/start-local-cloud.ts';
 
 const cloud = localCloud();
 const [primary, standby] = ['us-east-1', 'us-west-2'] as const;
@@ -420,29 +419,6 @@ describe('npm run call', () => {
     expect(types.at(-1)).toBe('HANGUP');
   });
 
-  it('presses 1 and ends in the sales queue on hold, until the caller gives up', async () => {
-    const run = await runCli([
-      '--to',
-      await demoNumber(),
-      '--digits',
-      '1',
-      '--max-hold',
-      '2',
-      '--json',
-      '--url',
-      cloud.webUrl,
-    ]);
-    expect(run.code, run.stderr).toBe(0);
-    const summary = lastJson(run.stdout);
-    expect(summary).toMatchObject({ outcome: 'held', endReason: { by: 'phone' }, digitsSent: '1' });
-    expect(heardTexts(summary)).toEqual([
-      'Welcome to the Openline demo shop.',
-      expect.stringMatching(/^For sales, press 1\./),
-      'Thank you. Connecting you to sales.',
-      'audio:platform/prompts/hold-music.wav',
-    ]);
-  });
-
   it('explains bad options with exit code 2', async () => {
     const run = await runCli(['--to', '12345']);
     expect(run.code).toBe(2);
@@ -450,20 +426,6 @@ describe('npm run call', () => {
   });
 });
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/call-cli.ts', ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function runCli(args: string[]) {
+  return runCliTool('infra/local/call-cli.ts', args);
 }

@@ -197,8 +197,19 @@ export class MeetingRooms {
     if (input.meetingId !== undefined && input.meetingId !== meetingId)
       throw new Error('the join token belongs to another meeting');
     if (record.seats.has(attendee.AttendeeId)) throw new Error('this attendee is already in the meeting');
+    const presence = (present: boolean) => {
+      for (const [other, seat] of record.seats)
+        if (other !== attendee.AttendeeId)
+          seat.side.hear({
+            kind: 'presence',
+            externalUserId: attendee.ExternalUserId,
+            present,
+            atMs: Date.now() - seat.joinedAt,
+          });
+    };
     record.seats.set(attendee.AttendeeId, { side: input.side, joinedAt: Date.now() });
     input.side.connected();
+    presence(true);
     const attendeeId = attendee.AttendeeId;
     return {
       meetingId,
@@ -210,7 +221,9 @@ export class MeetingRooms {
         }
       },
       leave: () => {
-        if (record.seats.get(attendeeId)?.side === input.side) record.seats.delete(attendeeId);
+        if (record.seats.get(attendeeId)?.side !== input.side) return;
+        record.seats.delete(attendeeId);
+        presence(false);
       },
     };
   }

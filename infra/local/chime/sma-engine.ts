@@ -1087,7 +1087,10 @@ export class SmaEngine implements SmaCalls {
         side: {
           connected: () => undefined,
           // What the attendees say reaches the caller.
-          hear: (item) => legB.bridged?.hear(withoutTime(item)),
+          // Presence is the meeting's own signal, not sound: the caller does not hear it.
+          hear: (item) => {
+            if (item.kind !== 'presence') legB.bridged?.hear(withoutTime(item));
+          },
           // The meeting ended or the attendee was removed: the meeting leg hangs up.
           ended: () => this.onRemoteHangup(legB),
         },

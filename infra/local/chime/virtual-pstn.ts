@@ -15,7 +15,9 @@ export type Heard =
   | { kind: 'tones'; digits: string; atMs: number }
   | { kind: 'ringback'; atMs: number }
   | { kind: 'beep'; atMs: number }
-  | { kind: 'voice'; text: string; atMs: number };
+  | { kind: 'voice'; text: string; atMs: number }
+  /** Meetings only: an attendee joined or left (what the Chime SDK's attendee presence reports). */
+  | { kind: 'presence'; externalUserId: string; present: boolean; atMs: number };
 
 /** A heard item before the network stamps its time. */
 export type HeardItem = Heard extends infer H ? (H extends Heard ? Omit<H, 'atMs'> : never) : never;
@@ -188,6 +190,8 @@ export function describeHeard(item: Heard): string {
       return `tones: ${item.digits}`;
     case 'voice':
       return `voice: ${item.text}`;
+    case 'presence':
+      return `presence: ${item.externalUserId} ${item.present ? 'joined' : 'left'}`;
     default:
       return item.kind;
   }

@@ -1,0 +1,12 @@
+/** POST /api/v1/agent/calls/{callId}/accept: takes the offered call; the caller is joined to the agent's meeting. */
+import { httpHandler } from '../../../layers/adapters/http-api.ts';
+import { accept } from '../../../layers/domain/routing/agent-desk.ts';
+import { agentOf, callIdOf, desk, view } from './desk.ts';
+
+export const handler = httpHandler(async (event) => {
+  const { tenant, agentId } = agentOf(event);
+  return {
+    status: 200,
+    body: { agentId, state: view(await accept(desk(), tenant, agentId, callIdOf(event))) },
+  };
+});

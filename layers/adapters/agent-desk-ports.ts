@@ -1,0 +1,63 @@
+/**
+ * The agent desk's ports as the agent API builds them: routing in DynamoDB, agent profiles from the config
+ * table, the call record, and media on Chime SDK meetings (the caller joined by UpdateSipMediaApplicationCall
+ * to the region that owns the call).
+ */
+
+import type { AwsClients } from '../config/aws-clients.ts';
+import type { OpenlineConfig } from '../config/config.ts';
+import type { AgentDeskPorts } from '../domain/routing/agent-desk.ts';
+import type { Offer } from '../domain/routing/dispatch.ts';
+import type { TenantId } from '../domain/tenancy/ids.ts';
+import { CallGoneError, ChimeBridge, type SmaCarrier } from './chime-bridge.ts';
+import { DynamoDbCallStore } from './dynamodb-call-store.ts';
+import { routingPorts } from './routing-ports.ts';
+
+export function agentDeskPorts(
+  config: OpenlineConfig,
+  clients: AwsClients,
+  offered?: (tenant: TenantId, offer: Offer) => Promise<void>,
+): AgentDeskPorts {
+  const routing = routingPorts({
+    documents: clients.documents,
+    liveTable: config.tables.live,
+    configTable: config.tables.config,
+    ...(offered === undefined ? {} : { offered }),
+  });
+  const bridge = new ChimeBridge(
+    clients.chimeSdkMeetings,
+    (region) => clients.chimeSdkVoiceIn(region),
+    config.region,
+  );
+  const calls = new DynamoDbCallStore(clients.documents, config.tables.live);
+  const gone = async <T>(work: () => Promise<T>): Promise<T | 'gone'> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof CallGoneError) return 'gone';
+      throw error;
+    }
+  };
+  return {
+    ...routing,
+    profiles: { agentProfile: (tenant, agentId) => routing.queues.agentProfile(tenant, agentId) },
+    media: {
+      openSession: (tenant, agentId, loginAt) => bridge.openAgentSession(tenant, agentId, loginAt),
+      rejoin: (_tenant, agentId, meetingId) => bridge.rejoinAgentSession(agentId, meetingId),
+      closeSession: (meetingId) => bridge.closeAgentSession(meetingId),
+      connect: async (carrier, callId, meetingId) => {
+        const outcome = await gone(() => bridge.connect(carrier as unknown as SmaCarrier, callId, meetingId));
+        return outcome === 'gone' ? 'gone' : 'connected';
+      },
+      hangUp: async (carrier, callId) => {
+        const outcome = await gone(() => bridge.hangUp(carrier as unknown as SmaCarrier, callId));
+        return outcome === 'gone' ? 'gone' : 'ok';
+      },
+    },
+    calls: {
+      carrier: (tenant, callId) => calls.carrier(tenant, callId),
+      recordDisposition: (tenant, callId, disposition) =>
+        calls.recordDisposition(tenant, callId, disposition),
+    },
+  };
+}
