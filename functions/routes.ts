@@ -63,3 +63,24 @@ export interface SmaFunctionDefinition {
 export const smaFunctions = {
   callControl: { name: 'openline-call-control', module: 'call-control/handler.ts' },
 } as const satisfies Record<string, SmaFunctionDefinition>;
+
+export interface ScheduledFunctionDefinition {
+  readonly name: string;
+  readonly module: string;
+  /** On AWS: invoked once a minute with this input (the handler loops inside the minute). */
+  readonly awsInput: unknown;
+  /** In the local cloud: invoked this often, with this input. */
+  readonly localEveryMs: number;
+  readonly localInput: unknown;
+}
+
+/** Functions run on a schedule rather than on a request. */
+export const scheduledFunctions: readonly ScheduledFunctionDefinition[] = [
+  {
+    name: 'openline-routing-sweep',
+    module: 'dispatcher/sweep.ts',
+    awsInput: { loopSeconds: 55 },
+    localEveryMs: 1_000,
+    localInput: {},
+  },
+];

@@ -1,15 +1,46 @@
 /**
- * The agent/supervisor WebSocket. For now: connections are accepted and `ping` is answered with `pong`
- * through the connection-management API, the same path every later push (offers, wallboard events) takes.
+ * The agent and supervisor WebSocket. $connect (after the authoriser verified the token) registers the
+ * connection for the user's roles, so offers and state changes can be pushed to it; $disconnect removes it;
+ * `{"action":"ping"}` is answered with a `pong` through the connection-management API.
  */
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { socketIdentity } from '../../layers/adapters/caller-identity.ts';
 import { logger } from '../../layers/adapters/logger.ts';
+import { WebSocketNotifier } from '../../layers/adapters/websocket-notifier.ts';
 import { runtimeClients } from '../../layers/config/aws-clients.ts';
+import { runtimeConfig } from '../../layers/config/config.ts';
+import { UnauthorizedError } from '../../layers/domain/errors.ts';
+
+let notifier: WebSocketNotifier | undefined;
+const connections = () => {
+  notifier ??= new WebSocketNotifier(
+    runtimeClients().documents,
+    runtimeConfig().tables.live,
+    () => runtimeClients().websocketManagement,
+  );
+  return notifier;
+};
 
 export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> {
   const { routeKey, connectionId } = event.requestContext;
-  if (routeKey === '$connect' || routeKey === '$disconnect') return { statusCode: 200 };
+  if (routeKey === '$connect') {
+    try {
+      const who = socketIdentity(event);
+      await connections().register(who.tenantId, who.userId, connectionId, {
+        agent: who.groups.includes('agent'),
+        supervisor: who.groups.includes('supervisor') || who.groups.includes('admin'),
+      });
+      return { statusCode: 200 };
+    } catch (error) {
+      if (error instanceof UnauthorizedError) return { statusCode: 401 };
+      throw error;
+    }
+  }
+  if (routeKey === '$disconnect') {
+    await connections().unregister(connectionId);
+    return { statusCode: 200 };
+  }
 
   let message: { action?: unknown; requestId?: unknown };
   try {

@@ -13,6 +13,7 @@ import { logger } from '../../layers/adapters/logger.ts';
 import { routingPorts } from '../../layers/adapters/routing-ports.ts';
 import { handleSmaEvent, type SmaCallControlPorts } from '../../layers/adapters/sma-call-control.ts';
 import type { SmaEvent, SmaResponse } from '../../layers/adapters/sma-protocol.ts';
+import { WebSocketNotifier } from '../../layers/adapters/websocket-notifier.ts';
 import { runtimeClients } from '../../layers/config/aws-clients.ts';
 import { runtimeConfig } from '../../layers/config/config.ts';
 import { endRouting, enqueueCall } from '../../layers/domain/routing/dispatch.ts';
@@ -23,10 +24,12 @@ function buildPorts(): SmaCallControlPorts {
   const config = runtimeConfig();
   const { documents } = runtimeClients();
   const flows = new DynamoDbFlowStore(documents, config.tables.config);
+  const clients = runtimeClients();
   const routing = routingPorts({
     documents,
     liveTable: config.tables.live,
     configTable: config.tables.config,
+    notifier: new WebSocketNotifier(documents, config.tables.live, () => clients.websocketManagement),
   });
   const log = logger();
   return {

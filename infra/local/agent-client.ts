@@ -5,6 +5,7 @@
  * and the benchmark drive the contact center with it, through the same API the web softphone uses.
  */
 import { EventEmitter } from 'node:events';
+import WebSocket from 'ws';
 import { PstnClient, type RemoteCall } from './chime/pstn-client.ts';
 
 export interface AgentBehaviour {
@@ -16,7 +17,7 @@ export interface AgentBehaviour {
   readonly wrapUpS: number;
   /** What the agent says when the caller is connected. */
   readonly greeting?: string;
-  /** Poll interval for the agent's state (offers are also found this way). */
+  /** Poll interval for the agent's state, a safety net: offers are pushed over the WebSocket. */
   readonly pollMs?: number;
 }
 
@@ -95,6 +96,8 @@ export class HeadlessAgent extends EventEmitter {
   private seat: RemoteCall | undefined;
   private phones: PstnClient | undefined;
   private loop: Promise<void> | undefined;
+  private socket: WebSocket | undefined;
+  private busy: Promise<void> | undefined;
   callsHandled = 0;
 
   constructor(
@@ -122,15 +125,29 @@ export class HeadlessAgent extends EventEmitter {
           this.seat?.say(this.behaviour.greeting ?? `Hello, this is ${this.name}. How can I help?`);
       },
     );
+    // Offers are pushed over the agent WebSocket (the token travels as ?token=, as browsers must send it).
+    this.socket = new WebSocket(
+      `${this.webUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(this.token)}`,
+    );
+    await new Promise<void>((resolve, reject) => {
+      this.socket?.once('open', () => resolve());
+      this.socket?.once('error', reject);
+    });
+    this.socket.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as { type?: string; callId?: string };
+      if (message.type === 'offer' && message.callId !== undefined) this.take(message.callId);
+    });
+    this.running = true;
     await api(this.webUrl, this.token, 'PUT', '/agent/state', { status: 'available' });
     this.report({ kind: 'ready' });
-    this.running = true;
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     await this.loop;
+    await this.busy;
+    this.socket?.close();
     await api(this.webUrl, this.token, 'DELETE', '/agent/session').catch(() => undefined);
     this.seat?.hangup();
     this.phones?.close();
@@ -144,18 +161,29 @@ export class HeadlessAgent extends EventEmitter {
     ).state;
   }
 
+  /** Handles an offer unless one is being handled already (a pushed offer and a poll may both find it). */
+  private take(callId: string): void {
+    if (this.busy !== undefined || !this.running) return;
+    const pause = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
+    this.busy = this.handle(callId, pause)
+      .catch((error: unknown) => this.report({ kind: 'error', detail: (error as Error).message }))
+      .finally(() => {
+        this.busy = undefined;
+      });
+  }
+
   private async run(): Promise<void> {
     const pause = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
     while (this.running) {
+      await new Promise((r) => setTimeout(r, this.behaviour.pollMs ?? 2_000));
+      if (this.busy !== undefined) continue;
       try {
         const state = await this.state();
-        if (state.status === 'reserved' && state.call !== undefined)
-          await this.handle(state.call.callId, pause);
+        if (state.status === 'reserved' && state.call !== undefined) this.take(state.call.callId);
         else if (state.status === 'after-call') await this.wrapUp(pause);
       } catch (error) {
         this.report({ kind: 'error', detail: (error as Error).message });
       }
-      await new Promise((r) => setTimeout(r, this.behaviour.pollMs ?? 250));
     }
   }
 

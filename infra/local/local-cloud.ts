@@ -10,7 +10,7 @@ import { ChimeSDKVoiceClient } from '@aws-sdk/client-chime-sdk-voice';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { httpRoutes, smaFunctions, websocketRoutes } from '../../functions/routes.ts';
+import { httpRoutes, scheduledFunctions, smaFunctions, websocketRoutes } from '../../functions/routes.ts';
 import { type AwsClients, createAwsClients } from '../../layers/config/aws-clients.ts';
 import { loadConfig, type OpenlineConfig } from '../../layers/config/config.ts';
 import { bootstrapResources } from './bootstrap-resources.ts';
@@ -32,6 +32,7 @@ import { type LocalIssuer, startLocalIssuer } from './local-issuer.ts';
 import type { LocalSettings } from './local-settings.ts';
 import { buildLoopbackShim } from './loopback-only/loopback-shim.ts';
 import { type S3Emulator, startS3Emulator } from './s3-emulator.ts';
+import { startScheduler } from './scheduler.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
 import { WebSocketApiGateway } from './websocket-api-gateway.ts';
 
@@ -198,6 +199,8 @@ export async function startLocalCloud(
       settings.region,
       '/ws',
       managementPath,
+      // Browsers cannot set headers on a WebSocket: the token comes as ?token=, checked at $connect.
+      { authorize: (token) => authorizer.authorize(token) },
     );
     stack.push(() => websocket.close());
     const urls = {
@@ -235,6 +238,14 @@ export async function startLocalCloud(
       services: [serveDemoOrders],
     });
     stack.push(() => web.close());
+
+    // Scheduled functions (EventBridge schedules on AWS): the routing sweeper every second.
+    const scheduler = startScheduler(
+      functionsDir,
+      scheduledFunctions.map((f) => ({ module: f.module, everyMs: f.localEveryMs, input: f.localInput })),
+      (error) => process.stderr.write(`[scheduler] ${(error as Error).stack ?? String(error)}\n`),
+    );
+    stack.push(() => scheduler.stop());
 
     return {
       env,

@@ -18,6 +18,8 @@ type WsHandler = (
 
 interface Connection {
   readonly socket: WebSocket;
+  /** What the authoriser verified at $connect; every later event of the connection carries it. */
+  readonly authorizer: Readonly<Record<string, string>> | undefined;
   readonly connectedAt: number;
   lastActiveAt: number;
   readonly sourceIp: string;
@@ -40,6 +42,15 @@ export class WebSocketApiGateway {
     readonly path: string,
     /** Path prefix of the management API, e.g. /_gateway/ws (the SDK appends /@connections/{id}). */
     readonly managementPath: string,
+    /**
+     * Checks the `token` query parameter at $connect, as the WebSocket API's Lambda authoriser does on AWS:
+     * a refused token is a 401 and no handler runs; an accepted one's claims reach every event.
+     */
+    private readonly authorizer?: {
+      authorize(
+        token: string | undefined,
+      ): Promise<{ ok: true; claims: Readonly<Record<string, string>> } | { ok: false; reason: string }>;
+    },
   ) {
     this.routes = new Map(routes.map((r) => [r.routeKey, r]));
   }
@@ -58,8 +69,17 @@ export class WebSocketApiGateway {
     );
     const query = Object.fromEntries(url.searchParams);
     const connectedAt = Date.now();
+    let authorizer: Readonly<Record<string, string>> | undefined;
+    if (this.authorizer !== undefined) {
+      const verdict = await this.authorizer.authorize(url.searchParams.get('token') ?? undefined);
+      if (!verdict.ok) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      authorizer = { principalId: verdict.claims.sub ?? '', ...verdict.claims };
+    }
     const event = {
-      ...this.event('$connect', 'CONNECT', connectionId, connectedAt, undefined),
+      ...this.event('$connect', 'CONNECT', connectionId, connectedAt, undefined, authorizer),
       headers,
       queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
     };
@@ -73,6 +93,7 @@ export class WebSocketApiGateway {
     this.server.handleUpgrade(req, socket, head, (ws) => {
       const connection: Connection = {
         socket: ws,
+        authorizer,
         connectedAt,
         lastActiveAt: connectedAt,
         sourceIp,
@@ -82,20 +103,25 @@ export class WebSocketApiGateway {
       ws.on('message', (data, isBinary) => {
         connection.lastActiveAt = Date.now();
         const body = isBinary ? Buffer.from(data as Buffer).toString('base64') : data.toString();
-        void this.dispatch(connectionId, connectedAt, body);
+        void this.dispatch(connectionId, connectedAt, body, authorizer);
       });
       ws.on('close', () => {
         if (!this.connections.delete(connectionId)) return;
         void this.invoke(
           '$disconnect',
-          this.event('$disconnect', 'DISCONNECT', connectionId, connectedAt, undefined),
+          this.event('$disconnect', 'DISCONNECT', connectionId, connectedAt, undefined, authorizer),
         );
       });
     });
   }
 
   /** Route selection on `$request.body.action`, falling back to $default. */
-  private async dispatch(connectionId: string, connectedAt: number, body: string): Promise<void> {
+  private async dispatch(
+    connectionId: string,
+    connectedAt: number,
+    body: string,
+    authorizer: Readonly<Record<string, string>> | undefined,
+  ): Promise<void> {
     let action: unknown;
     try {
       action = (JSON.parse(body) as { action?: unknown }).action;
@@ -103,7 +129,7 @@ export class WebSocketApiGateway {
       action = undefined;
     }
     const routeKey = typeof action === 'string' && this.routes.has(action) ? action : '$default';
-    await this.invoke(routeKey, this.event(routeKey, 'MESSAGE', connectionId, connectedAt, body));
+    await this.invoke(routeKey, this.event(routeKey, 'MESSAGE', connectionId, connectedAt, body, authorizer));
   }
 
   private event(
@@ -112,6 +138,7 @@ export class WebSocketApiGateway {
     connectionId: string,
     connectedAt: number,
     body: string | undefined,
+    authorizer?: Readonly<Record<string, string>>,
   ): APIGatewayProxyWebsocketEventV2 {
     const now = new Date();
     return {
@@ -129,6 +156,7 @@ export class WebSocketApiGateway {
         domainName: '127.0.0.1',
         connectionId,
         apiId: 'local-ws',
+        ...(authorizer === undefined ? {} : { authorizer }),
       },
       body,
       isBase64Encoded: false,

@@ -7,22 +7,17 @@
 import type { AwsClients } from '../config/aws-clients.ts';
 import type { OpenlineConfig } from '../config/config.ts';
 import type { AgentDeskPorts } from '../domain/routing/agent-desk.ts';
-import type { Offer } from '../domain/routing/dispatch.ts';
-import type { TenantId } from '../domain/tenancy/ids.ts';
 import { CallGoneError, ChimeBridge, type SmaCarrier } from './chime-bridge.ts';
 import { DynamoDbCallStore } from './dynamodb-call-store.ts';
 import { routingPorts } from './routing-ports.ts';
+import { WebSocketNotifier } from './websocket-notifier.ts';
 
-export function agentDeskPorts(
-  config: OpenlineConfig,
-  clients: AwsClients,
-  offered?: (tenant: TenantId, offer: Offer) => Promise<void>,
-): AgentDeskPorts {
+export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): AgentDeskPorts {
   const routing = routingPorts({
     documents: clients.documents,
     liveTable: config.tables.live,
     configTable: config.tables.config,
-    ...(offered === undefined ? {} : { offered }),
+    notifier: new WebSocketNotifier(clients.documents, config.tables.live, () => clients.websocketManagement),
   });
   const bridge = new ChimeBridge(
     clients.chimeSdkMeetings,
@@ -58,6 +53,7 @@ export function agentDeskPorts(
       carrier: (tenant, callId) => calls.carrier(tenant, callId),
       recordDisposition: (tenant, callId, disposition) =>
         calls.recordDisposition(tenant, callId, disposition),
+      recordBridge: (tenant, callId, at) => calls.recordBridge(tenant, callId, at),
     },
   };
 }

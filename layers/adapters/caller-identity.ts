@@ -30,6 +30,18 @@ export function callerIdentity(event: APIGatewayProxyEventV2): CallerIdentity {
   return identityFromClaims(claims as Readonly<Record<string, unknown>>);
 }
 
+/**
+ * Who is on a WebSocket connection: the claims the authoriser verified at $connect, which API Gateway passes
+ * with every event of the connection (`requestContext.authorizer`).
+ */
+export function socketIdentity(event: { requestContext: unknown }): CallerIdentity {
+  const context = event.requestContext as { authorizer?: unknown };
+  const claims = context.authorizer;
+  if (typeof claims !== 'object' || claims === null)
+    throw new UnauthorizedError('the connection carries no verified identity');
+  return identityFromClaims(claims as Readonly<Record<string, unknown>>);
+}
+
 export function identityFromClaims(claims: Readonly<Record<string, unknown>>): CallerIdentity {
   // Access tokens pass an authoriser that accepts their client_id but carry no user attributes: only an
   // ID token says who the user is and which tenant it belongs to.

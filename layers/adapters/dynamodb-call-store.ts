@@ -57,6 +57,18 @@ export class DynamoDbCallStore {
     };
   }
 
+  async recordBridge(tenant: TenantId, callId: string, at: string): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: liveKeys.call(tenant, callId),
+        UpdateExpression: 'SET bridgeRequestedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
   async recordDisposition(tenant: TenantId, callId: string, disposition: Disposition): Promise<void> {
     await this.documents.send(
       new UpdateCommand({

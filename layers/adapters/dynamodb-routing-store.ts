@@ -9,6 +9,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -116,15 +117,32 @@ export class DynamoDbRoutingStore implements RoutingStore {
         },
       },
     ]);
-    return outcome === 'ok';
+    if (outcome !== 'ok') return false;
+    // The sweeper's list of queues to look at. Outside the transaction: every enqueue of a queue writes
+    // this one item, and transactions touching it at once would conflict.
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...liveKeys.activeQueue(tenant, entry.queueId),
+          type: 'active-queue',
+          tenantId: tenant,
+          queueId: entry.queueId,
+          lastEnqueuedAt: entry.enqueuedAt,
+        },
+      }),
+    );
+    return true;
   }
 
   async reserve(
     tenant: TenantId,
     call: QueuedCall,
     agent: AgentWrite,
+    agentReadySince?: string,
   ): Promise<'reserved' | 'entry-gone' | 'agent-changed'> {
     const { entry, routingVersion } = call;
+    const offeredAt = agent.next.call?.offeredAt;
     const outcome = await this.transact([
       {
         Delete: {
@@ -138,6 +156,10 @@ export class DynamoDbRoutingStore implements RoutingStore {
         entry,
         agentId: agent.next.agentId,
         version: routingVersion + 1,
+        timeline: {
+          ...(offeredAt === undefined ? {} : { offeredAt }),
+          ...(agentReadySince === undefined ? {} : { agentReadySince }),
+        },
       }),
       ...this.agentItems(tenant, agent),
     ]);
@@ -151,6 +173,7 @@ export class DynamoDbRoutingStore implements RoutingStore {
       entry: routing.entry,
       agentId: agent.next.agentId,
       version: routing.version + 1,
+      timeline: { ...routing.timeline, answeredAt: agent.next.call?.answeredAt ?? new Date().toISOString() },
     };
     const outcome = await this.transact([
       this.routingUpdate(tenant, routing.entry.callId, routing.version, next),
@@ -169,7 +192,12 @@ export class DynamoDbRoutingStore implements RoutingStore {
     const outcome = await this.transact([
       // Back at its own sort key: the caller keeps its place at the head.
       this.entryPut(tenant, { entry, routingVersion: version }),
-      this.routingUpdate(tenant, entry.callId, routing.version, { state: 'waiting', entry, version }),
+      this.routingUpdate(tenant, entry.callId, routing.version, {
+        state: 'waiting',
+        entry,
+        version,
+        ...(routing.timeline === undefined ? {} : { timeline: routing.timeline }),
+      }),
       ...this.agentItems(tenant, agent),
     ]);
     return outcome === 'ok';
@@ -187,6 +215,7 @@ export class DynamoDbRoutingStore implements RoutingStore {
       entry: routing.entry,
       version: routing.version + 1,
       ...(agentId === undefined ? {} : { agentId }),
+      ...(routing.timeline === undefined ? {} : { timeline: routing.timeline }),
     };
     const items: TransactItem[] = [this.routingUpdate(tenant, routing.entry.callId, routing.version, next)];
     if (routing.state === 'waiting')
@@ -199,6 +228,59 @@ export class DynamoDbRoutingStore implements RoutingStore {
       });
     if (agent !== undefined) items.push(...this.agentItems(tenant, agent));
     return (await this.transact(items)) === 'ok';
+  }
+
+  async dueAgents(now: string): Promise<{ tenant: TenantId; agentId: string }[]> {
+    // This minute's bucket and the two before it (stragglers of a sweep that ran late).
+    const minutes = [0, 1, 2].map((back) => new Date(Date.parse(now) - back * 60_000).toISOString());
+    const due: { tenant: TenantId; agentId: string }[] = [];
+    for (const minute of minutes) {
+      const result = await this.documents.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :bucket AND gsi2sk <= :now',
+          ExpressionAttributeValues: { ':bucket': liveKeys.deadlineBucket(minute), ':now': `${now}#~` },
+          ProjectionExpression: 'gsi2sk',
+          Limit: 500,
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        const [, tenant, agentId] = String(item.gsi2sk).split('#');
+        if (tenant !== undefined && agentId !== undefined) due.push({ tenant: tenant as TenantId, agentId });
+      }
+    }
+    return due;
+  }
+
+  async activeQueues(): Promise<{ tenant: TenantId; queueId: string; lastEnqueuedAt: string }[]> {
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': liveKeys.activeQueuesPartition },
+        Limit: 1_000,
+      }),
+    );
+    return (result.Items ?? []).map((i) => ({
+      tenant: i.tenantId as TenantId,
+      queueId: i.queueId as string,
+      lastEnqueuedAt: i.lastEnqueuedAt as string,
+    }));
+  }
+
+  /** Takes a queue off the sweeper's list, unless a caller joined it since it was read. */
+  async retireQueue(tenant: TenantId, queueId: string, lastEnqueuedAt: string): Promise<void> {
+    await this.transact([
+      {
+        Delete: {
+          TableName: this.table,
+          Key: liveKeys.activeQueue(tenant, queueId),
+          ConditionExpression: 'lastEnqueuedAt = :seen',
+          ExpressionAttributeValues: { ':seen': lastEnqueuedAt },
+        },
+      },
+    ]);
   }
 
   async dropHint(tenant: TenantId, queueId: string, hint: AvailabilityHint): Promise<void> {
@@ -256,6 +338,9 @@ export class DynamoDbRoutingStore implements RoutingStore {
           Item: {
             ...liveKeys.agentState(tenant, next.agentId),
             ...liveKeys.agentStateIndex(tenant, next.agentId),
+            ...(deadlineOf(next) === undefined
+              ? {}
+              : liveKeys.agentDeadlineIndex(tenant, next.agentId, deadlineOf(next) as string)),
             type: 'agent-state',
             status: next.status,
             version: next.version,
@@ -324,4 +409,11 @@ export class DynamoDbRoutingStore implements RoutingStore {
       }
     }
   }
+}
+
+/** When the agent's state needs the sweeper: an offer's ring timeout, or the end of timed wrap-up. */
+function deadlineOf(state: AgentState): string | undefined {
+  if (state.status === 'reserved') return state.call?.offerExpiresAt;
+  if (state.status === 'after-call') return state.acwUntil;
+  return undefined;
 }

@@ -127,6 +127,22 @@ export const liveKeys = {
     sk: `INVOCATION#${invocationKey}`,
   }),
 
+  /**
+   * GSI2 entry on an agent-state item while the state has a deadline (an offer ringing, wrap-up with a
+   * time limit): the sweeper finds what is due with one Query per minute bucket, whatever the tenant.
+   */
+  agentDeadlineIndex: (tenant: TenantId, agentId: string, dueAt: string) => ({
+    gsi2pk: `DEADLINE#${dueAt.slice(0, 16)}`,
+    gsi2sk: `${dueAt}#${tenant}#${agentId}`,
+  }),
+  deadlineBucket: (minute: string): string => `DEADLINE#${minute.slice(0, 16)}`,
+  /** Queues that had callers recently: the sweeper runs an assignment round for each (a safety net). */
+  activeQueue: (tenant: TenantId, queueId: string): Key => ({
+    pk: 'SWEEP#QUEUES',
+    sk: `${tenant}#${queueId}`,
+  }),
+  activeQueuesPartition: 'SWEEP#QUEUES',
+
   /** Generic idempotency record (API Idempotency-Key, Kinesis record ids applied to counters, webhooks). */
   idempotency: (tenant: TenantId, scope: string, key: string): Key => ({
     pk: `${t(tenant)}#IDEM#${scope}`,

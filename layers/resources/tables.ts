@@ -67,7 +67,7 @@ export const liveTable = {
   description: 'Live contact-center state; every reservation is a conditional write here.',
   partitionKey: pk,
   sortKey: sk,
-  indexes: [gsi(1)],
+  indexes: [gsi(1), gsi(2)],
   ttlAttribute: 'expiresAt',
   stream: 'NEW_AND_OLD_IMAGES',
   replication: 'regional',

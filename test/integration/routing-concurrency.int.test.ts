@@ -1,14 +1,23 @@
 /**
  * Property test of the call distributor against DynamoDB Local: callers arrive at random, agents accept,
  * decline, let offers ring out, take breaks and wrap up, callers give up, several dispatchers race, and a
- * sweeper re-runs assignment. Every successful write is recorded with the versions it moved the call's
- * routing and the agent's state from and to; afterwards the records must form one unbroken chain per call
+ * sweeper re-runs assignment. Every committed write moved a call's routing or an agent's state from one
+ * version to the next; afterwards those steps must form one unbroken chain per call
  * and per agent (so no two writes ever started from the same state: no call offered to or connected with
  * two agents, no agent holding two calls), every call must have ended answered, abandoned or overflowed,
- * and the agents' counters must add up. A second run injects throttling and transaction conflicts.
+ * and the agents' counters must add up. The steps are read back from the table's stream: what DynamoDB
+ * committed, whoever wrote it (the local cloud's own sweeper takes part too). A second run injects
+ * throttling and transaction conflicts.
  */
 import { randomUUID } from 'node:crypto';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbQueueDirectory } from '../../layers/adapters/dynamodb-queue-directory.ts';
 import { DynamoDbRoutingStore } from '../../layers/adapters/dynamodb-routing-store.ts';
@@ -24,7 +33,7 @@ import {
   returnOffer,
 } from '../../layers/domain/routing/dispatch.ts';
 import { parseQueueConfig } from '../../layers/domain/routing/queue-config.ts';
-import type { CallRouting, RoutingStore } from '../../layers/domain/routing/routing-store.ts';
+import type { CallRouting } from '../../layers/domain/routing/routing-store.ts';
 import { type TenantId, tenantId } from '../../layers/domain/tenancy/ids.ts';
 import { liveKeys } from '../../layers/resources/keys.ts';
 import { type Faults, faultyDocuments } from '../support/faulty-dynamodb.ts';
@@ -51,93 +60,97 @@ interface AgentStep {
   callId?: string;
 }
 
-/** Records every write the store reports as done, with the versions it moved from and to. */
-function recording(store: RoutingStore, routingSteps: RoutingStep[], agentSteps: AgentStep[]): RoutingStore {
-  const agent = (w: { next: AgentState; expectedVersion: number }) =>
-    agentSteps.push({
-      agentId: w.next.agentId,
-      from: w.expectedVersion,
-      to: w.next.version,
-      status: w.next.status,
-      ...(w.next.call === undefined ? {} : { callId: w.next.call.callId }),
-    });
-  const routing = (
-    callId: string,
-    queueId: string,
-    from: number,
-    state: CallRouting['state'],
-    agentId?: string,
-  ) =>
-    routingSteps.push({
-      callId,
-      queueId,
-      from,
-      to: from + 1,
-      state,
-      ...(agentId === undefined ? {} : { agentId }),
-    });
-  return {
-    agent: (...a) => store.agent(...a),
-    queueHead: (...a) => store.queueHead(...a),
-    candidates: (...a) => store.candidates(...a),
-    queueLength: (...a) => store.queueLength(...a),
-    callRouting: (...a) => store.callRouting(...a),
-    dropHint: (...a) => store.dropHint(...a),
-    async saveAgent(tenant, write) {
-      const ok = await store.saveAgent(tenant, write);
-      if (ok) agent(write);
-      return ok;
-    },
-    async enqueue(tenant, entry) {
-      const ok = await store.enqueue(tenant, entry);
-      if (ok) routing(entry.callId, entry.queueId, 0, 'waiting');
-      return ok;
-    },
-    async reserve(tenant, call, write) {
-      const outcome = await store.reserve(tenant, call, write);
-      if (outcome === 'reserved') {
-        routing(call.entry.callId, call.entry.queueId, call.routingVersion, 'offered', write.next.agentId);
-        agent(write);
+/**
+ * Every committed change of the tenant's call records and agent states, read back from the live table's own
+ * stream (so the sweeper's writes in the local cloud count too), as version steps: where each change moved
+ * the call's routing or the agent's state from and to.
+ */
+async function committedSteps(
+  tenant: TenantId,
+): Promise<{ routingSteps: RoutingStep[]; agentSteps: AgentStep[] }> {
+  const routingSteps: RoutingStep[] = [];
+  const agentSteps: AgentStep[] = [];
+  const streams = clients.dynamodbStreams;
+  const table = await clients.dynamodb.send(new DescribeTableCommand({ TableName: config.tables.live }));
+  const streamArn = table.Table?.LatestStreamArn as string;
+  const shards: string[] = [];
+  let startAfter: string | undefined;
+  do {
+    const described = await streams.send(
+      new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: startAfter }),
+    );
+    for (const shard of described.StreamDescription?.Shards ?? []) shards.push(shard.ShardId as string);
+    startAfter = described.StreamDescription?.LastEvaluatedShardId;
+  } while (startAfter !== undefined);
+  const callPrefix = `T#${tenant}#CALL#`;
+  const agentPrefix = `T#${tenant}#AGENT#`;
+  for (const shardId of shards) {
+    let iterator = (
+      await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      )
+    ).ShardIterator;
+    while (iterator !== undefined) {
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      for (const record of page.Records ?? []) {
+        const keys = record.dynamodb?.Keys;
+        const pk = keys?.pk?.S ?? '';
+        if (keys?.sk?.S !== 'STATE' || record.eventName === 'REMOVE') continue;
+        const now = image(record.dynamodb?.NewImage);
+        const before = image(record.dynamodb?.OldImage);
+        if (pk.startsWith(callPrefix)) {
+          const next = now.routing as CallRouting | undefined;
+          const prev = before.routing as CallRouting | undefined;
+          if (next === undefined || next.version === prev?.version) continue; // not a routing change
+          routingSteps.push({
+            callId: pk.slice(callPrefix.length),
+            from: prev?.version ?? 0,
+            to: next.version,
+            state: next.state,
+            queueId: next.entry.queueId,
+            ...('agentId' in next && next.agentId !== undefined ? { agentId: next.agentId } : {}),
+          });
+        } else if (pk.startsWith(agentPrefix)) {
+          const state = now.state as AgentState;
+          agentSteps.push({
+            agentId: pk.slice(agentPrefix.length),
+            from: (before.version as number | undefined) ?? 0,
+            to: now.version as number,
+            status: state.status,
+            ...(state.call === undefined ? {} : { callId: state.call.callId }),
+          });
+        }
       }
-      return outcome;
-    },
-    async connect(tenant, current, write) {
-      const ok = await store.connect(tenant, current, write);
-      if (ok) {
-        routing(
-          current.entry.callId,
-          current.entry.queueId,
-          current.version,
-          'connected',
-          write.next.agentId,
-        );
-        agent(write);
-      }
-      return ok;
-    },
-    async requeue(tenant, current, entry, write) {
-      const ok = await store.requeue(tenant, current, entry, write);
-      if (ok) {
-        routing(entry.callId, entry.queueId, current.version, 'waiting');
-        agent(write);
-      }
-      return ok;
-    },
-    async leave(tenant, current, outcome, write) {
-      const ok = await store.leave(tenant, current, outcome, write);
-      if (ok) {
-        routing(
-          current.entry.callId,
-          current.entry.queueId,
-          current.version,
-          outcome,
-          'agentId' in current ? current.agentId : undefined,
-        );
-        if (write !== undefined) agent(write);
-      }
-      return ok;
-    },
+      if ((page.Records ?? []).length === 0) break;
+      iterator = page.NextShardIterator;
+    }
+  }
+  return { routingSteps, agentSteps };
+}
+
+/**
+ * A stream image as plain values. The streams client reads an empty map attribute (`{"M":{}}`) as `{}`,
+ * which unmarshall refuses: it is put back first.
+ */
+function image(attributes: unknown): Record<string, unknown> {
+  const repair = (value: unknown): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    if (Object.keys(value).length === 0) return { M: {} };
+    const { M, L } = value as { M?: Record<string, unknown>; L?: unknown[] };
+    if (M !== undefined) return { M: Object.fromEntries(Object.entries(M).map(([k, v]) => [k, repair(v)])) };
+    if (L !== undefined) return { L: L.map(repair) };
+    return value;
   };
+  const top = (attributes ?? {}) as Record<string, unknown>;
+  return unmarshall(
+    Object.fromEntries(Object.entries(top).map(([k, v]) => [k, repair(v)])) as Parameters<
+      typeof unmarshall
+    >[0],
+  );
 }
 
 interface RunOptions {
@@ -160,8 +173,6 @@ async function run(options: RunOptions) {
     'ring',
     parseQueueConfig({ name: 'Ring', strategy: 'ring-all', acwSeconds: 0, maxSize: 5000 }),
   );
-  const routingSteps: RoutingStep[] = [];
-  const agentSteps: AgentStep[] = [];
   const faultCounts: { throttled: number; conflicts: number; requests: number }[] = [];
   const offers = new Map<string, (offer: Offer) => void>();
   const dispatchers: RoutingPorts[] = Array.from({ length: options.dispatchers }, () => {
@@ -172,7 +183,7 @@ async function run(options: RunOptions) {
       faultCounts.push(faulty.counts);
     }
     return {
-      store: recording(new DynamoDbRoutingStore(documents, config.tables.live), routingSteps, agentSteps),
+      store: new DynamoDbRoutingStore(documents, config.tables.live),
       queues,
       now: () => new Date(),
       offered: async (_tenant, offer) => {
@@ -319,6 +330,7 @@ async function run(options: RunOptions) {
   const finalAgents = await Promise.all(
     agentIds.map(async (id) => (await first.store.agent(tenant, id))?.state),
   );
+  const { routingSteps, agentSteps } = await committedSteps(tenant);
   return { tenant, routingSteps, agentSteps, ended, faultCounts, agentIds, finalAgents };
 }
 

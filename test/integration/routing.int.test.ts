@@ -19,6 +19,8 @@ import {
 } from '../../layers/domain/routing/dispatch.ts';
 import { parseQueueConfig } from '../../layers/domain/routing/queue-config.ts';
 import type { RoutingStore } from '../../layers/domain/routing/routing-store.ts';
+import { hintFor } from '../../layers/domain/routing/strategies.ts';
+import { type SweepStore, sweep } from '../../layers/domain/routing/sweep.ts';
 import { type TenantId, tenantId } from '../../layers/domain/tenancy/ids.ts';
 import { liveKeys } from '../../layers/resources/keys.ts';
 import { localCloud } from '../support/local-cloud.ts';
@@ -224,5 +226,75 @@ describe('the call distributor', () => {
     expect(await ports.store.callRouting(tenant, callId)).toMatchObject({ state: 'offered' });
     // One queue-head item, one page of hints (25), one agent read: not 120.
     expect(itemsRead).toBeLessThanOrEqual(1 + 25 + 1);
+  });
+
+  it('sweeps: an offer left ringing is returned (agent missed), timed wrap-up ends, and a missed meeting is made', async () => {
+    const { tenant, ports, tick, ids } = await setUp({ ringTimeoutSeconds: 5, acwSeconds: 10 }, 1);
+    const [a] = ids as [string];
+    const sweeper = { ...ports, sweeps: ports.store as unknown as SweepStore };
+    const first = await newCall(tenant, ports);
+    expect(await ports.store.callRouting(tenant, first.callId)).toMatchObject({
+      state: 'offered',
+      agentId: a,
+    });
+    tick(3);
+    expect(await sweep(sweeper)).toMatchObject({ missed: 0 });
+    tick(3);
+    expect(await sweep(sweeper)).toMatchObject({ missed: 1 });
+    expect(await stateOf(ports, tenant, a)).toMatchObject({ status: 'not-ready', reason: 'missed' });
+    expect(await ports.store.callRouting(tenant, first.callId)).toMatchObject({ state: 'waiting' });
+
+    // The agent comes back; the call (which a declined-by list keeps from it) waits for someone else: a new one
+    // takes the agent, and its wrap-up ends by itself.
+    await changeAgentState(ports, tenant, a, { kind: 'ready' });
+    const second = await newCall(tenant, ports);
+    await acceptOffer(ports, tenant, a, second.callId);
+    await endRouting(ports, tenant, second.callId, 'gone');
+    expect(await stateOf(ports, tenant, a)).toMatchObject({ status: 'after-call' });
+    tick(11);
+    expect(await sweep(sweeper)).toMatchObject({ wrappedUp: 1 });
+    expect(await stateOf(ports, tenant, a)).toMatchObject({ status: 'available' });
+
+    // A caller queued without an assignment round (it raced the agent): the sweeper's round connects them.
+    await changeAgentState(ports, tenant, a, { kind: 'not-ready', reason: 'break' });
+    const third = randomUUID();
+    await clients.documents.send(
+      new PutCommand({
+        TableName: config.tables.live,
+        Item: { ...liveKeys.call(tenant, third), type: 'call', status: 'ivr' },
+      }),
+    );
+    await ports.store.enqueue(tenant, {
+      queueId: 'q',
+      callId: third,
+      priority: 0,
+      enqueuedAt: ports.now().toISOString(),
+      skills: {},
+      declinedBy: [],
+    });
+    await ports.store.leave(
+      tenant,
+      (await ports.store.callRouting(tenant, first.callId)) as NonNullable<
+        Awaited<ReturnType<RoutingStore['callRouting']>>
+      >,
+      'gone',
+      undefined,
+    );
+    const stored = await ports.store.agent(tenant, a);
+    const next = {
+      ...(stored?.state as NonNullable<typeof stored>['state']),
+      status: 'available' as const,
+      version: (stored?.state.version ?? 0) + 1,
+      idleSince: ports.now().toISOString(),
+    };
+    await ports.store.saveAgent(tenant, {
+      next,
+      expectedVersion: stored?.state.version ?? 0,
+      removeHints: stored?.hints ?? [],
+      putHints: [{ ...hintFor('longest-idle', next, 'q', {}), queueId: 'q' }],
+    });
+    expect(await ports.store.callRouting(tenant, third)).toMatchObject({ state: 'waiting' });
+    expect(await sweep(sweeper)).toMatchObject({ offers: 1 });
+    expect(await ports.store.callRouting(tenant, third)).toMatchObject({ state: 'offered', agentId: a });
   });
 });

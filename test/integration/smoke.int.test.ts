@@ -22,6 +22,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { tenantId } from '../../layers/domain/tenancy/ids.ts';
 import { configKeys, liveKeys, objectKeys } from '../../layers/resources/index.ts';
+import { randomTenantId, signIn } from '../support/auth.ts';
 import { localCloud } from '../support/local-cloud.ts';
 
 describe('local cloud smoke test', () => {
@@ -139,8 +140,16 @@ describe('local cloud smoke test', () => {
     expect(await missing.json()).toEqual({ message: 'Not Found' });
   });
 
-  it('answers a WebSocket action through the connection-management API', async () => {
-    const socket = new WebSocket(`${webUrl.replace('http', 'ws')}/ws`);
+  it('refuses a WebSocket without a valid token, and answers an action through the connection-management API', async () => {
+    const refused = new WebSocket(`${webUrl.replace('http', 'ws')}/ws`);
+    const status = await new Promise((resolve) =>
+      refused.once('unexpected-response', (_req, res) => resolve(res.statusCode)),
+    );
+    expect(status).toBe(401);
+    const agent = await signIn(webUrl, { tenantId: randomTenantId('smoke'), groups: ['agent'] });
+    const socket = new WebSocket(
+      `${webUrl.replace('http', 'ws')}/ws?token=${encodeURIComponent(agent.idToken)}`,
+    );
     const messages: unknown[] = [];
     socket.on('message', (data) => messages.push(JSON.parse(data.toString())));
     await new Promise((resolve, reject) => {

@@ -34,6 +34,8 @@ export interface AgentDeskPorts extends RoutingPorts {
   readonly calls: {
     carrier(tenant: TenantId, callId: string): Promise<Readonly<Record<string, string>> | undefined>;
     recordDisposition(tenant: TenantId, callId: string, disposition: Disposition): Promise<void>;
+    /** When the caller's media was asked to join the agent's (the end of assignment, for its latency). */
+    recordBridge(tenant: TenantId, callId: string, at: string): Promise<void>;
   };
 }
 
@@ -100,10 +102,12 @@ export async function accept(
   const { agent } = await acceptOffer(ports, tenant, agentId, callId);
   const meetingId = agent.media?.meetingId;
   const carrier = await ports.calls.carrier(tenant, callId);
+  const requestedAt = ports.now().toISOString();
   const joined =
     meetingId === undefined || carrier === undefined
       ? 'gone'
       : await ports.media.connect(carrier, callId, meetingId);
+  if (joined === 'connected') await ports.calls.recordBridge(tenant, callId, requestedAt);
   if (joined === 'gone') {
     // The caller hung up between the offer and the accept: the agent goes to wrap-up like after any call.
     await endRouting(ports, tenant, callId, 'gone');

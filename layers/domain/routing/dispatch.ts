@@ -182,12 +182,12 @@ async function reserve(
     },
     ports.now(),
   );
-  const outcome = await ports.store.reserve(tenant, call, {
-    next,
-    expectedVersion: stored.state.version,
-    removeHints: stored.hints,
-    putHints: [],
-  });
+  const outcome = await ports.store.reserve(
+    tenant,
+    call,
+    { next, expectedVersion: stored.state.version, removeHints: stored.hints, putHints: [] },
+    stored.state.idleSince,
+  );
   if (outcome === 'agent-changed') await ports.store.dropHint(tenant, entry.queueId, hint);
   return outcome;
 }

@@ -24,11 +24,22 @@ export interface QueueEntry {
  * Where a call stands in routing (kept on the call record). Its version counts every change: a write
  * requires the version it read, so no two changes can start from the same state of the call.
  */
-export type CallRouting = { readonly version: number; readonly entry: QueueEntry } & (
+export type CallRouting = {
+  readonly version: number;
+  readonly entry: QueueEntry;
+  /** When the call was last offered and answered, and since when the agent it was offered to was ready. */
+  readonly timeline?: RoutingTimeline;
+} & (
   | { readonly state: 'waiting' }
   | { readonly state: 'offered' | 'connected'; readonly agentId: string }
   | { readonly state: 'gone' | 'overflowed'; readonly agentId?: string }
 );
+
+export interface RoutingTimeline {
+  readonly offeredAt?: string;
+  readonly agentReadySince?: string;
+  readonly answeredAt?: string;
+}
 
 /** A waiting caller as the queue's head lists it, with the routing version it was queued at. */
 export interface QueuedCall {
@@ -77,6 +88,8 @@ export interface RoutingStore {
     tenant: TenantId,
     call: QueuedCall,
     agent: AgentWrite,
+    /** Since when the agent was ready (for the assignment latency). */
+    agentReadySince?: string,
   ): Promise<'reserved' | 'entry-gone' | 'agent-changed'>;
   /** The agent takes the offered call: call routing offered → connected, agent saved. */
   connect(tenant: TenantId, routing: CallRouting, agent: AgentWrite): Promise<boolean>;

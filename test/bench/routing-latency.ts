@@ -1,0 +1,302 @@
+/**
+ * `npm run bench:routing -- [--calls N] [--agents A] [--concurrency C] [--json]`: queued calls answered by
+ * headless agents on a local cloud run in this process, measuring per handled call
+ *  - the DynamoDB capacity every handler consumed (IVR, routing, agent API): read and write units, as DynamoDB
+ *    reports them (ReturnConsumedCapacity, on the handlers' own client), and
+ *  - the assignment latency as docs define it (shared/design/metrics-and-prices.md): from "a call is waiting
+ *    and an eligible agent is available" to the offer (the reservation committed), and on to "bridge
+ *    requested" (UpdateSipMediaApplicationCall sent after the agent accepted).
+ * Results go to test/bench/results/routing-latency.{json,md}.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createAgent, HeadlessAgent, issueToken } from '../../infra/local/agent-client.ts';
+import { PstnClient } from '../../infra/local/chime/pstn-client.ts';
+import { startLocalCloud } from '../../infra/local/local-cloud.ts';
+import { parseLocalSettings } from '../../infra/local/local-settings.ts';
+import { createAwsClients, runtimeClients } from '../../layers/config/aws-clients.ts';
+import { parseQueueConfig } from '../../layers/domain/routing/queue-config.ts';
+import type { CallRouting } from '../../layers/domain/routing/routing-store.ts';
+import { liveKeys } from '../../layers/resources/keys.ts';
+import { ivrTenant } from '../support/ivr-tenant.ts';
+import { repoRoot } from '../support/start-local-cloud.ts';
+
+interface Options {
+  calls: number;
+  agents: number;
+  concurrency: number;
+  json: boolean;
+}
+
+function parse(argv: string[]): Options {
+  const o: Options = { calls: 100, agents: 10, concurrency: 10, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => Number(argv[++i]);
+    if (arg === '--calls') o.calls = value();
+    else if (arg === '--agents') o.agents = value();
+    else if (arg === '--concurrency') o.concurrency = value();
+    else if (arg === '--json') o.json = true;
+    else throw new Error(`unknown option '${arg}' (use --calls N --agents A --concurrency C --json)`);
+  }
+  if (!(o.calls >= 1 && o.agents >= 1 && o.concurrency >= 1))
+    throw new Error('--calls, --agents and --concurrency must be at least 1');
+  return o;
+}
+
+/** Counts the capacity DynamoDB reports for every request a client sends. */
+function meter(client: ReturnType<typeof runtimeClients>['dynamodb']) {
+  const total = { read: 0, write: 0, requests: 0, on: false };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { ReturnConsumedCapacity?: string };
+      if (total.on) input.ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      if (!total.on) return result;
+      total.requests += 1;
+      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      // TOTAL reports the units of each table touched; whether they are read or write units follows from the
+      // operation (DynamoDB Local does not split them).
+      const reads = /Get|Query|Scan/.test(String((context as { commandName?: string }).commandName));
+      for (const c of Array.isArray(consumed) ? consumed : consumed === undefined ? [] : [consumed]) {
+        const units = (c as { CapacityUnits?: number }).CapacityUnits ?? 0;
+        if (reads) total.read += units;
+        else total.write += units;
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'benchConsumedCapacity' },
+  );
+  return total;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0
+    ? Number.NaN
+    : (sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number);
+const summary = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const r = (n: number) => Math.round(n * 10) / 10;
+  return {
+    count: sorted.length,
+    p50: r(percentile(sorted, 50)),
+    p95: r(percentile(sorted, 95)),
+    p99: r(percentile(sorted, 99)),
+    max: r(sorted.at(-1) ?? Number.NaN),
+  };
+};
+
+async function main(): Promise<void> {
+  const o = parse(process.argv.slice(2));
+  const log = (line: string) => {
+    if (!o.json) process.stdout.write(`${line}\n`);
+  };
+  log('starting an in-memory local cloud in this process...');
+  const settings = parseLocalSettings(['--in-memory'], {
+    OPENLINE_PORT: '0',
+    OPENLINE_DYNAMODB_PORT: '0',
+    OPENLINE_KINESIS_PORT: '0',
+    OPENLINE_KINESIS_TLS_PORT: '0',
+    OPENLINE_S3_PORT: '0',
+    OPENLINE_CHIME_PORT: '0',
+    JAVA_HOME: process.env.JAVA_HOME,
+  });
+  if (settings === 'help') throw new Error('unexpected');
+  const cloud = await startLocalCloud(settings, () => undefined);
+  try {
+    const webUrl = cloud.urls.web.replace(/\/$/, '');
+    // The handlers run in this process: their client is metered; the benchmark's own set-up uses another.
+    const capacity = meter(runtimeClients().dynamodb);
+    const clients = createAwsClients(cloud.config);
+    const tenant = await ivrTenant({ webUrl, env: cloud.env, config: cloud.config, clients }, 'bench');
+    await clients.documents.send(
+      new QueryCommand({
+        TableName: cloud.config.tables.live,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'warm' },
+      }),
+    );
+    const { DynamoDbQueueDirectory } = await import('../../layers/adapters/dynamodb-queue-directory.ts');
+    await new DynamoDbQueueDirectory(clients.documents, cloud.config.tables.config).putQueue(
+      tenant.tenant,
+      'sales',
+      parseQueueConfig({ name: 'Sales', strategy: 'longest-idle', acwSeconds: 0 }),
+    );
+    await tenant.publish({
+      schemaVersion: 1,
+      name: 'queue only',
+      languages: ['en-US'],
+      start: 'hi',
+      nodes: {
+        hi: { type: 'play', prompt: { say: { 'en-US': 'Hi.' } }, next: 'q' },
+        q: { type: 'enqueue', queue: 'sales' },
+      },
+    });
+    const adminEmail = `admin-${Date.now()}@bench.local`;
+    await fetch(`${webUrl}/_auth/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: adminEmail,
+        password: 'Bench-admin-1!',
+        tenantId: tenant.tenant,
+        groups: ['admin'],
+      }),
+    });
+    const adminToken = await issueToken(webUrl, adminEmail, 'Bench-admin-1!');
+    const agents: HeadlessAgent[] = [];
+    for (let i = 0; i < o.agents; i++) {
+      const email = `agent-${i}-${Date.now()}@bench.local`;
+      await createAgent(webUrl, adminToken, {
+        email,
+        password: 'Bench-agent-1!',
+        tenantId: tenant.tenant,
+        name: `a${i}`,
+        queues: { sales: 1 },
+      });
+      const agent = new HeadlessAgent(webUrl, `a${i}`, await issueToken(webUrl, email, 'Bench-agent-1!'), {
+        answerAfterS: 0,
+        talkS: 0.5,
+        wrapUpS: 0,
+        pollMs: 2_000,
+      });
+      await agent.start();
+      agents.push(agent);
+    }
+    log(`${o.agents} agents ready; placing ${o.calls} calls, ${o.concurrency} at a time...`);
+
+    const phones = await PstnClient.connect(webUrl);
+    const callIds: string[] = [];
+    let failed = 0;
+    capacity.on = true;
+    const began = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: o.concurrency }, async () => {
+        while (next < o.calls) {
+          const n = next++;
+          const call = await phones.dial(`+1425555${String(1000 + n).slice(-4)}`, tenant.number);
+          await call.waitFor('ended', 60_000).catch(() => call.hangup());
+          const entries = await call.waitForLog(10_000).catch(() => []);
+          if (!call.heard.some((h) => h.kind === 'voice')) failed += 1;
+          if (call.transactionId !== undefined) callIds.push(call.transactionId);
+          void entries;
+          if (callIds.length % 20 === 0) log(`  ${callIds.length}/${o.calls} calls`);
+        }
+      }),
+    );
+    // Let the last agents finish their wrap-up before the meter stops.
+    await new Promise((r) => setTimeout(r, 1_500));
+    capacity.on = false;
+    const seconds = (Date.now() - began) / 1000;
+    phones.close();
+    await Promise.all(agents.map((a) => a.stop()));
+
+    const assign: number[] = [];
+    const offerToBridge: number[] = [];
+    const readyToBridge: number[] = [];
+    for (const callId of callIds) {
+      const item = (
+        await clients.documents.send(
+          new QueryCommand({
+            TableName: cloud.config.tables.live,
+            KeyConditionExpression: 'pk = :pk AND sk = :sk',
+            ExpressionAttributeValues: { ':pk': liveKeys.call(tenant.tenant, callId).pk, ':sk': 'STATE' },
+          }),
+        )
+      ).Items?.[0];
+      const routing = item?.routing as CallRouting | undefined;
+      const offeredAt = Date.parse(routing?.timeline?.offeredAt ?? '');
+      const bridged = Date.parse(String(item?.bridgeRequestedAt ?? ''));
+      const both = Math.max(
+        Date.parse(routing?.entry.enqueuedAt ?? ''),
+        Date.parse(routing?.timeline?.agentReadySince ?? ''),
+      );
+      if (Number.isFinite(offeredAt) && Number.isFinite(both)) assign.push(offeredAt - both);
+      if (Number.isFinite(offeredAt) && Number.isFinite(bridged)) offerToBridge.push(bridged - offeredAt);
+      if (Number.isFinite(bridged) && Number.isFinite(both)) readyToBridge.push(bridged - both);
+    }
+    const handled = readyToBridge.length;
+    const r2 = (n: number) => Math.round(n * 100) / 100;
+    const result = {
+      benchmark: 'routing',
+      command: `npm run bench:routing -- --calls ${o.calls} --agents ${o.agents} --concurrency ${o.concurrency}`,
+      date: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      calls: o.calls,
+      agents: o.agents,
+      handledCalls: handled,
+      callsNotConnected: failed,
+      seconds: Math.round(seconds * 10) / 10,
+      dynamodbPerHandledCall: {
+        readUnits: r2(capacity.read / Math.max(1, handled)),
+        writeUnits: r2(capacity.write / Math.max(1, handled)),
+        requests: r2(capacity.requests / Math.max(1, handled)),
+      },
+      latencyMs: {
+        readyToOffer: summary(assign),
+        offerToBridgeRequested: summary(offerToBridge),
+        readyToBridgeRequested: summary(readyToBridge),
+      },
+      notes:
+        'readyToOffer is the distributor (the later of enqueued and agent ready, to the reservation committed); offerToBridgeRequested includes the offer pushed to the headless agent over its WebSocket and the agent accepting at once (its API call).',
+    };
+    const folder = join(repoRoot, 'test', 'bench', 'results');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'routing-latency.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(join(folder, 'routing-latency.md'), markdown(result));
+    if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else log(markdown(result));
+  } finally {
+    await cloud.stop();
+  }
+}
+
+function markdown(r: {
+  command: string;
+  date: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  calls: number;
+  agents: number;
+  handledCalls: number;
+  callsNotConnected: number;
+  seconds: number;
+  dynamodbPerHandledCall: { readUnits: number; writeUnits: number; requests: number };
+  latencyMs: Record<string, ReturnType<typeof summary>>;
+  notes: string;
+}): string {
+  const row = (name: string, s: ReturnType<typeof summary>) =>
+    `| ${name} | ${s.count} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} |`;
+  return `# Routing on the local cloud: DynamoDB per call, assignment latency
+
+Command: \`${r.command}\` (${r.date})
+Machine: ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; DynamoDB Local, the
+Chime emulator, the handlers, the agents and the callers share the cores.
+
+${r.calls} calls through a two-step flow into one queue, ${r.agents} headless agents; ${r.handledCalls} calls handled
+(connected to an agent and bridged), ${r.callsNotConnected} not connected, in ${r.seconds} s.
+
+DynamoDB per handled call, as DynamoDB reports consumed capacity to the handlers (IVR, routing, agent API):
+**${r.dynamodbPerHandledCall.readUnits} read units, ${r.dynamodbPerHandledCall.writeUnits} write units**, ${r.dynamodbPerHandledCall.requests} requests.
+
+Latency (ms):
+
+| from → to | calls | p50 | p95 | p99 | max |
+|---|---|---|---|---|---|
+${row('ready (call waiting and agent available) → offer', r.latencyMs.readyToOffer as ReturnType<typeof summary>)}
+${row('offer → bridge requested', r.latencyMs.offerToBridgeRequested as ReturnType<typeof summary>)}
+${row('ready → bridge requested', r.latencyMs.readyToBridgeRequested as ReturnType<typeof summary>)}
+
+${r.notes}
+`;
+}
+
+await main();
+process.exit(0);
