@@ -84,3 +84,24 @@ export const scheduledFunctions: readonly ScheduledFunctionDefinition[] = [
     localInput: {},
   },
 ];
+
+export interface StreamFunctionDefinition {
+  readonly name: string;
+  readonly module: string;
+  /** The table (a key of the resource catalogue's tables) whose stream invokes it. */
+  readonly table: 'live';
+  readonly batchSize: number;
+  /** Retries of a failing batch before it is skipped (and logged). */
+  readonly maxRetries: number;
+}
+
+/** Functions invoked by a table's stream (a Lambda event source mapping on AWS, a local poller here). */
+export const streamFunctions: readonly StreamFunctionDefinition[] = [
+  {
+    name: 'openline-live-events',
+    module: 'live-events/handler.ts',
+    table: 'live',
+    batchSize: 100,
+    maxRetries: 3,
+  },
+];

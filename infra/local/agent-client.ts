@@ -91,6 +91,12 @@ export async function createAgent(
   return { userId };
 }
 
+interface PushedState {
+  status: string;
+  version?: number;
+  call?: { callId: string };
+}
+
 export class HeadlessAgent extends EventEmitter {
   private running = false;
   private seat: RemoteCall | undefined;
@@ -98,6 +104,13 @@ export class HeadlessAgent extends EventEmitter {
   private loop: Promise<void> | undefined;
   private socket: WebSocket | undefined;
   private busy: Promise<void> | undefined;
+  /** An offer pushed while the previous call was still finishing: taken as soon as it is done. */
+  private pending: string | undefined;
+  /** The latest state pushed over the WebSocket (or read), by version. */
+  private current: PushedState = { status: 'offline', version: -1 };
+  private readonly changed = new EventEmitter();
+  /** Whether the current caller has joined the agent's meeting (the conversation has begun). */
+  private callerHere = false;
   callsHandled = 0;
 
   constructor(
@@ -107,6 +120,7 @@ export class HeadlessAgent extends EventEmitter {
     private readonly behaviour: AgentBehaviour,
   ) {
     super();
+    this.changed.setMaxListeners(0);
   }
 
   /** Logs in, takes its seat in its meeting, goes ready, and starts answering. */
@@ -121,11 +135,15 @@ export class HeadlessAgent extends EventEmitter {
       ({ item }: { item: { kind: string; text?: string; externalUserId?: string; present?: boolean } }) => {
         if (item.kind === 'voice') this.report({ kind: 'heard', detail: item.text ?? '' });
         // The caller's leg arrived in the meeting: now the caller can hear the greeting.
-        if (item.kind === 'presence' && item.present === true && item.externalUserId?.startsWith('caller.'))
+        if (item.kind === 'presence' && item.present === true && item.externalUserId?.startsWith('caller.')) {
+          this.callerHere = true;
+          this.changed.emit('change');
           this.seat?.say(this.behaviour.greeting ?? `Hello, this is ${this.name}. How can I help?`);
+        }
       },
     );
-    // Offers are pushed over the agent WebSocket (the token travels as ?token=, as browsers must send it).
+    // Offers and state changes are pushed over the WebSocket (the token travels as ?token=, as browsers
+    // must send it).
     this.socket = new WebSocket(
       `${this.webUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(this.token)}`,
     );
@@ -134,8 +152,9 @@ export class HeadlessAgent extends EventEmitter {
       this.socket?.once('error', reject);
     });
     this.socket.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as { type?: string; callId?: string };
+      const message = JSON.parse(data.toString()) as { type?: string; callId?: string; state?: PushedState };
       if (message.type === 'offer' && message.callId !== undefined) this.take(message.callId);
+      if (message.type === 'agent.state' && message.state !== undefined) this.learn(message.state);
     });
     this.running = true;
     await api(this.webUrl, this.token, 'PUT', '/agent/state', { status: 'available' });
@@ -145,6 +164,7 @@ export class HeadlessAgent extends EventEmitter {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.changed.emit('change');
     await this.loop;
     await this.busy;
     this.socket?.close();
@@ -153,69 +173,114 @@ export class HeadlessAgent extends EventEmitter {
     this.phones?.close();
   }
 
-  async state(): Promise<{ status: string; call?: { callId: string } }> {
-    return (
-      (await api(this.webUrl, this.token, 'GET', '/agent/state')) as {
-        state: { status: string; call?: { callId: string } };
-      }
-    ).state;
+  async state(): Promise<PushedState> {
+    const read = ((await api(this.webUrl, this.token, 'GET', '/agent/state')) as { state: PushedState })
+      .state;
+    this.learn(read);
+    return read;
+  }
+
+  private learn(state: PushedState): void {
+    if ((state.version ?? -1) < (this.current.version ?? -1)) return; // an older push arriving late
+    this.current = state;
+    this.changed.emit('change');
+  }
+
+  /** Waits until the pushed state satisfies `test`, or the time is up; returns the latest state. */
+  private async until(test: (state: PushedState) => boolean, ms: number): Promise<PushedState> {
+    const deadline = Date.now() + ms;
+    while (this.running || this.busy !== undefined) {
+      if (test(this.current)) return this.current;
+      const left = deadline - Date.now();
+      if (left <= 0) return this.current;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, left);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.changed.once('change', done);
+      });
+    }
+    return this.current;
   }
 
   /** Handles an offer unless one is being handled already (a pushed offer and a poll may both find it). */
   private take(callId: string): void {
-    if (this.busy !== undefined || !this.running) return;
-    const pause = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
-    this.busy = this.handle(callId, pause)
+    if (!this.running) return;
+    if (this.busy !== undefined) {
+      this.pending = callId;
+      return;
+    }
+    this.busy = this.handle(callId)
       .catch((error: unknown) => this.report({ kind: 'error', detail: (error as Error).message }))
       .finally(() => {
         this.busy = undefined;
+        const next = this.pending;
+        this.pending = undefined;
+        if (next !== undefined && next !== callId) this.take(next);
       });
   }
 
+  /** A safety net under the pushed events: the state is read now and then. */
   private async run(): Promise<void> {
-    const pause = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
     while (this.running) {
-      await new Promise((r) => setTimeout(r, this.behaviour.pollMs ?? 2_000));
-      if (this.busy !== undefined) continue;
+      await new Promise((r) => setTimeout(r, this.behaviour.pollMs ?? 5_000));
+      if (this.busy !== undefined || !this.running) continue;
       try {
         const state = await this.state();
         if (state.status === 'reserved' && state.call !== undefined) this.take(state.call.callId);
-        else if (state.status === 'after-call') await this.wrapUp(pause);
+        else if (state.status === 'after-call') await this.wrapUp();
       } catch (error) {
         this.report({ kind: 'error', detail: (error as Error).message });
       }
     }
   }
 
-  private async handle(callId: string, pause: (s: number) => Promise<unknown>): Promise<void> {
+  private async handle(callId: string): Promise<void> {
     this.report({ kind: 'offered', callId });
     await pause(this.behaviour.answerAfterS);
-    await api(this.webUrl, this.token, 'POST', `/agent/calls/${callId}/accept`);
+    const accepted = (await api(this.webUrl, this.token, 'POST', `/agent/calls/${callId}/accept`)) as {
+      state: PushedState;
+    };
+    this.learn(accepted.state);
     this.report({ kind: 'accepted', callId });
-    // Talks until the time is up or the caller hangs up (the state leaves on-call).
-    const until = Date.now() + this.behaviour.talkS * 1000;
-    while (Date.now() < until && (await this.state()).status === 'on-call') await pause(0.2);
-    if ((await this.state()).status === 'on-call') {
+    // The conversation begins when the caller's leg arrives in the meeting, then lasts until the time is
+    // up or the caller hangs up (the pushed state leaves on-call).
+    await this.until((s) => this.callerHere || s.status !== 'on-call', CALLER_JOIN_MS);
+    this.callerHere = false;
+    const after = await this.until((s) => s.status !== 'on-call', this.behaviour.talkS * 1000);
+    if (after.status === 'on-call') {
       await api(this.webUrl, this.token, 'POST', '/agent/call/hangup');
       this.report({ kind: 'hung-up', callId });
     }
     this.callsHandled += 1;
-    await this.wrapUp(pause);
+    await this.wrapUp();
   }
 
-  private async wrapUp(pause: (s: number) => Promise<unknown>): Promise<void> {
-    for (let i = 0; i < 50 && (await this.state()).status !== 'after-call'; i++) await pause(0.1);
-    await pause(this.behaviour.wrapUpS);
-    const state = await this.state();
+  private async wrapUp(): Promise<void> {
+    let state = await this.until((s) => s.status === 'after-call', 5_000);
+    if (state.status !== 'after-call') state = await this.state();
     if (state.status !== 'after-call') return;
-    await api(this.webUrl, this.token, 'POST', '/agent/wrap-up', {
-      code: 'resolved',
-      notes: `handled by ${this.name}`,
-    });
-    this.report({ kind: 'wrapped-up' });
+    await pause(this.behaviour.wrapUpS);
+    try {
+      const done = (await api(this.webUrl, this.token, 'POST', '/agent/wrap-up', {
+        code: 'resolved',
+        notes: `handled by ${this.name}`,
+      })) as { state: PushedState };
+      this.learn(done.state);
+      this.report({ kind: 'wrapped-up' });
+    } catch (error) {
+      // Timed wrap-up may have ended it first: that is not an error of the agent.
+      if ((await this.state()).status === 'after-call') throw error;
+    }
   }
 
   private report(event: Omit<AgentEvent, 'agent'>): void {
     this.emit('event', { agent: this.name, ...event } satisfies AgentEvent);
   }
 }
+
+const pause = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
+/** How long an agent waits for an accepted caller to arrive before talking anyway. */
+const CALLER_JOIN_MS = 10_000;

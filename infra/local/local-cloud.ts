@@ -7,10 +7,16 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ChimeSDKVoiceClient } from '@aws-sdk/client-chime-sdk-voice';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { httpRoutes, scheduledFunctions, smaFunctions, websocketRoutes } from '../../functions/routes.ts';
+import {
+  httpRoutes,
+  scheduledFunctions,
+  smaFunctions,
+  streamFunctions,
+  websocketRoutes,
+} from '../../functions/routes.ts';
 import { type AwsClients, createAwsClients } from '../../layers/config/aws-clients.ts';
 import { loadConfig, type OpenlineConfig } from '../../layers/config/config.ts';
 import { bootstrapResources } from './bootstrap-resources.ts';
@@ -33,6 +39,7 @@ import type { LocalSettings } from './local-settings.ts';
 import { buildLoopbackShim } from './loopback-only/loopback-shim.ts';
 import { type S3Emulator, startS3Emulator } from './s3-emulator.ts';
 import { startScheduler } from './scheduler.ts';
+import { startStreamMappings } from './stream-mappings.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
 import { WebSocketApiGateway } from './websocket-api-gateway.ts';
 
@@ -247,6 +254,24 @@ export async function startLocalCloud(
     );
     stack.push(() => scheduler.stop());
 
+    // Stream consumers (event source mappings on AWS): live events to agents and supervisors.
+    const mappings = startStreamMappings(
+      functionsDir,
+      clients.dynamodbStreams,
+      config.region,
+      await Promise.all(
+        streamFunctions.map(async (f) => ({
+          name: f.name,
+          module: f.module,
+          streamArn: await latestStreamArn(clients, config.tables[f.table]),
+          batchSize: f.batchSize,
+          maxRetries: f.maxRetries,
+        })),
+      ),
+      (name, error) => process.stderr.write(`[${name}] ${(error as Error).stack ?? String(error)}\n`),
+    );
+    stack.push(() => mappings.stop());
+
     return {
       env,
       config,
@@ -270,8 +295,16 @@ export async function startLocalCloud(
   }
 }
 
+async function latestStreamArn(clients: AwsClients, table: string): Promise<string> {
+  const arn = (await clients.dynamodb.send(new DescribeTableCommand({ TableName: table }))).Table
+    ?.LatestStreamArn;
+  if (arn === undefined) throw new Error(`table ${table} has no stream`);
+  return arn;
+}
+
 function destroyClients(clients: AwsClients): void {
   clients.dynamodb.destroy();
+  clients.dynamodbStreams.destroy();
   clients.kinesis.destroy();
   clients.s3.destroy();
 }

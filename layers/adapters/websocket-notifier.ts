@@ -16,8 +16,10 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Audience } from '../domain/routing/live-events.ts';
 import type { TenantId } from '../domain/tenancy/ids.ts';
 import { type Key, liveKeys } from '../resources/keys.ts';
+import { logger } from './logger.ts';
 
 /** A connection stays registered this long without a $disconnect (API Gateway's 2-hour limit, with margin). */
 const CONNECTION_TTL_S = 3 * 3600;
@@ -79,14 +81,49 @@ export class WebSocketNotifier {
   }
 
   async toAgent(tenant: TenantId, agentId: string, message: unknown): Promise<void> {
-    await this.push(liveKeys.agentConnection(tenant, agentId, '').pk, message);
+    await this.publish([{ tenant, audience: [{ kind: 'agent', agentId }], message }]);
   }
 
   async toSupervisors(tenant: TenantId, message: unknown): Promise<void> {
-    await this.push(liveKeys.supervisorConnection(tenant, '').pk, message);
+    await this.publish([{ tenant, audience: [{ kind: 'supervisors' }], message }]);
   }
 
-  private async push(pk: string, message: unknown): Promise<void> {
+  /**
+   * Pushes several messages, each to its audience, in order per connection. Each audience's connections
+   * are read once however many messages go to it (a stream batch holds many changes of the same agents).
+   */
+  async publish(
+    messages: readonly { tenant: TenantId; audience: readonly Audience[]; message: unknown }[],
+  ): Promise<void> {
+    const addressed = messages.map(({ tenant, audience, message }) => ({
+      data: JSON.stringify(message),
+      pks: audience.map((to) =>
+        to.kind === 'agent'
+          ? liveKeys.agentConnection(tenant, to.agentId, '').pk
+          : liveKeys.supervisorConnection(tenant, '').pk,
+      ),
+    }));
+    const lookups = new Map<string, Promise<string[]>>();
+    for (const pk of addressed.flatMap((a) => a.pks))
+      if (!lookups.has(pk)) lookups.set(pk, this.connections(pk));
+    const queues = new Map<string, string[]>();
+    for (const { data, pks } of addressed) {
+      for (const pk of pks) {
+        for (const connectionId of await (lookups.get(pk) as Promise<string[]>)) {
+          const queue = queues.get(connectionId) ?? [];
+          queue.push(data);
+          queues.set(connectionId, queue);
+        }
+      }
+    }
+    await Promise.all(
+      [...queues].map(async ([connectionId, datas]) => {
+        for (const data of datas) if (!(await this.post(connectionId, data))) return;
+      }),
+    );
+  }
+
+  private async connections(pk: string): Promise<string[]> {
     const connections = await this.documents.send(
       new QueryCommand({
         TableName: this.table,
@@ -95,19 +132,22 @@ export class WebSocketNotifier {
         ProjectionExpression: 'connectionId',
       }),
     );
-    const data = JSON.stringify(message);
-    await Promise.all(
-      (connections.Items ?? []).map(async (item) => {
-        const connectionId = item.connectionId as string;
-        try {
-          await this.management().send(
-            new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }),
-          );
-        } catch (error) {
-          if (error instanceof GoneException) await this.unregister(connectionId);
-          else throw error;
-        }
-      }),
-    );
+    return (connections.Items ?? []).map((item) => item.connectionId as string);
+  }
+
+  /** Posts to one connection; false if it is gone (and so unregistered). */
+  private async post(connectionId: string, data: string): Promise<boolean> {
+    try {
+      await this.management().send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
+      return true;
+    } catch (error) {
+      if (error instanceof GoneException) {
+        await this.unregister(connectionId);
+        return false;
+      }
+      // One unreachable connection must not hold up the others (nor repeat the push to them).
+      logger().warn('push to a connection failed', { connectionId, error: error as Error });
+      return true;
+    }
   }
 }

@@ -28,10 +28,11 @@ interface Options {
   agents: number;
   concurrency: number;
   json: boolean;
+  verbose: boolean;
 }
 
 function parse(argv: string[]): Options {
-  const o: Options = { calls: 100, agents: 10, concurrency: 10, json: false };
+  const o: Options = { calls: 100, agents: 10, concurrency: 10, json: false, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => Number(argv[++i]);
@@ -39,7 +40,9 @@ function parse(argv: string[]): Options {
     else if (arg === '--agents') o.agents = value();
     else if (arg === '--concurrency') o.concurrency = value();
     else if (arg === '--json') o.json = true;
-    else throw new Error(`unknown option '${arg}' (use --calls N --agents A --concurrency C --json)`);
+    else if (arg === '--verbose') o.verbose = true;
+    else
+      throw new Error(`unknown option '${arg}' (use --calls N --agents A --concurrency C --json --verbose)`);
   }
   if (!(o.calls >= 1 && o.agents >= 1 && o.concurrency >= 1))
     throw new Error('--calls, --agents and --concurrency must be at least 1');
@@ -48,7 +51,13 @@ function parse(argv: string[]): Options {
 
 /** Counts the capacity DynamoDB reports for every request a client sends. */
 function meter(client: ReturnType<typeof runtimeClients>['dynamodb']) {
-  const total = { read: 0, write: 0, requests: 0, on: false };
+  const total = {
+    read: 0,
+    write: 0,
+    requests: 0,
+    on: false,
+    byCommand: new Map<string, { units: number; requests: number }>(),
+  };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as { ReturnConsumedCapacity?: string };
@@ -59,12 +68,17 @@ function meter(client: ReturnType<typeof runtimeClients>['dynamodb']) {
       const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
       // TOTAL reports the units of each table touched; whether they are read or write units follows from the
       // operation (DynamoDB Local does not split them).
-      const reads = /Get|Query|Scan/.test(String((context as { commandName?: string }).commandName));
+      const name = String((context as { commandName?: string }).commandName).replace(/Command$/, '');
+      const reads = /Get|Query|Scan/.test(name);
+      const entry = total.byCommand.get(name) ?? { units: 0, requests: 0 };
+      entry.requests += 1;
       for (const c of Array.isArray(consumed) ? consumed : consumed === undefined ? [] : [consumed]) {
         const units = (c as { CapacityUnits?: number }).CapacityUnits ?? 0;
+        entry.units += units;
         if (reads) total.read += units;
         else total.write += units;
       }
+      total.byCommand.set(name, entry);
       return result;
     },
     { step: 'initialize', name: 'benchConsumedCapacity' },
@@ -180,9 +194,12 @@ async function main(): Promise<void> {
           const call = await phones.dial(`+1425555${String(1000 + n).slice(-4)}`, tenant.number);
           await call.waitFor('ended', 60_000).catch(() => call.hangup());
           const entries = await call.waitForLog(10_000).catch(() => []);
-          if (!call.heard.some((h) => h.kind === 'voice')) failed += 1;
+          if (!call.heard.some((h) => h.kind === 'voice')) {
+            failed += 1;
+            // --verbose: what the caller heard and what the SMA was told, to see why.
+            if (o.verbose) log(`not connected: ${call.transactionId} ${describeCall(call.heard, entries)}`);
+          }
           if (call.transactionId !== undefined) callIds.push(call.transactionId);
-          void entries;
           if (callIds.length % 20 === 0) log(`  ${callIds.length}/${o.calls} calls`);
         }
       }),
@@ -239,6 +256,14 @@ async function main(): Promise<void> {
         readUnits: r2(capacity.read / Math.max(1, handled)),
         writeUnits: r2(capacity.write / Math.max(1, handled)),
         requests: r2(capacity.requests / Math.max(1, handled)),
+        byCommand: Object.fromEntries(
+          [...capacity.byCommand]
+            .sort((a, b) => b[1].units - a[1].units)
+            .map(([name, c]) => [
+              name,
+              { units: r2(c.units / Math.max(1, handled)), requests: r2(c.requests / Math.max(1, handled)) },
+            ]),
+        ),
       },
       latencyMs: {
         readyToOffer: summary(assign),
@@ -268,7 +293,12 @@ function markdown(r: {
   handledCalls: number;
   callsNotConnected: number;
   seconds: number;
-  dynamodbPerHandledCall: { readUnits: number; writeUnits: number; requests: number };
+  dynamodbPerHandledCall: {
+    readUnits: number;
+    writeUnits: number;
+    requests: number;
+    byCommand: Record<string, { units: number; requests: number }>;
+  };
   latencyMs: Record<string, ReturnType<typeof summary>>;
   notes: string;
 }): string {
@@ -286,6 +316,13 @@ ${r.calls} calls through a two-step flow into one queue, ${r.agents} headless ag
 DynamoDB per handled call, as DynamoDB reports consumed capacity to the handlers (IVR, routing, agent API):
 **${r.dynamodbPerHandledCall.readUnits} read units, ${r.dynamodbPerHandledCall.writeUnits} write units**, ${r.dynamodbPerHandledCall.requests} requests.
 
+| operation | capacity units per call | requests per call |
+|---|---|---|
+${Object.entries(r.dynamodbPerHandledCall.byCommand)
+  .map(([name, c]) => `| ${name} | ${c.units} | ${c.requests} |`)
+  .join('\n')}
+
+
 Latency (ms):
 
 | from → to | calls | p50 | p95 | p99 | max |
@@ -300,3 +337,18 @@ ${r.notes}
 
 await main();
 process.exit(0);
+
+function describeCall(heard: readonly { kind: string }[], entries: readonly unknown[]): string {
+  const invocations = (entries as { kind: string; at?: string; event?: SmaEventLike; response?: unknown }[])
+    .filter((e) => e.kind === 'invocation')
+    .map(
+      (e) =>
+        `${e.at} ${e.event?.InvocationEventType}(${e.event?.ActionData?.Type ?? ''}) -> ${JSON.stringify(e.response ?? null).slice(0, 160)}`,
+    );
+  return `heard ${heard.map((h) => h.kind).join(',')}; ${invocations.join(' | ')}`;
+}
+
+interface SmaEventLike {
+  InvocationEventType?: string;
+  ActionData?: { Type?: string };
+}

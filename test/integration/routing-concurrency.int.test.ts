@@ -19,6 +19,7 @@ import {
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { wireImage } from '../../infra/local/stream-mappings.ts';
 import { DynamoDbQueueDirectory } from '../../layers/adapters/dynamodb-queue-directory.ts';
 import { DynamoDbRoutingStore } from '../../layers/adapters/dynamodb-routing-store.ts';
 import type { AgentState } from '../../layers/domain/routing/agent-state.ts';
@@ -132,25 +133,9 @@ async function committedSteps(
   return { routingSteps, agentSteps };
 }
 
-/**
- * A stream image as plain values. The streams client reads an empty map attribute (`{"M":{}}`) as `{}`,
- * which unmarshall refuses: it is put back first.
- */
+/** A stream image as plain values (the streams client's reading of empty maps repaired first). */
 function image(attributes: unknown): Record<string, unknown> {
-  const repair = (value: unknown): unknown => {
-    if (typeof value !== 'object' || value === null) return value;
-    if (Object.keys(value).length === 0) return { M: {} };
-    const { M, L } = value as { M?: Record<string, unknown>; L?: unknown[] };
-    if (M !== undefined) return { M: Object.fromEntries(Object.entries(M).map(([k, v]) => [k, repair(v)])) };
-    if (L !== undefined) return { L: L.map(repair) };
-    return value;
-  };
-  const top = (attributes ?? {}) as Record<string, unknown>;
-  return unmarshall(
-    Object.fromEntries(Object.entries(top).map(([k, v]) => [k, repair(v)])) as Parameters<
-      typeof unmarshall
-    >[0],
-  );
+  return unmarshall(wireImage((attributes ?? {}) as Parameters<typeof unmarshall>[0]));
 }
 
 interface RunOptions {

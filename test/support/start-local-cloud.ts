@@ -2,7 +2,9 @@
  * Starts `npm start`'s program as a child process on free ports and waits for its `ready` line, the way a
  * developer or a script would use it. Used by the test harness and by the start/stop tests.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { freePort } from '../../infra/local/free-port.ts';
 
@@ -50,12 +52,14 @@ export async function startCloudProcess(options: StartOptions = {}): Promise<Sta
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => {
+  // OPENLINE_CLOUD_LOG=<file> keeps the local cloud's output of a test run, for debugging.
+  const keep = process.env.OPENLINE_CLOUD_LOG;
+  const collect = (d: Buffer) => {
     output += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
+    if (keep !== undefined) appendFileSync(keep, d);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const exited = new Promise<number | string>((done) =>
     child.on('exit', (code, signal) => done(code ?? signal ?? 'unknown')),
   );

@@ -5,7 +5,7 @@ import { callerIdentity, requireGroup } from '../../../layers/adapters/caller-id
 import { runtimeClients } from '../../../layers/config/aws-clients.ts';
 import { runtimeConfig } from '../../../layers/config/config.ts';
 import type { AgentDeskPorts } from '../../../layers/domain/routing/agent-desk.ts';
-import type { AgentState } from '../../../layers/domain/routing/agent-state.ts';
+import { agentView } from '../../../layers/domain/routing/agent-state.ts';
 import { entityId, type TenantId } from '../../../layers/domain/tenancy/ids.ts';
 
 let ports: AgentDeskPorts | undefined;
@@ -27,8 +27,4 @@ export function callIdOf(event: APIGatewayProxyEventV2): string {
 }
 
 /** The agent's state as the API shows it. */
-export function view(state: AgentState | undefined) {
-  if (state === undefined) return { status: 'offline' };
-  const { media: _media, lastOffered: _lastOffered, ...shown } = state;
-  return shown;
-}
+export const view = agentView;

@@ -892,6 +892,8 @@ export class SmaEngine implements SmaCalls {
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
+    // Interrupted while the action was still being prepared (its audio looked up): stop at once.
+    if (signal.aborted) stop.abort();
     if (terminators.length > 0) {
       leg.digitConsumer = (digit) => {
         if (terminators.includes(digit)) stop.abort();
@@ -953,6 +955,8 @@ export class SmaEngine implements SmaCalls {
     };
     const onAbort = () => stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
+    // Interrupted while the action was still being prepared (its audio looked up): stop at once.
+    if (signal.aborted) stop.abort();
     // Without real audio the caller is silent: silence detection ends the recording after its duration.
     const limits = [action.durationSeconds, action.silenceSeconds].filter(
       (s): s is number => s !== undefined,

@@ -235,3 +235,10 @@ export function routingMetrics(
     talkRatio: state.talkMs / Math.max(1, loginMs),
   };
 }
+
+/** The agent's state as agents and supervisors see it (API responses and pushed events). */
+export function agentView(state: AgentState | undefined) {
+  if (state === undefined) return { status: 'offline' as const };
+  const { media: _media, lastOffered: _lastOffered, ...shown } = state;
+  return shown;
+}

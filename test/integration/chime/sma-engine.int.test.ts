@@ -3,7 +3,9 @@
  * stand-in handler and virtual PSTN phones, with prompts and recordings in the local cloud's S3.
  */
 import { describe, expect, it } from 'vitest';
+import { S3AudioStore } from '../../../infra/local/chime/audio-store.ts';
 import { PhoneCall } from '../../../infra/local/chime/virtual-pstn.ts';
+import { localCloud } from '../../support/local-cloud.ts';
 import { createRig, legA, respond, types, waitForEvent } from '../../support/sma-rig.ts';
 
 const speak = (callId: string, text: string) => ({
@@ -394,6 +396,46 @@ describe('UpdateSipMediaApplicationCall (checklist 4, 5)', () => {
     expect(rig.events[1]?.ActionData?.Parameters).toEqual({ Arguments: { agent: 'a1' } });
     expect(call.heard.filter((h) => h.kind === 'audio')).toHaveLength(1); // hold music stopped at once
     expect(call.heard.some((h) => h.kind === 'speech' && h.text === 'ignored reply')).toBe(false);
+    call.hangup();
+  });
+
+  it('interrupts a PlayAudio still being prepared (its audio looked up) when the update arrives', async () => {
+    // The audio lookup is held until the update has been taken: the abort lands before playback starts.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const store = new S3AudioStore(localCloud().clients.s3);
+    const rig = createRig({
+      audio: {
+        promptDurationMs: async (bucket, key) => {
+          await held;
+          return store.promptDurationMs(bucket, key);
+        },
+        putWav: (...args) => store.putWav(...args),
+      },
+    });
+    const music = await rig.prompt(2000);
+    rig.handle((e) => {
+      if (e.InvocationEventType === 'NEW_INBOUND_CALL')
+        return respond([{ Type: 'PlayAudio', Parameters: { AudioSource: music, Repeat: 100 } }]);
+      if (e.InvocationEventType === 'CALL_UPDATE_REQUESTED') {
+        setTimeout(release, 50);
+        return respond([speak(legA(e), 'An agent is ready')]);
+      }
+      return respond();
+    });
+    const call = rig.pstn.dial({ from: caller, to: rig.number });
+    await waitForEvent(rig, (e) => e.InvocationEventType === 'NEW_INBOUND_CALL');
+    await new Promise((r) => setTimeout(r, 100));
+    rig.engine.updateCall({
+      region: 'us-east-1',
+      sipMediaApplicationId: 'sma-us-east-1',
+      transactionId: rig.events[0]?.CallDetails.TransactionId ?? '',
+      arguments: { agent: 'a1' },
+    });
+    await call.waitToHear(/agent is ready/, 10_000);
+    expect(call.heard.filter((h) => h.kind === 'audio')).toHaveLength(0);
     call.hangup();
   });
 
