@@ -42,6 +42,10 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
   { routeKey: 'POST /api/v1/agent/calls/{callId}/accept', module: 'api/agent/accept-call.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/agent/calls/{callId}/decline', module: 'api/agent/decline-call.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/agent/call/hangup', module: 'api/agent/hang-up.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/agent/call/hold', module: 'api/agent/hold-call.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/agent/call/resume', module: 'api/agent/resume-call.ts', auth: 'jwt' },
+  { routeKey: 'PUT /api/v1/agent/call/mute', module: 'api/agent/mute-call.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/agent/call/transfer', module: 'api/agent/transfer-call.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/agent/wrap-up', module: 'api/agent/wrap-up.ts', auth: 'jwt' },
 ];
 

@@ -16,7 +16,7 @@ import type { SmaEvent, SmaResponse } from '../../layers/adapters/sma-protocol.t
 import { WebSocketNotifier } from '../../layers/adapters/websocket-notifier.ts';
 import { runtimeClients } from '../../layers/config/aws-clients.ts';
 import { runtimeConfig } from '../../layers/config/config.ts';
-import { endRouting, enqueueCall } from '../../layers/domain/routing/dispatch.ts';
+import { endRouting, enqueueCall, returnToQueue } from '../../layers/domain/routing/dispatch.ts';
 
 let ports: SmaCallControlPorts | undefined;
 
@@ -53,6 +53,7 @@ function buildPorts(): SmaCallControlPorts {
     leaveRouting: async (tenant, callId) => {
       await endRouting(routing, tenant, callId, 'gone');
     },
+    returnToQueue: (tenant, callId) => returnToQueue(routing, tenant, callId),
     now: () => new Date(),
     buckets: { prompts: config.buckets.prompts, recordings: config.buckets.recordings },
     log: {

@@ -33,6 +33,8 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
       throw error;
     }
   };
+  const ok = async (outcome: Promise<unknown>): Promise<'ok' | 'gone'> =>
+    (await outcome) === 'gone' ? 'gone' : 'ok';
   return {
     ...routing,
     profiles: { agentProfile: (tenant, agentId) => routing.queues.agentProfile(tenant, agentId) },
@@ -40,10 +42,15 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
       openSession: (tenant, agentId, loginAt) => bridge.openAgentSession(tenant, agentId, loginAt),
       rejoin: (_tenant, agentId, meetingId) => bridge.rejoinAgentSession(agentId, meetingId),
       closeSession: (meetingId) => bridge.closeAgentSession(meetingId),
-      connect: async (carrier, callId, meetingId) => {
-        const outcome = await gone(() => bridge.connect(carrier as unknown as SmaCarrier, callId, meetingId));
+      connect: async (carrier, callId, meetingId, mutedAttendee) => {
+        const outcome = await gone(() => bridge.connect(sma(carrier), callId, meetingId, mutedAttendee));
         return outcome === 'gone' ? 'gone' : 'connected';
       },
+      park: (carrier, callId, to) =>
+        ok(gone(() => bridge.park(sma(carrier), callId, to.kind === 'queue' ? to.queueId : undefined))),
+      mute: (carrier, callId, meeting, muted) =>
+        ok(gone(() => bridge.mute(sma(carrier), callId, meeting.meetingId, meeting.attendeeId, muted))),
+      dial: (carrier, callId, number) => ok(gone(() => bridge.dial(sma(carrier), callId, number))),
       hangUp: async (carrier, callId) => {
         const outcome = await gone(() => bridge.hangUp(carrier as unknown as SmaCarrier, callId));
         return outcome === 'gone' ? 'gone' : 'ok';
@@ -51,9 +58,15 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
     },
     calls: {
       carrier: (tenant, callId) => calls.carrier(tenant, callId),
+      ownNumber: (tenant, callId) => calls.ownNumber(tenant, callId),
       recordDisposition: (tenant, callId, disposition) =>
         calls.recordDisposition(tenant, callId, disposition),
       recordBridge: (tenant, callId, at) => calls.recordBridge(tenant, callId, at),
     },
   };
+}
+
+/** The carrier as call control recorded it on the call: the SMA's region and application. */
+function sma(carrier: Readonly<Record<string, string>>): SmaCarrier {
+  return carrier as unknown as SmaCarrier;
 }

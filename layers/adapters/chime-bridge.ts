@@ -78,8 +78,16 @@ export class ChimeBridge {
     }
   }
 
-  /** Joins the caller to the agent's meeting. A call that ended meanwhile is a CallGoneError. */
-  async connect(carrier: SmaCarrier, callId: string, meetingId: string): Promise<void> {
+  /**
+   * Joins the caller to the agent's meeting (the caller's attendee is the same each time: its external id
+   * is an idempotency token). A call that ended meanwhile is a CallGoneError.
+   */
+  async connect(
+    carrier: SmaCarrier,
+    callId: string,
+    meetingId: string,
+    mutedAttendee?: string,
+  ): Promise<void> {
     const { Attendee } = await this.meetings.send(
       new CreateAttendeeCommand({ MeetingId: meetingId, ExternalUserId: `caller.${callId}`.slice(0, 64) }),
     );
@@ -87,7 +95,26 @@ export class ChimeBridge {
       action: 'bridge',
       meetingId,
       joinToken: Attendee?.JoinToken as string,
+      ...(mutedAttendee === undefined ? {} : { mute: mutedAttendee }),
     });
+  }
+
+  /** Takes the caller out of the meeting to hold music: on hold, or waiting in a queue again. */
+  async park(carrier: SmaCarrier, callId: string, queueId?: string): Promise<void> {
+    await this.update(
+      carrier,
+      callId,
+      queueId === undefined ? { action: 'hold' } : { action: 'queue', queueId },
+    );
+  }
+
+  async mute(carrier: SmaCarrier, callId: string, meetingId: string, attendeeId: string, muted: boolean) {
+    await this.update(carrier, callId, { action: muted ? 'mute' : 'unmute', meetingId, attendeeId });
+  }
+
+  /** Takes the caller out of the meeting and connects them to a number. */
+  async dial(carrier: SmaCarrier, callId: string, number: string): Promise<void> {
+    await this.update(carrier, callId, { action: 'dial', number });
   }
 
   /** Hangs the call up (the agent ended it). */

@@ -81,6 +81,18 @@ export class DynamoDbCallStore {
     );
   }
 
+  /** The contact center's number on the call (`dialled`: the number called, or the caller id shown). */
+  async ownNumber(tenant: TenantId, callId: string): Promise<string | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: liveKeys.call(tenant, callId),
+        ProjectionExpression: 'dialled',
+      }),
+    );
+    return result.Item?.dialled as string | undefined;
+  }
+
   /** Where the carrier runs the call (see CallRecordStart.carrier), or undefined for an unknown call. */
   async carrier(tenant: TenantId, callId: string): Promise<Record<string, string> | undefined> {
     const result = await this.documents.send(

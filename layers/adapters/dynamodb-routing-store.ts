@@ -21,6 +21,7 @@ import type {
   HintRef,
   QueuedCall,
   QueueEntry,
+  RoutingEnd,
   RoutingStore,
   StoredAgent,
 } from '../domain/routing/routing-store.ts';
@@ -118,8 +119,15 @@ export class DynamoDbRoutingStore implements RoutingStore {
       },
     ]);
     if (outcome !== 'ok') return false;
-    // The sweeper's list of queues to look at. Outside the transaction: every enqueue of a queue writes
-    // this one item, and transactions touching it at once would conflict.
+    await this.markActive(tenant, entry);
+    return true;
+  }
+
+  /**
+   * Puts the queue on the sweeper's list. Outside the transactions: every enqueue of a queue writes this
+   * one item, and transactions touching it at once would conflict.
+   */
+  private async markActive(tenant: TenantId, entry: QueueEntry): Promise<void> {
     await this.documents.send(
       new PutCommand({
         TableName: this.table,
@@ -132,7 +140,6 @@ export class DynamoDbRoutingStore implements RoutingStore {
         },
       }),
     );
-    return true;
   }
 
   async reserve(
@@ -186,11 +193,11 @@ export class DynamoDbRoutingStore implements RoutingStore {
     tenant: TenantId,
     routing: CallRouting,
     entry: QueueEntry,
-    agent: AgentWrite,
+    agent: AgentWrite | undefined,
   ): Promise<boolean> {
     const version = routing.version + 1;
     const outcome = await this.transact([
-      // Back at its own sort key: the caller keeps its place at the head.
+      // A returned offer goes back at its own sort key: the caller keeps its place at the head.
       this.entryPut(tenant, { entry, routingVersion: version }),
       this.routingUpdate(tenant, entry.callId, routing.version, {
         state: 'waiting',
@@ -198,7 +205,26 @@ export class DynamoDbRoutingStore implements RoutingStore {
         version,
         ...(routing.timeline === undefined ? {} : { timeline: routing.timeline }),
       }),
-      ...this.agentItems(tenant, agent),
+      ...(agent === undefined ? [] : this.agentItems(tenant, agent)),
+    ]);
+    if (outcome !== 'ok') return false;
+    // A call arriving in a queue from elsewhere (a transfer) puts the queue on the sweeper's list.
+    if (routing.state !== 'offered') await this.markActive(tenant, entry);
+    return true;
+  }
+
+  async handOver(tenant: TenantId, routing: CallRouting, from: AgentWrite, to: AgentWrite): Promise<boolean> {
+    const offeredAt = to.next.call?.offeredAt;
+    const outcome = await this.transact([
+      this.routingUpdate(tenant, routing.entry.callId, routing.version, {
+        state: 'offered',
+        entry: routing.entry,
+        agentId: to.next.agentId,
+        version: routing.version + 1,
+        timeline: { ...routing.timeline, ...(offeredAt === undefined ? {} : { offeredAt }) },
+      }),
+      ...this.agentItems(tenant, from),
+      ...this.agentItems(tenant, to),
     ]);
     return outcome === 'ok';
   }
@@ -206,7 +232,7 @@ export class DynamoDbRoutingStore implements RoutingStore {
   async leave(
     tenant: TenantId,
     routing: CallRouting,
-    outcome: 'gone' | 'overflowed',
+    outcome: RoutingEnd,
     agent: AgentWrite | undefined,
   ): Promise<boolean> {
     const agentId = 'agentId' in routing ? routing.agentId : undefined;

@@ -24,6 +24,8 @@ export interface SmaCallControlPorts extends IvrPorts {
   readonly buckets: { readonly prompts: string; readonly recordings: string };
   /** The caller left (or the call ended): routing releases the queue entry or the agent. */
   readonly leaveRouting: (tenant: TenantId, callId: string) => Promise<void>;
+  /** A transfer out that nobody answered: the caller waits in their queue again. */
+  readonly returnToQueue: (tenant: TenantId, callId: string) => Promise<'queued' | 'not-transferred'>;
   readonly log: {
     warn(message: string, details: Record<string, unknown>): void;
     error(message: string, details: Record<string, unknown>): void;
@@ -41,6 +43,8 @@ const AWAITING = [
   'voicemail',
   'queue',
   'end',
+  'held',
+  'transferred',
 ] as const;
 /** Hold music plays this many times before the handler is asked to start it again. */
 const HOLD_REPEAT = 20;
@@ -48,6 +52,8 @@ const HOLD_MUSIC_KEY = objectKeys.platformPrompt('hold-music');
 /** Played before a voicemail recording: RecordAudio itself makes no sound. */
 const BEEP_KEY = objectKeys.platformPrompt('beep');
 const HOLD_RETRY_MS = 10_000;
+/** How long a transfer to a number rings before the caller returns to the queue. */
+const TRANSFER_RING_SECONDS = 30;
 const INPUT_ACTIONS = new Set(['SpeakAndGetDigits', 'PlayAudioAndGetDigits']);
 const NO_ACTIONS: SmaResponse = { SchemaVersion: '1.0', Actions: [] };
 const NOT_IN_SERVICE: FlowStep[] = [
@@ -114,6 +120,17 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
         });
       if (event.ActionData?.Type === 'JoinChimeMeeting')
         return ports.invocations.once(state.tenant, callId, key, () => joinedAgent(ports, event, state, ctx));
+      // The caller's leg left the agent's meeting (hold, transfer): what was to follow runs now.
+      if (event.ActionData?.Type === 'Hangup' && event.InvocationEventType === 'ACTION_SUCCESSFUL')
+        return afterMeetingLeft(details.TransactionAttributes, state, ctx);
+      if (state.position.awaiting === 'held' && event.ActionData?.Type === 'PlayAudio')
+        return event.InvocationEventType === 'ACTION_SUCCESSFUL'
+          ? response([holdMusic(ctx)])
+          : response(holdMusicFallback(event, { ...state.position, awaiting: 'queue' }, ctx) ?? []);
+      if (state.position.awaiting === 'transferred' && event.ActionData?.Type === 'CallAndBridge')
+        return ports.invocations.once(state.tenant, callId, key, () =>
+          transferOutcome(ports, event, state, ctx),
+        );
       const holdFallback = holdMusicFallback(event, state.position, ctx);
       if (holdFallback !== undefined) return response(holdFallback);
       const flowEvent = flowEventOf(event, state.position);
@@ -156,8 +173,15 @@ async function turn(ports: SmaCallControlPorts, input: IvrTurnInput): Promise<Iv
 }
 
 /**
- * Routing reaches the call through UpdateSipMediaApplicationCall: `bridge` joins the caller to the agent's
- * meeting (hold music stops: the SMA interrupts it), `hangup` ends the call (the agent hung up).
+ * Routing and the agent desk reach the call through UpdateSipMediaApplicationCall:
+ * - `bridge` joins the caller to an agent's meeting (from the queue, or back from hold: the SMA interrupts
+ *   the hold music), muting the agent at once if `mute` names the agent's attendee;
+ * - `hold` and `queue` take the caller out of the meeting to hold music (on hold; waiting in `queueId`);
+ * - `dial` takes the caller out of the meeting and connects them to `number` (a transfer out);
+ * - `mute` / `unmute` silence the agent's attendee for the caller, or not;
+ * - `hangup` ends the call (the agent hung up).
+ * Leaving a meeting is a Hangup of the meeting leg, and nothing follows a Hangup in one list (spec §3.7.2):
+ * the next step waits in TransactionAttributes (`x`) for the Hangup's ACTION_SUCCESSFUL.
  */
 async function updateRequested(
   ports: SmaCallControlPorts,
@@ -166,21 +190,166 @@ async function updateRequested(
   ctx: ActionContext,
 ): Promise<SmaResponse> {
   const args = (event.ActionData?.Parameters?.Arguments ?? {}) as Record<string, string>;
-  if (args.action === 'bridge' && args.meetingId !== undefined && args.joinToken !== undefined)
-    return response([
-      {
-        Type: 'JoinChimeMeeting',
-        Parameters: { CallId: ctx.legA.CallId, JoinToken: args.joinToken, MeetingId: args.meetingId },
-      },
-    ]);
-  if (args.action === 'hangup')
-    return response([{ Type: 'Hangup', Parameters: { ParticipantTag: 'LEG-A', SipResponseCode: '0' } }]);
-  ports.log.warn('an update call control does not know', {
+  const meetingLeg = event.CallDetails.Participants.find(
+    (p) => p.ParticipantTag === 'LEG-B' && p.Status === 'Connected',
+  );
+  const then = (awaiting: FlowPosition['awaiting'], next: PendingStep): SmaResponse => {
+    const attributes = {
+      ...writeCallState({ ...state, position: { ...state.position, awaiting } }),
+      x: JSON.stringify(next),
+    };
+    return {
+      SchemaVersion: '1.0',
+      Actions:
+        meetingLeg === undefined
+          ? pendingActions(next, ctx)
+          : [{ Type: 'Hangup', Parameters: { CallId: meetingLeg.CallId, SipResponseCode: '0' } }],
+      TransactionAttributes: attributes,
+    };
+  };
+  switch (args.action) {
+    case 'bridge':
+      if (args.meetingId === undefined || args.joinToken === undefined) break;
+      return then('connected', {
+        kind: 'join',
+        meetingId: args.meetingId,
+        joinToken: args.joinToken,
+        ...(args.mute === undefined ? {} : { mute: args.mute }),
+      });
+    case 'hold':
+      return then('held', { kind: 'music' });
+    case 'queue':
+      if (args.queueId === undefined) break;
+      await ports.calls.change(state.tenant, ctx.callId, {
+        status: 'queued',
+        queue: { id: args.queueId, priority: 0, skills: {} },
+      });
+      return then('queue', { kind: 'music' });
+    case 'dial':
+      if (args.number === undefined) break;
+      await ports.calls.change(state.tenant, ctx.callId, { status: 'transferred' });
+      return then('transferred', { kind: 'dial', number: args.number });
+    case 'mute':
+    case 'unmute':
+      if (args.meetingId === undefined || args.attendeeId === undefined || meetingLeg === undefined) break;
+      return response([muteAction(ctx, args.meetingId, args.attendeeId, args.action === 'mute')]);
+    case 'hangup':
+      return response([{ Type: 'Hangup', Parameters: { ParticipantTag: 'LEG-A', SipResponseCode: '0' } }]);
+  }
+  ports.log.warn('an update call control cannot carry out', {
     tenantId: state.tenant,
     callId: ctx.callId,
     action: args.action,
+    inMeeting: meetingLeg !== undefined,
   });
   return NO_ACTIONS;
+}
+
+/** What follows the caller's leaving a meeting (kept in TransactionAttributes `x` meanwhile). */
+type PendingStep =
+  | { readonly kind: 'join'; readonly meetingId: string; readonly joinToken: string; readonly mute?: string }
+  | { readonly kind: 'music' }
+  | { readonly kind: 'dial'; readonly number: string };
+
+function pendingActions(step: PendingStep, ctx: ActionContext): SmaAction[] {
+  switch (step.kind) {
+    case 'join':
+      return [
+        {
+          Type: 'JoinChimeMeeting',
+          Parameters: { CallId: ctx.legA.CallId, JoinToken: step.joinToken, MeetingId: step.meetingId },
+        },
+      ];
+    case 'music':
+      return [holdMusic(ctx)];
+    case 'dial':
+      return [
+        {
+          Type: 'CallAndBridge',
+          Parameters: {
+            CallTimeoutSeconds: TRANSFER_RING_SECONDS,
+            // The contact center's own number: the one the caller dialled (or showed, calling out).
+            CallerIdNumber: ctx.legA.Direction === 'Inbound' ? ctx.legA.To : ctx.legA.From,
+            Endpoints: [{ BridgeEndpointType: 'PSTN', Uri: step.number }],
+          },
+        },
+      ];
+  }
+}
+
+function readPending(attributes: Record<string, string> | undefined): PendingStep | undefined {
+  try {
+    const step = JSON.parse(attributes?.x ?? 'null') as PendingStep | null;
+    return step ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The meeting leg has gone: the step that waited for it runs, and leaves the attributes. */
+function afterMeetingLeft(
+  attributes: Record<string, string> | undefined,
+  state: CallState,
+  ctx: ActionContext,
+): SmaResponse {
+  const step = readPending(attributes);
+  if (step === undefined) return NO_ACTIONS;
+  // A join keeps its step until the join reports: a mute may follow it.
+  const kept: Record<string, string> = step.kind === 'join' ? { x: JSON.stringify(step) } : {};
+  return {
+    SchemaVersion: '1.0',
+    Actions: pendingActions(step, ctx),
+    TransactionAttributes: { ...writeCallState(state), ...kept },
+  };
+}
+
+function holdMusic(ctx: ActionContext): SmaAction {
+  return toAction({ kind: 'hold', queue: '', priority: 0, skills: {}, music: undefined }, ctx);
+}
+
+function muteAction(ctx: ActionContext, meetingId: string, attendeeId: string, muted: boolean): SmaAction {
+  return {
+    Type: 'ModifyChimeMeetingAttendees',
+    Parameters: {
+      CallId: ctx.legA.CallId,
+      Operation: muted ? 'Mute' : 'Unmute',
+      MeetingId: meetingId,
+      AttendeeList: [attendeeId],
+    },
+  };
+}
+
+/**
+ * A transfer out connected (nothing more to do: the two legs talk until one hangs up) or went unanswered:
+ * the caller is told and waits in their queue again.
+ */
+async function transferOutcome(
+  ports: SmaCallControlPorts,
+  event: SmaEvent,
+  state: CallState,
+  ctx: ActionContext,
+): Promise<SmaResponse> {
+  if (event.InvocationEventType === 'ACTION_SUCCESSFUL') return NO_ACTIONS;
+  const back = await ports.returnToQueue(state.tenant, ctx.callId);
+  if (back !== 'queued') return response(toActions(APOLOGY_STEPS, ctx));
+  await ports.calls.change(state.tenant, ctx.callId, { status: 'queued' });
+  return {
+    SchemaVersion: '1.0',
+    Actions: [
+      toAction(
+        {
+          kind: 'say',
+          text: 'The line you were transferred to did not answer. Please hold for the next available agent.',
+          language: state.position.language,
+          voice: 'Joanna',
+          engine: 'neural',
+        },
+        ctx,
+      ),
+      holdMusic(ctx),
+    ],
+    TransactionAttributes: writeCallState({ ...state, position: { ...state.position, awaiting: 'queue' } }),
+  };
 }
 
 /** The caller's leg joined the agent's meeting (or could not): the call is connected, or it fails. */
@@ -195,7 +364,16 @@ async function joinedAgent(
       status: 'connected',
       answeredAt: ports.now().toISOString(),
     });
-    return NO_ACTIONS;
+    // Back from hold with the agent muted: the agent stays silent for the caller.
+    const step = readPending(event.CallDetails.TransactionAttributes);
+    return {
+      SchemaVersion: '1.0',
+      Actions:
+        step?.kind === 'join' && step.mute !== undefined
+          ? [muteAction(ctx, step.meetingId, step.mute, true)]
+          : [],
+      TransactionAttributes: writeCallState(state),
+    };
   }
   ports.log.error('the caller could not join the agent', {
     tenantId: state.tenant,

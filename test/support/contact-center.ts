@@ -4,6 +4,7 @@
  * event pushed to it.
  */
 import WebSocket from 'ws';
+import type { PstnClient, RemoteCall } from '../../infra/local/chime/pstn-client.ts';
 import { entityId } from '../../layers/domain/tenancy/ids.ts';
 import { randomTenantId, signIn, type TestUser } from './auth.ts';
 
@@ -87,9 +88,11 @@ export async function contactCenter(
     queues: Record<string, Record<string, unknown>>;
     agents: number;
     skills?: Record<string, number>;
+    /** An existing tenant (one with a number and a flow, say); default: a new one. */
+    tenantId?: string;
   },
 ): Promise<TestContactCenter> {
-  const tenantId = randomTenantId('cc');
+  const tenantId = options.tenantId ?? randomTenantId('cc');
   const admin = await signIn(webUrl, { tenantId, groups: ['admin'] });
   const supervisor = await signIn(webUrl, { tenantId, groups: ['supervisor'] });
   for (const [queueId, queue] of Object.entries(options.queues)) {
@@ -111,4 +114,63 @@ export async function contactCenter(
     agents.push({ ...user, agentId });
   }
   return { tenantId, admin, supervisor, agents };
+}
+
+/**
+ * An agent at the desk, driven by the test: logged in through the API, seated in its meeting through the
+ * virtual PSTN (so the test hears what the agent hears and makes it speak), with its live WebSocket.
+ */
+export interface TestDesk {
+  readonly agentId: string;
+  readonly seat: RemoteCall;
+  readonly socket: LiveSocket;
+  readonly media: { meetingId: string; attendee: { attendeeId: string; joinToken: string } };
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** The agent's state as the API reports it. */
+  state(): Promise<Record<string, unknown> & { status: string }>;
+  /** The next offer pushed to the agent. */
+  nextOffer(timeoutMs?: number): Promise<{ callId: string; queueId: string }>;
+  close(): Promise<void>;
+}
+
+export async function openDesk(
+  webUrl: string,
+  agent: TestUser & { agentId: string },
+  phones: PstnClient,
+): Promise<TestDesk> {
+  const call: TestDesk['call'] = (method, path, body) => api(webUrl, agent, method, path, body);
+  const socket = await openLiveSocket(webUrl, agent);
+  const login = await call('POST', '/agent/session');
+  if (login.status !== 200) throw new Error(`log-in: ${login.status} ${JSON.stringify(login.body)}`);
+  const media = login.body.media as TestDesk['media'];
+  const seat = await phones.joinMeeting(media.meetingId, media.attendee.joinToken);
+  let offersSeen = 0;
+  return {
+    agentId: agent.agentId,
+    seat,
+    socket,
+    media,
+    call,
+    async state() {
+      return (await call('GET', '/agent/state')).body.state as Record<string, unknown> & { status: string };
+    },
+    async nextOffer(timeoutMs = 10_000) {
+      const seen = offersSeen;
+      const offer = await socket.next(
+        (e) => e.type === 'offer' && socket.events.filter((o) => o.type === 'offer').indexOf(e) >= seen,
+        timeoutMs,
+      );
+      offersSeen = seen + 1;
+      return offer as unknown as { callId: string; queueId: string };
+    },
+    async close() {
+      await call('DELETE', '/agent/session');
+      seat.hangup();
+      socket.close();
+    },
+  };
 }

@@ -25,7 +25,10 @@ export interface FlowPosition {
     | 'connected'
     | 'voicemail'
     | 'queue'
-    | 'end';
+    | 'end'
+    /** Outside the flow, for call control: on hold by an agent, or transferred out by one. */
+    | 'held'
+    | 'transferred';
 }
 
 export interface FlowContext {
@@ -161,6 +164,8 @@ export function advanceFlow(
       break;
     case 'connected':
     case 'end':
+    case 'held':
+    case 'transferred':
       break;
   }
   return turn.ignore();

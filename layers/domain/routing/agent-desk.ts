@@ -4,16 +4,28 @@
  * the agent's media), hang up, finish wrap-up with a disposition, log out. Carrier-agnostic: the media
  * port is Chime SDK meetings on AWS and in the local emulator.
  */
+
+import { dialableNumber } from '../calls/dialling.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import type { TenantId } from '../tenancy/ids.ts';
-import type { AgentState } from './agent-state.ts';
-import { acceptOffer, changeAgentState, endRouting, type RoutingPorts, returnOffer } from './dispatch.ts';
+import type { AgentCall, AgentState } from './agent-state.ts';
+import {
+  acceptOffer,
+  changeAgentState,
+  endRouting,
+  type RoutingPorts,
+  returnOffer,
+  transferOut,
+  transferToAgent,
+  transferToQueue,
+} from './dispatch.ts';
 import type { AgentProfile } from './queue-config.ts';
 
 /** The agent's media session as its softphone needs it to join (opaque to routing). */
 export type MediaSession = Readonly<Record<string, unknown>> & {
   readonly meetingId: string;
   readonly mediaRegion: string;
+  readonly attendee: { readonly attendeeId: string; readonly joinToken: string };
 };
 
 export interface AgentDeskPorts extends RoutingPorts {
@@ -23,21 +35,45 @@ export interface AgentDeskPorts extends RoutingPorts {
     /** A second join of the same session (a refreshed page): new credentials for the same meeting. */
     rejoin(tenant: TenantId, agentId: string, meetingId: string, mediaRegion: string): Promise<MediaSession>;
     closeSession(meetingId: string): Promise<void>;
-    /** Joins the caller to the agent's media; 'gone' if the call ended meanwhile. */
+    /**
+     * Joins the caller to the agent's media (from the queue, or back from hold), muting the agent for the
+     * caller at once if `mutedAttendee` is given; 'gone' if the call ended meanwhile.
+     */
     connect(
-      carrier: Readonly<Record<string, string>>,
+      carrier: Carrier,
       callId: string,
       meetingId: string,
+      mutedAttendee?: string,
     ): Promise<'connected' | 'gone'>;
-    hangUp(carrier: Readonly<Record<string, string>>, callId: string): Promise<'ok' | 'gone'>;
+    /** Takes the caller out of the agent's media to hold music: on hold, or waiting in `queueId` again. */
+    park(
+      carrier: Carrier,
+      callId: string,
+      to: { kind: 'hold' } | { kind: 'queue'; queueId: string },
+    ): Promise<'ok' | 'gone'>;
+    /** Mutes (or unmutes) the agent's attendee for the caller. */
+    mute(
+      carrier: Carrier,
+      callId: string,
+      meeting: { meetingId: string; attendeeId: string },
+      muted: boolean,
+    ): Promise<'ok' | 'gone'>;
+    /** Takes the caller out of the agent's media and connects them to a number. */
+    dial(carrier: Carrier, callId: string, number: string): Promise<'ok' | 'gone'>;
+    hangUp(carrier: Carrier, callId: string): Promise<'ok' | 'gone'>;
   };
   readonly calls: {
-    carrier(tenant: TenantId, callId: string): Promise<Readonly<Record<string, string>> | undefined>;
+    carrier(tenant: TenantId, callId: string): Promise<Carrier | undefined>;
+    /** The contact center's own number on the call (the number dialled, or shown on an outbound call). */
+    ownNumber(tenant: TenantId, callId: string): Promise<string | undefined>;
     recordDisposition(tenant: TenantId, callId: string, disposition: Disposition): Promise<void>;
     /** When the caller's media was asked to join the agent's (the end of assignment, for its latency). */
     recordBridge(tenant: TenantId, callId: string, at: string): Promise<void>;
   };
 }
+
+/** Where the carrier runs a call (opaque to routing). */
+export type Carrier = Readonly<Record<string, string>>;
 
 export interface Disposition {
   readonly code: string;
@@ -67,7 +103,11 @@ export async function logIn(
     kind: 'login',
     skills: profile.skills,
     queues: profile.queues,
-    media: { meetingId: media.meetingId, mediaRegion: media.mediaRegion },
+    media: {
+      meetingId: media.meetingId,
+      mediaRegion: media.mediaRegion,
+      attendeeId: media.attendee.attendeeId,
+    },
   });
   return { state, media };
 }
@@ -123,6 +163,114 @@ export async function decline(
   callId: string,
 ): Promise<AgentState> {
   return returnOffer(ports, tenant, agentId, callId, 'decline');
+}
+
+/** The agent's current conversation: its call and the carrier that runs it. */
+async function currentCall(
+  ports: AgentDeskPorts,
+  tenant: TenantId,
+  agentId: string,
+): Promise<{ state: AgentState; call: AgentCall; carrier: Carrier }> {
+  const state = (await ports.store.agent(tenant, agentId))?.state;
+  const call = state?.status === 'on-call' ? state.call : undefined;
+  if (state === undefined || call === undefined) throw new ConflictError('you are not on a call');
+  const carrier = await ports.calls.carrier(tenant, call.callId);
+  if (carrier === undefined) throw new ConflictError('your call has ended');
+  return { state, call, carrier };
+}
+
+/** The media said the caller has gone: routing is released, and the agent told so. */
+async function callerGone(ports: AgentDeskPorts, tenant: TenantId, callId: string): Promise<never> {
+  await endRouting(ports, tenant, callId, 'gone');
+  throw new ConflictError(`the caller of ${callId} has hung up`);
+}
+
+/** Puts the caller on hold (they hear hold music, the agent hears nothing) or takes them off it. */
+export async function hold(
+  ports: AgentDeskPorts,
+  tenant: TenantId,
+  agentId: string,
+  on: boolean,
+): Promise<AgentState> {
+  const { state, call, carrier } = await currentCall(ports, tenant, agentId);
+  const held = call.holdSince !== undefined;
+  if (on && !held) {
+    if ((await ports.media.park(carrier, call.callId, { kind: 'hold' })) === 'gone')
+      return callerGone(ports, tenant, call.callId);
+  }
+  if (!on && held) {
+    const meetingId = state.media?.meetingId;
+    if (meetingId === undefined) throw new ConflictError('you have no media session: log in again');
+    const muted = call.muted === true ? state.media?.attendeeId : undefined;
+    if ((await ports.media.connect(carrier, call.callId, meetingId, muted)) === 'gone')
+      return callerGone(ports, tenant, call.callId);
+  }
+  return changeAgentState(ports, tenant, agentId, { kind: on ? 'hold' : 'resume', callId: call.callId });
+}
+
+/** Mutes the agent for the caller (or unmutes). While on hold it takes effect when the call resumes. */
+export async function mute(
+  ports: AgentDeskPorts,
+  tenant: TenantId,
+  agentId: string,
+  muted: boolean,
+): Promise<AgentState> {
+  const { state, call, carrier } = await currentCall(ports, tenant, agentId);
+  const meetingId = state.media?.meetingId;
+  const attendeeId = state.media?.attendeeId;
+  if (meetingId === undefined || attendeeId === undefined)
+    throw new ConflictError('your media session predates mute: log in again');
+  if (call.holdSince === undefined && (call.muted ?? false) !== muted) {
+    if ((await ports.media.mute(carrier, call.callId, { meetingId, attendeeId }, muted)) === 'gone')
+      return callerGone(ports, tenant, call.callId);
+  }
+  return changeAgentState(ports, tenant, agentId, { kind: 'mute', callId: call.callId, muted });
+}
+
+export type TransferTarget =
+  | { readonly kind: 'queue'; readonly queueId: string }
+  | { readonly kind: 'agent'; readonly agentId: string }
+  | { readonly kind: 'number'; readonly number: string };
+
+/**
+ * A blind transfer: the caller goes to another queue, another agent (who must be available; the call
+ * rings there and, if not taken, returns to its queue) or a number (a valid number in the tenant's
+ * country; if nobody answers, the caller returns to the queue). The agent goes to wrap-up.
+ */
+export async function transfer(
+  ports: AgentDeskPorts,
+  tenant: TenantId,
+  agentId: string,
+  target: TransferTarget,
+): Promise<AgentState> {
+  const { call, carrier } = await currentCall(ports, tenant, agentId);
+  const { callId } = call;
+  switch (target.kind) {
+    case 'queue': {
+      // Routing first: a full queue refuses before the caller leaves the agent.
+      const next = await transferToQueue(ports, tenant, agentId, callId, target.queueId);
+      if ((await ports.media.park(carrier, callId, { kind: 'queue', queueId: target.queueId })) === 'gone')
+        await endRouting(ports, tenant, callId, 'gone');
+      return next;
+    }
+    case 'agent': {
+      const next = await transferToAgent(ports, tenant, agentId, callId, target.agentId);
+      if ((await ports.media.park(carrier, callId, { kind: 'hold' })) === 'gone')
+        await endRouting(ports, tenant, callId, 'gone');
+      return next;
+    }
+    case 'number': {
+      const own = await ports.calls.ownNumber(tenant, callId);
+      if (own === undefined) throw new ConflictError('your call has ended');
+      const number = dialableNumber(target.number, own);
+      await transferOut(ports, tenant, agentId, callId);
+      // The caller hanging up meanwhile is no error: routing has already let the call go.
+      await ports.media.dial(carrier, callId, number);
+      const after = await ports.store.agent(tenant, agentId);
+      if (after === undefined) throw new NotFoundError('you are not logged in');
+      return after.state;
+    }
+  }
 }
 
 /** Ends the agent's current call; routing moves the agent to wrap-up when the call has gone. */

@@ -27,11 +27,15 @@ export interface AgentCall {
   readonly holdSince?: string;
   readonly holdMs?: number;
   readonly holdCount?: number;
+  /** The agent's microphone is muted for the caller. */
+  readonly muted?: boolean;
 }
 
 export interface AgentMedia {
   readonly meetingId: string;
   readonly mediaRegion: string;
+  /** The agent's own attendee in the meeting (what mute silences). */
+  readonly attendeeId?: string;
 }
 
 export interface AgentState {
@@ -73,6 +77,7 @@ export type AgentAction =
   | { kind: 'miss'; callId: string }
   | { kind: 'hold'; callId: string }
   | { kind: 'resume'; callId: string }
+  | { kind: 'mute'; callId: string; muted: boolean }
   | { kind: 'call-ended'; callId: string; acwSeconds: number | null }
   | { kind: 'end-wrap-up' };
 
@@ -100,7 +105,7 @@ const ALLOWED: Readonly<Record<AgentStatus, readonly AgentAction['kind'][]>> = {
   available: ['not-ready', 'reserve', 'logout', 'ready'],
   'not-ready': ['ready', 'not-ready', 'logout'],
   reserved: ['accept', 'decline', 'miss', 'call-ended'],
-  'on-call': ['hold', 'resume', 'call-ended'],
+  'on-call': ['hold', 'resume', 'mute', 'call-ended'],
   'after-call': ['end-wrap-up', 'not-ready', 'logout'],
 };
 
@@ -192,6 +197,11 @@ export function transition(state: AgentState, action: AgentAction, now: Date): A
         version: state.version + 1,
         call: { ...resumed, holdMs: (call.holdMs ?? 0) + held },
       };
+    }
+    case 'mute': {
+      const call = state.call as AgentCall;
+      if ((call.muted ?? false) === action.muted) return state;
+      return { ...state, version: state.version + 1, call: { ...call, muted: action.muted } };
     }
     case 'call-ended':
       // Ended while still ringing (the caller gave up): the agent goes straight back to available.

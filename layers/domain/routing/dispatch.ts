@@ -15,6 +15,7 @@ import type {
   QueueDirectory,
   QueuedCall,
   QueueEntry,
+  RoutingEnd,
   RoutingStore,
   StoredAgent,
 } from './routing-store.ts';
@@ -280,13 +281,15 @@ export async function endRouting(
   ports: RoutingPorts,
   tenant: TenantId,
   callId: string,
-  outcome: 'gone' | 'overflowed',
+  outcome: RoutingEnd,
 ): Promise<CallRouting | undefined> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const routing = await ports.store.callRouting(tenant, callId);
-    if (routing === undefined || routing.state === 'gone' || routing.state === 'overflowed') return routing;
+    if (routing === undefined || ENDED.has(routing.state)) return routing;
     // A caller is overflowed only from the queue: one an agent has taken (or is ringing for) stays.
     if (outcome === 'overflowed' && routing.state !== 'waiting') return routing;
+    // Only a call in conversation is transferred out.
+    if (outcome === 'transferred' && routing.state !== 'connected') return routing;
     let write: AgentWrite | undefined;
     if (routing.state === 'offered' || routing.state === 'connected') {
       const stored = await ports.store.agent(tenant, routing.agentId);
@@ -303,6 +306,154 @@ export async function endRouting(
     if (await ports.store.leave(tenant, routing, outcome, write)) {
       if (write?.next.status === 'available') await assignForAgent(ports, tenant, write.next);
       return routing;
+    }
+  }
+  throw new ConflictError(`call ${callId} kept changing; try again`);
+}
+
+const ENDED: ReadonlySet<CallRouting['state']> = new Set(['gone', 'overflowed', 'transferred']);
+
+// ------------------------------------------------------------------------------------------ transfers
+
+/** The call the agent is talking to, as routing has it; a 409 if the agent is not connected to it. */
+async function connectedCall(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  agentId: string,
+  callId: string,
+): Promise<{ routing: CallRouting; agent: StoredAgent }> {
+  const routing = await ports.store.callRouting(tenant, callId);
+  if (routing?.state !== 'connected' || routing.agentId !== agentId)
+    throw new ConflictError(`you are not connected to call ${callId}`);
+  const agent = await ports.store.agent(tenant, agentId);
+  if (agent === undefined) throw new NotFoundError(`no agent ${agentId}`);
+  return { routing, agent };
+}
+
+/** The agent's side of a transfer: the call ends for the agent, who goes to wrap-up. */
+async function leavingAgent(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  agent: StoredAgent,
+  routing: CallRouting,
+): Promise<AgentWrite> {
+  const queue = await ports.queues.queue(tenant, routing.entry.queueId);
+  const next = transition(
+    agent.state,
+    { kind: 'call-ended', callId: routing.entry.callId, acwSeconds: queue?.acwSeconds ?? 30 },
+    ports.now(),
+  );
+  return agentWrite(ports, tenant, agent, next);
+}
+
+/**
+ * A blind transfer to a queue: the caller waits in that queue (as a new arrival, at their priority) and
+ * the agent goes to wrap-up. A full queue refuses the transfer, and the agent keeps the call.
+ */
+export async function transferToQueue(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  agentId: string,
+  callId: string,
+  queueId: string,
+): Promise<AgentState> {
+  const queue = await requireQueue(ports, tenant, queueId);
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const { routing, agent } = await connectedCall(ports, tenant, agentId, callId);
+    if ((await ports.store.queueLength(tenant, queueId, queue.maxSize)) >= queue.maxSize)
+      throw new ConflictError(`queue '${queueId}' is full`);
+    const entry: QueueEntry = {
+      ...routing.entry,
+      queueId,
+      enqueuedAt: ports.now().toISOString(),
+      declinedBy: [],
+    };
+    const leaving = await leavingAgent(ports, tenant, agent, routing);
+    if (await ports.store.requeue(tenant, routing, entry, leaving)) {
+      await assignQueue(ports, tenant, queueId);
+      return leaving.next;
+    }
+  }
+  throw new ConflictError(`call ${callId} kept changing; try again`);
+}
+
+/**
+ * A blind transfer to an agent, who must be available: the call is offered to them at once (it rings for
+ * the ring timeout of the call's queue; declined or missed, it goes back to that queue), and the agent who
+ * transferred it goes to wrap-up.
+ */
+export async function transferToAgent(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  agentId: string,
+  callId: string,
+  targetId: string,
+): Promise<AgentState> {
+  if (targetId === agentId) throw new ConflictError('you cannot transfer a call to yourself');
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const { routing, agent } = await connectedCall(ports, tenant, agentId, callId);
+    const queue = await requireQueue(ports, tenant, routing.entry.queueId);
+    const target = await ports.store.agent(tenant, targetId);
+    if (target?.state.status !== 'available') throw new ConflictError(`agent ${targetId} is not available`);
+    const reserved = transition(
+      target.state,
+      {
+        kind: 'reserve',
+        callId,
+        queueId: routing.entry.queueId,
+        ringTimeoutSeconds: queue.ringTimeoutSeconds,
+      },
+      ports.now(),
+    );
+    const leaving = await leavingAgent(ports, tenant, agent, routing);
+    const to = {
+      next: reserved,
+      expectedVersion: target.state.version,
+      removeHints: target.hints,
+      putHints: [],
+    };
+    if (await ports.store.handOver(tenant, routing, leaving, to)) {
+      await ports.offered?.(tenant, {
+        entry: routing.entry,
+        agentIds: [targetId],
+        ringAll: false,
+        expiresAt: reserved.call?.offerExpiresAt ?? ports.now().toISOString(),
+      });
+      return leaving.next;
+    }
+  }
+  throw new ConflictError(`call ${callId} kept changing; try again`);
+}
+
+/** A transfer out of the contact center (to a number): routing ends for the call, the agent goes to wrap-up. */
+export async function transferOut(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  agentId: string,
+  callId: string,
+): Promise<void> {
+  await connectedCall(ports, tenant, agentId, callId);
+  const routing = await endRouting(ports, tenant, callId, 'transferred');
+  if (routing?.state !== 'connected' || routing.agentId !== agentId)
+    throw new ConflictError(`call ${callId} changed while it was being transferred; try again`);
+}
+
+/**
+ * A call transferred out that nobody answered comes back: it waits in the queue it came from, as a new
+ * arrival. Anything else (the caller gone, the call back already) is left as it is.
+ */
+export async function returnToQueue(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  callId: string,
+): Promise<'queued' | 'not-transferred'> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const routing = await ports.store.callRouting(tenant, callId);
+    if (routing?.state !== 'transferred') return 'not-transferred';
+    const entry: QueueEntry = { ...routing.entry, enqueuedAt: ports.now().toISOString(), declinedBy: [] };
+    if (await ports.store.requeue(tenant, routing, entry, undefined)) {
+      await assignQueue(ports, tenant, entry.queueId);
+      return 'queued';
     }
   }
   throw new ConflictError(`call ${callId} kept changing; try again`);

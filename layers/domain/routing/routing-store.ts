@@ -32,8 +32,14 @@ export type CallRouting = {
 } & (
   | { readonly state: 'waiting' }
   | { readonly state: 'offered' | 'connected'; readonly agentId: string }
-  | { readonly state: 'gone' | 'overflowed'; readonly agentId?: string }
+  | { readonly state: RoutingEnd; readonly agentId?: string }
 );
+
+/**
+ * How a call leaves routing: the caller hung up (or the agent did), it overflowed from the queue, or its
+ * agent transferred it out of the contact center (a number outside; it may come back if nobody answers).
+ */
+export type RoutingEnd = 'gone' | 'overflowed' | 'transferred';
 
 export interface RoutingTimeline {
   readonly offeredAt?: string;
@@ -93,13 +99,27 @@ export interface RoutingStore {
   ): Promise<'reserved' | 'entry-gone' | 'agent-changed'>;
   /** The agent takes the offered call: call routing offered → connected, agent saved. */
   connect(tenant: TenantId, routing: CallRouting, agent: AgentWrite): Promise<boolean>;
-  /** An offer declined or left ringing: the entry goes back to its place, routing offered → waiting, agent saved. */
-  requeue(tenant: TenantId, routing: CallRouting, entry: QueueEntry, agent: AgentWrite): Promise<boolean>;
+  /**
+   * The call waits in a queue again: an offer declined or left ringing (back to its place), a call its agent
+   * transferred to a queue, or a transfer outside that nobody answered. Routing → waiting; the agent (if
+   * any) saved.
+   */
+  requeue(
+    tenant: TenantId,
+    routing: CallRouting,
+    entry: QueueEntry,
+    agent: AgentWrite | undefined,
+  ): Promise<boolean>;
+  /**
+   * A connected call is handed to another agent (a transfer): routing connected → offered to the new agent,
+   * the agent it leaves saved (into wrap-up) and the new one reserved, all or nothing.
+   */
+  handOver(tenant: TenantId, routing: CallRouting, from: AgentWrite, to: AgentWrite): Promise<boolean>;
   /** The caller left (hung up, or overflowed): entry and routing end; the agent, if any, saved. */
   leave(
     tenant: TenantId,
     routing: CallRouting,
-    outcome: 'gone' | 'overflowed',
+    outcome: RoutingEnd,
     agent: AgentWrite | undefined,
   ): Promise<boolean>;
   /** Removes a hint whose agent moved on since it was written. */

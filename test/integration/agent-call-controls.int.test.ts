@@ -1,0 +1,264 @@
+/**
+ * What an agent does during a call, through the agent API against the local cloud, heard from both ends:
+ * hold (the caller hears hold music, neither hears the other) and resume, mute (the caller no longer hears
+ * the agent, and it lasts through hold), and blind transfers to an agent, a queue and a number (answered,
+ * and not: the caller returns to the queue). Bad requests change nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PstnClient, type RemoteCall } from '../../infra/local/chime/pstn-client.ts';
+import { contactCenter, openDesk, type TestContactCenter, type TestDesk } from '../support/contact-center.ts';
+import { type IvrTenant, ivrTenant } from '../support/ivr-tenant.ts';
+import { localCloud } from '../support/local-cloud.ts';
+
+const cloud = localCloud();
+const { webUrl } = cloud;
+
+let phones: PstnClient;
+let tenant: IvrTenant;
+let center: TestContactCenter;
+let desks: TestDesk[];
+let callers = 0;
+
+beforeAll(async () => {
+  phones = await PstnClient.connect(webUrl);
+  tenant = await ivrTenant(cloud, 'controls');
+  await tenant.publish({
+    schemaVersion: 1,
+    name: 'straight to sales',
+    languages: ['en-US'],
+    start: 'hi',
+    nodes: {
+      hi: { type: 'play', prompt: { say: { 'en-US': 'Thank you for calling.' } }, next: 'q' },
+      q: { type: 'enqueue', queue: 'sales' },
+    },
+  });
+  center = await contactCenter(webUrl, {
+    tenantId: tenant.tenant,
+    // Wrap-up lasts until the agent ends it, so the tests see each agent's state after a call.
+    queues: { sales: { name: 'Sales', acwSeconds: null }, support: { name: 'Support', acwSeconds: null } },
+    agents: 2,
+  });
+  desks = await Promise.all(center.agents.map((agent) => openDesk(webUrl, agent, phones)));
+});
+
+afterAll(async () => {
+  await Promise.all(desks.map((desk) => desk.close()));
+  phones.close();
+});
+
+/** Only the named desks take calls; the others are not ready. */
+async function onlyReady(...ready: TestDesk[]): Promise<void> {
+  for (const desk of desks) {
+    const state = await desk.state();
+    if (state.status === 'after-call') await desk.call('POST', '/agent/wrap-up', { code: 'done' });
+    const wanted = ready.includes(desk) ? { status: 'available' } : { status: 'not-ready', reason: 'test' };
+    const changed = await desk.call('PUT', '/agent/state', wanted);
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+  }
+}
+
+/** A caller reaches `desk`, which accepts; both hear each other. */
+async function connectedTo(desk: TestDesk): Promise<{ caller: RemoteCall; callId: string }> {
+  const caller = await phones.dial(`+1425555${String(2000 + ++callers)}`, tenant.number);
+  const offer = await desk.nextOffer();
+  const accepted = await desk.call('POST', `/agent/calls/${offer.callId}/accept`);
+  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+  await joined(desk.seat, offer.callId, 1);
+  await talk(desk.seat, caller, `hello from ${desk.agentId.slice(0, 6)}`);
+  await talk(caller, desk.seat, `hello from caller ${callers}`);
+  return { caller, callId: offer.callId };
+}
+
+let said = 0;
+
+/** Waits until the caller of `callId` has joined the meeting where `seat` sits `times` times. */
+const joined = (seat: RemoteCall, callId: string, times: number) =>
+  expect.poll(() => joins(seat, callId), { timeout: 10_000 }).toBe(times);
+
+/** How many times the caller of `callId` has joined the meeting where `seat` sits. */
+const joins = (seat: RemoteCall, callId: string) =>
+  seat.heard.filter((h) => h.kind === 'presence' && h.present && h.externalUserId === `caller.${callId}`)
+    .length;
+
+/**
+ * `from` says something (made unique) and `to` hears it. Said again every half second until heard: a
+ * path that is still being set up (a leg joining, a far end answering) drops what is said meanwhile.
+ */
+async function talk(from: RemoteCall, to: RemoteCall, words: string): Promise<void> {
+  const unique = `${words} (${++said})`;
+  const heard = () => to.heard.some((h) => h.kind === 'voice' && h.text === unique);
+  for (const deadline = Date.now() + 5_000; !heard(); ) {
+    if (Date.now() > deadline) throw new Error(`'${unique}' was not heard: ${JSON.stringify(to.heard)}`);
+    from.say(unique);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** `from` says something and `to` does not hear it (within what would otherwise be ample time). */
+async function unheard(from: RemoteCall, to: RemoteCall, phrase: string): Promise<void> {
+  const words = `${phrase} (${++said})`;
+  from.say(words);
+  await new Promise((r) => setTimeout(r, 600));
+  expect(to.heard.some((h) => h.kind === 'voice' && h.text === words)).toBe(false);
+}
+
+const holdMusicHeard = (caller: RemoteCall) =>
+  caller.heard.filter((h) => h.kind === 'audio' && /hold-music/.test(h.key)).length;
+
+describe('call controls', () => {
+  it('holds the caller (hold music, neither hears the other) and resumes the conversation', async () => {
+    const [agent] = desks as [TestDesk];
+    await onlyReady(agent);
+    const { caller, callId } = await connectedTo(agent);
+    const musicBefore = holdMusicHeard(caller);
+
+    const held = await agent.call('POST', '/agent/call/hold');
+    expect(held.status, JSON.stringify(held.body)).toBe(200);
+    expect(held.body.state).toMatchObject({ status: 'on-call', call: { holdCount: 1 } });
+    await caller.waitToHear(/hold-music/);
+    await expect.poll(() => holdMusicHeard(caller), { timeout: 10_000 }).toBeGreaterThan(musicBefore);
+    await unheard(agent.seat, caller, 'a word the caller must not hear');
+    await unheard(caller, agent.seat, 'a word the agent must not hear');
+
+    const resumed = await agent.call('POST', '/agent/call/resume');
+    expect(resumed.status, JSON.stringify(resumed.body)).toBe(200);
+    expect((resumed.body.state as { call: Record<string, unknown> }).call.holdSince).toBeUndefined();
+    await joined(agent.seat, callId, 2);
+    await talk(caller, agent.seat, 'are you back');
+    await talk(agent.seat, caller, 'yes I am back');
+
+    caller.hangup();
+    await expect.poll(async () => (await agent.state()).status, { timeout: 10_000 }).toBe('after-call');
+    const done = await agent.state();
+    expect(done.call).toMatchObject({ holdCount: 1 });
+    expect((done.call as { holdMs: number }).holdMs).toBeGreaterThan(0);
+  });
+
+  it('mutes the agent for the caller, through hold and back, and unmutes', async () => {
+    const [agent] = desks as [TestDesk];
+    await onlyReady(agent);
+    const { caller, callId } = await connectedTo(agent);
+
+    expect((await agent.call('PUT', '/agent/call/mute', { muted: true })).body.state).toMatchObject({
+      call: { muted: true },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await unheard(agent.seat, caller, 'muted words');
+    await talk(caller, agent.seat, 'the agent still hears me');
+
+    // Mute lasts through hold: back from hold, the agent is still muted.
+    expect((await agent.call('POST', '/agent/call/hold')).status).toBe(200);
+    expect((await agent.call('POST', '/agent/call/resume')).status).toBe(200);
+    await joined(agent.seat, callId, 2);
+    await talk(caller, agent.seat, 'back from hold');
+    await new Promise((r) => setTimeout(r, 300));
+    await unheard(agent.seat, caller, 'still muted words');
+
+    expect((await agent.call('PUT', '/agent/call/mute', { muted: false })).body.state).toMatchObject({
+      call: { muted: false },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await talk(agent.seat, caller, 'unmuted words');
+    caller.hangup();
+    await expect.poll(async () => (await agent.state()).status, { timeout: 10_000 }).toBe('after-call');
+  });
+
+  it('transfers a caller blind to another agent, who takes the call', async () => {
+    const [first, second] = desks as [TestDesk, TestDesk];
+    // The second agent is not ready while the first takes the call, then ready for the transfer.
+    await onlyReady(first);
+    const { caller, callId } = await connectedTo(first);
+    await second.call('PUT', '/agent/state', { status: 'available' });
+
+    const moved = await first.call('POST', '/agent/call/transfer', { to: { agentId: second.agentId } });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.state).toMatchObject({ status: 'after-call' });
+    await caller.waitToHear(/hold-music/);
+    const offer = await second.nextOffer();
+    expect(offer.callId).toBe(callId);
+    expect((await second.call('POST', `/agent/calls/${callId}/accept`)).status).toBe(200);
+    await joined(second.seat, callId, 1);
+    await talk(caller, second.seat, 'hello second agent');
+    await talk(second.seat, caller, 'hello caller from the second agent');
+    // The first agent no longer hears the caller.
+    await unheard(caller, first.seat, 'only the second agent hears this');
+
+    caller.hangup();
+    await expect.poll(async () => (await second.state()).status, { timeout: 10_000 }).toBe('after-call');
+    expect(await first.state()).toMatchObject({ status: 'after-call' });
+  });
+
+  it('transfers a caller blind to another queue, where the next agent takes the call', async () => {
+    const [first, second] = desks as [TestDesk, TestDesk];
+    await onlyReady(first);
+    const { caller, callId } = await connectedTo(first);
+    await second.call('PUT', '/agent/state', { status: 'available' });
+
+    const moved = await first.call('POST', '/agent/call/transfer', { to: { queueId: 'support' } });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const offer = await second.nextOffer();
+    expect(offer).toMatchObject({ callId, queueId: 'support' });
+    expect((await second.call('POST', `/agent/calls/${callId}/accept`)).status).toBe(200);
+    await talk(caller, second.seat, 'support please');
+    caller.hangup();
+    await expect.poll(async () => (await second.state()).status, { timeout: 10_000 }).toBe('after-call');
+  });
+
+  it('transfers a caller to a number; one that does not answer sends the caller back to the queue', async () => {
+    const [agent] = desks as [TestDesk];
+    await onlyReady(agent);
+    const answering = '+14255550161';
+    const busy = '+14255550162';
+    phones.subscribe(busy, 'busy');
+    const answered = new Promise<RemoteCall>((resolve) => phones.once('incoming', resolve));
+    phones.subscribe(answering, 'manual');
+
+    const first = await connectedTo(agent);
+    const moved = await agent.call('POST', '/agent/call/transfer', { to: { number: answering } });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.state).toMatchObject({ status: 'after-call' });
+    const far = await answered;
+    far.answer();
+    await far.waitFor('connected');
+    await talk(first.caller, far, 'hello outside world');
+    await talk(far, first.caller, 'hello caller');
+    first.caller.hangup();
+    await far.waitFor('ended');
+
+    await agent.call('POST', '/agent/wrap-up', { code: 'transferred' });
+    const second = await connectedTo(agent);
+    expect((await agent.call('POST', '/agent/call/transfer', { to: { number: busy } })).status).toBe(200);
+    await second.caller.waitToHear(/did not answer/);
+    // Back in the queue: the next agent available takes the caller.
+    await agent.call('POST', '/agent/wrap-up', { code: 'transferred' });
+    const offer = await agent.nextOffer(10_000);
+    expect(offer.callId).toBe(second.callId);
+    second.caller.hangup();
+  });
+
+  it('refuses bad transfers and controls without a call, changing nothing', async () => {
+    const [first, second] = desks as [TestDesk, TestDesk];
+    expect((await first.call('POST', '/agent/call/hold')).status).toBe(409);
+    await onlyReady(first);
+    const { caller } = await connectedTo(first);
+    const refused = [
+      [{ to: { number: '+442071838750' } }, 400, /outside this contact center's country/],
+      [{ to: { number: '+19005550123' } }, 400, /premium-rate/],
+      [{ to: { agentId: second.agentId } }, 409, /not available/],
+      [{ to: { agentId: first.agentId } }, 409, /yourself/],
+      [{ to: { queueId: 'nowhere' } }, 404, /no queue/],
+      [{ to: { queueId: 'support', number: '+14255550123' } }, 400, /exactly one/],
+    ] as const;
+    for (const [body, status, message] of refused) {
+      const answer = await first.call('POST', '/agent/call/transfer', body);
+      expect(answer.status, JSON.stringify(body)).toBe(status);
+      expect(String(answer.body.message)).toMatch(message);
+    }
+    expect((await first.call('PUT', '/agent/call/mute', { muted: 'yes' })).status).toBe(400);
+    // Still talking to the same agent.
+    expect(await first.state()).toMatchObject({ status: 'on-call' });
+    await talk(caller, first.seat, 'still here');
+    caller.hangup();
+    await expect.poll(async () => (await first.state()).status, { timeout: 10_000 }).toBe('after-call');
+  });
+});
