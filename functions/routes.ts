@@ -39,6 +39,7 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
   { routeKey: 'DELETE /api/v1/agent/session', module: 'api/agent/log-out.ts', auth: 'jwt' },
   { routeKey: 'GET /api/v1/agent/state', module: 'api/agent/get-state.ts', auth: 'jwt' },
   { routeKey: 'PUT /api/v1/agent/state', module: 'api/agent/set-state.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/agent/calls', module: 'api/agent/call-out.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/agent/calls/{callId}/accept', module: 'api/agent/accept-call.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/agent/calls/{callId}/decline', module: 'api/agent/decline-call.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/agent/call/hangup', module: 'api/agent/hang-up.ts', auth: 'jwt' },

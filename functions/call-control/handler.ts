@@ -16,7 +16,12 @@ import type { SmaEvent, SmaResponse } from '../../layers/adapters/sma-protocol.t
 import { WebSocketNotifier } from '../../layers/adapters/websocket-notifier.ts';
 import { runtimeClients } from '../../layers/config/aws-clients.ts';
 import { runtimeConfig } from '../../layers/config/config.ts';
-import { endRouting, enqueueCall, returnToQueue } from '../../layers/domain/routing/dispatch.ts';
+import {
+  answerOutbound,
+  endRouting,
+  enqueueCall,
+  returnToQueue,
+} from '../../layers/domain/routing/dispatch.ts';
 
 let ports: SmaCallControlPorts | undefined;
 
@@ -54,6 +59,7 @@ function buildPorts(): SmaCallControlPorts {
       await endRouting(routing, tenant, callId, 'gone');
     },
     returnToQueue: (tenant, callId) => returnToQueue(routing, tenant, callId),
+    answerOutbound: (tenant, callId) => answerOutbound(routing, tenant, callId),
     now: () => new Date(),
     buckets: { prompts: config.buckets.prompts, recordings: config.buckets.recordings },
     log: {

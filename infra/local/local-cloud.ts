@@ -193,6 +193,7 @@ export async function startLocalCloud(
       config,
       clients,
       phoneNumber: (numbers[0] as ProvisionedNumber).phoneNumber,
+      sipMediaApplications: (numbers[0] as ProvisionedNumber).sipMediaApplications,
       orderServiceUrl: `${webUrl}/_demo`,
     });
     const demoUsers = await seedDemoUsers(auth, demoTenant.tenantId);

@@ -9,6 +9,7 @@ import type { OpenlineConfig } from '../config/config.ts';
 import type { AgentDeskPorts } from '../domain/routing/agent-desk.ts';
 import { CallGoneError, ChimeBridge, type SmaCarrier } from './chime-bridge.ts';
 import { DynamoDbCallStore } from './dynamodb-call-store.ts';
+import { DynamoDbNumberRoutes } from './dynamodb-number-routes.ts';
 import { routingPorts } from './routing-ports.ts';
 import { WebSocketNotifier } from './websocket-notifier.ts';
 
@@ -25,6 +26,7 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
     config.region,
   );
   const calls = new DynamoDbCallStore(clients.documents, config.tables.live);
+  const numbers = new DynamoDbNumberRoutes(clients.documents, config.tables.config);
   const gone = async <T>(work: () => Promise<T>): Promise<T | 'gone'> => {
     try {
       return await work();
@@ -51,9 +53,16 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
       mute: (carrier, callId, meeting, muted) =>
         ok(gone(() => bridge.mute(sma(carrier), callId, meeting.meetingId, meeting.attendeeId, muted))),
       dial: (carrier, callId, number) => ok(gone(() => bridge.dial(sma(carrier), callId, number))),
+      callOut: (carrier, call) => bridge.callOut(sma(carrier), call),
       hangUp: async (carrier, callId) => {
         const outcome = await gone(() => bridge.hangUp(carrier as unknown as SmaCarrier, callId));
         return outcome === 'gone' ? 'gone' : 'ok';
+      },
+    },
+    lines: {
+      outbound: async (tenant, from) => {
+        const line = await numbers.outboundLine(tenant, config.region, from);
+        return line === undefined ? undefined : { number: line.number, carrier: { ...line.carrier } };
       },
     },
     calls: {

@@ -4,6 +4,8 @@
  * control to join the caller's leg to it (JoinChimeMeeting). The update goes to the region of the SIP media
  * application that owns the call (after a failover, the standby region).
  */
+
+import { randomUUID } from 'node:crypto';
 import {
   type ChimeSDKMeetingsClient,
   CreateAttendeeCommand,
@@ -14,6 +16,7 @@ import {
 import {
   NotFoundException as CallNotFound,
   type ChimeSDKVoiceClient,
+  CreateSipMediaApplicationCallCommand,
   UpdateSipMediaApplicationCallCommand,
 } from '@aws-sdk/client-chime-sdk-voice';
 import type { TenantId } from '../domain/tenancy/ids.ts';
@@ -110,6 +113,37 @@ export class ChimeBridge {
 
   async mute(carrier: SmaCarrier, callId: string, meetingId: string, attendeeId: string, muted: boolean) {
     await this.update(carrier, callId, { action: muted ? 'mute' : 'unmute', meetingId, attendeeId });
+  }
+
+  /**
+   * Places a call from one of the contact center's numbers; call control joins the far end to the agent's
+   * meeting when it answers (the attendee's join token travels in the call's arguments). Returns its id.
+   */
+  async callOut(
+    carrier: SmaCarrier,
+    call: { from: string; to: string; tenant: TenantId; agentId: string; meetingId: string },
+  ): Promise<string> {
+    const { Attendee } = await this.meetings.send(
+      new CreateAttendeeCommand({
+        MeetingId: call.meetingId,
+        ExternalUserId: `caller.out-${randomUUID()}`.slice(0, 64),
+      }),
+    );
+    const created = await this.voiceIn(carrier.region).send(
+      new CreateSipMediaApplicationCallCommand({
+        SipMediaApplicationId: carrier.sipMediaApplicationId,
+        FromPhoneNumber: call.from,
+        ToPhoneNumber: call.to,
+        ArgumentsMap: {
+          purpose: 'agent-call',
+          tenant: call.tenant,
+          agentId: call.agentId,
+          meetingId: call.meetingId,
+          joinToken: Attendee?.JoinToken as string,
+        },
+      }),
+    );
+    return created.SipMediaApplicationCall?.TransactionId as string;
   }
 
   /** Takes the caller out of the meeting and connects them to a number. */

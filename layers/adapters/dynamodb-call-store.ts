@@ -12,6 +12,22 @@ import { liveKeys } from '../resources/keys.ts';
 /** Call records outlive the call by a week: time enough for the CDR pipeline and late events. */
 const KEEP_AFTER_START_S = 7 * 24 * 3600;
 
+/** A new call record as stored (listed as active until it ends, kept a week after it started). */
+export function callRecordItem(
+  call: Omit<CallRecordStart, 'flowId' | 'flowVersion'> & Partial<CallRecordStart>,
+  status: string,
+): Record<string, unknown> {
+  return {
+    ...liveKeys.call(call.tenant, call.callId),
+    ...liveKeys.activeCallIndex(call.tenant, call.startedAt, call.callId),
+    type: 'call',
+    ...call,
+    status,
+    attributes: {},
+    expiresAt: Math.floor(Date.parse(call.startedAt) / 1000) + KEEP_AFTER_START_S,
+  };
+}
+
 export class DynamoDbCallStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
@@ -23,20 +39,33 @@ export class DynamoDbCallStore {
       await this.documents.send(
         new PutCommand({
           TableName: this.table,
-          Item: {
-            ...liveKeys.call(call.tenant, call.callId),
-            ...liveKeys.activeCallIndex(call.tenant, call.startedAt, call.callId),
-            type: 'call',
-            ...call,
-            status: 'ivr',
-            attributes: {},
-            expiresAt: Math.floor(Date.parse(call.startedAt) / 1000) + KEEP_AFTER_START_S,
-          },
+          Item: callRecordItem(call, 'ivr'),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
     } catch (error) {
       // A duplicate start (a retried first invocation) finds the record already there.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async endBeforeStart(tenant: TenantId, callId: string, end: CallRecordChange): Promise<void> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...liveKeys.call(tenant, callId),
+            type: 'call',
+            tenant,
+            callId,
+            ...end,
+            expiresAt: Math.floor(Date.now() / 1000) + KEEP_AFTER_START_S,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }

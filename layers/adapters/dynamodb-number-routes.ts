@@ -2,10 +2,21 @@
  * Dialled number → tenant and flow, from the number directory in the config table (global, so the standby
  * region routes the same numbers). Written with the tenant's number item, in one transaction.
  */
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { NumberRoute } from '../domain/calls/run-ivr-turn.ts';
 import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
 import { configKeys } from '../resources/keys.ts';
+
+/** A SIP media application that can place calls from a number, in its region. */
+export interface OutboundRoute {
+  readonly region: string;
+  readonly sipMediaApplicationId: string;
+}
 
 export class DynamoDbNumberRoutes {
   constructor(
@@ -22,8 +33,16 @@ export class DynamoDbNumberRoutes {
     return { tenant: tenantId(item.tenantId as string), flowId: item.flowId as string };
   }
 
-  /** Gives a number to a tenant and points it at a flow; a number already owned by another tenant is refused. */
-  async assign(tenant: TenantId, e164: string, flowId: string): Promise<void> {
+  /**
+   * Gives a number to a tenant and points it at a flow; a number already owned by another tenant is
+   * refused. `sipMediaApplications` are where calls from the number are placed (one per region).
+   */
+  async assign(
+    tenant: TenantId,
+    e164: string,
+    flowId: string,
+    sipMediaApplications: readonly OutboundRoute[] = [],
+  ): Promise<void> {
     const at = new Date().toISOString();
     await this.documents.send(
       new TransactWriteCommand({
@@ -44,11 +63,47 @@ export class DynamoDbNumberRoutes {
           {
             Put: {
               TableName: this.table,
-              Item: { ...configKeys.phoneNumber(tenant, e164), type: 'number', e164, flowId, assignedAt: at },
+              Item: {
+                ...configKeys.phoneNumber(tenant, e164),
+                type: 'number',
+                e164,
+                flowId,
+                sipMediaApplications,
+                assignedAt: at,
+              },
             },
           },
         ],
       }),
     );
+  }
+
+  /**
+   * A number of the tenant's to call out from (`from` if the tenant owns it, else its first number), with
+   * the SIP media application to place the call: the one in `region` if the number has one there.
+   */
+  async outboundLine(
+    tenant: TenantId,
+    region: string,
+    from?: string,
+  ): Promise<{ number: string; carrier: OutboundRoute } | undefined> {
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :numbers)',
+        ExpressionAttributeValues: { ':pk': configKeys.tenant(tenant).pk, ':numbers': 'NUMBER#' },
+        Limit: 100,
+      }),
+    );
+    const numbers = (result.Items ?? []).filter(
+      (i) => ((i.sipMediaApplications as OutboundRoute[] | undefined) ?? []).length > 0,
+    );
+    const line = from === undefined ? numbers[0] : numbers.find((i) => i.e164 === from);
+    if (line === undefined) return undefined;
+    const routes = line.sipMediaApplications as OutboundRoute[];
+    return {
+      number: line.e164 as string,
+      carrier: routes.find((r) => r.region === region) ?? (routes[0] as OutboundRoute),
+    };
   }
 }

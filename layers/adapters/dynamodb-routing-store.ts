@@ -19,6 +19,7 @@ import type {
   AgentWrite,
   CallRouting,
   HintRef,
+  OutboundCall,
   QueuedCall,
   QueueEntry,
   RoutingEnd,
@@ -28,6 +29,7 @@ import type {
 import type { AvailabilityHint } from '../domain/routing/strategies.ts';
 import type { TenantId } from '../domain/tenancy/ids.ts';
 import { liveKeys } from '../resources/keys.ts';
+import { callRecordItem } from './dynamodb-call-store.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -211,6 +213,38 @@ export class DynamoDbRoutingStore implements RoutingStore {
     // A call arriving in a queue from elsewhere (a transfer) puts the queue on the sweeper's list.
     if (routing.state !== 'offered') await this.markActive(tenant, entry);
     return true;
+  }
+
+  async startOutbound(
+    tenant: TenantId,
+    call: OutboundCall,
+    routing: CallRouting,
+    agent: AgentWrite,
+  ): Promise<'started' | 'call-ended' | 'agent-changed'> {
+    const record = callRecordItem(
+      {
+        tenant,
+        callId: call.callId,
+        caller: call.to,
+        dialled: call.from,
+        startedAt: call.startedAt,
+        carrier: call.carrier,
+      },
+      'dialing',
+    );
+    const outcome = await this.transact([
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...record, direction: 'outbound', agentId: agent.next.agentId, routing },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...this.agentItems(tenant, agent),
+    ]);
+    if (outcome === 'ok') return 'started';
+    // The record is there already: call control ended the call (busy, unreachable) before this ran.
+    return outcome.failed === 0 ? 'call-ended' : 'agent-changed';
   }
 
   async handOver(tenant: TenantId, routing: CallRouting, from: AgentWrite, to: AgentWrite): Promise<boolean> {

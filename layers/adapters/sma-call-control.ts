@@ -6,6 +6,7 @@
  */
 import {
   APOLOGY_STEPS,
+  type CallRecordChange,
   type CallState,
   type IvrPorts,
   type IvrTurnInput,
@@ -18,12 +19,18 @@ import { objectKeys } from '../resources/buckets.ts';
 import type { SmaAction, SmaActionData, SmaEvent, SmaParticipant, SmaResponse } from './sma-protocol.ts';
 
 export interface SmaCallControlPorts extends IvrPorts {
+  readonly calls: IvrPorts['calls'] & {
+    /** Leaves an ended record for a call whose record was not made yet (a no-op if it was). */
+    endBeforeStart(tenant: TenantId, callId: string, end: CallRecordChange): Promise<void>;
+  };
   readonly invocations: {
     once<R>(tenant: TenantId, callId: string, key: string, work: () => Promise<R>): Promise<R>;
   };
   readonly buckets: { readonly prompts: string; readonly recordings: string };
   /** The caller left (or the call ended): routing releases the queue entry or the agent. */
   readonly leaveRouting: (tenant: TenantId, callId: string) => Promise<void>;
+  /** The far end of an agent's call out answered and joined the agent: the agent is on the call. */
+  readonly answerOutbound: (tenant: TenantId, callId: string) => Promise<void>;
   /** A transfer out that nobody answered: the caller waits in their queue again. */
   readonly returnToQueue: (tenant: TenantId, callId: string) => Promise<'queued' | 'not-transferred'>;
   readonly log: {
@@ -45,7 +52,10 @@ const AWAITING = [
   'end',
   'held',
   'transferred',
+  'dialing',
 ] as const;
+/** The flow id of a call that runs no flow (an agent's call out). */
+const NO_FLOW = '-';
 /** Hold music plays this many times before the handler is asked to start it again. */
 const HOLD_REPEAT = 20;
 const HOLD_MUSIC_KEY = objectKeys.platformPrompt('hold-music');
@@ -83,6 +93,7 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
 
   if (state === undefined) {
     if (event.InvocationEventType === 'HANGUP') return endUnstartedCall(ports, dialled, callId);
+    if (event.InvocationEventType === 'NEW_OUTBOUND_CALL') return outboundStarted(event);
     // Only a new inbound call may start without state; anything else is not a call this handler runs.
     if (event.InvocationEventType !== 'NEW_INBOUND_CALL') return NO_ACTIONS;
     const route = await ports.routes.routeOf(dialled);
@@ -123,6 +134,14 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
       // The caller's leg left the agent's meeting (hold, transfer): what was to follow runs now.
       if (event.ActionData?.Type === 'Hangup' && event.InvocationEventType === 'ACTION_SUCCESSFUL')
         return afterMeetingLeft(details.TransactionAttributes, state, ctx);
+      // Hold music ran out for a call without a flow (an agent's call out, waiting in a queue).
+      if (
+        state.flowId === NO_FLOW &&
+        state.position.awaiting === 'queue' &&
+        event.ActionData?.Type === 'PlayAudio' &&
+        event.InvocationEventType === 'ACTION_SUCCESSFUL'
+      )
+        return response([holdMusic(ctx)]);
       if (state.position.awaiting === 'held' && event.ActionData?.Type === 'PlayAudio')
         return event.InvocationEventType === 'ACTION_SUCCESSFUL'
           ? response([holdMusic(ctx)])
@@ -153,6 +172,19 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
       return response(toActions(APOLOGY_STEPS, ctx));
     case 'CALL_UPDATE_REQUESTED':
       return updateRequested(ports, event, state, ctx);
+    case 'CALL_ANSWERED': {
+      // An agent's call out was answered: the far end joins the agent's meeting.
+      const step = readPending(details.TransactionAttributes);
+      if (state.position.awaiting !== 'dialing' || step === undefined) return NO_ACTIONS;
+      return {
+        SchemaVersion: '1.0',
+        Actions: pendingActions(step, ctx),
+        TransactionAttributes: {
+          ...writeCallState({ ...state, position: { ...state.position, awaiting: 'connected' } }),
+          x: JSON.stringify(step),
+        },
+      };
+    }
     default:
       // DIGITS_RECEIVED, ACTION_INTERRUPTED (hold music stopped for an agent), outbound events: nothing to do.
       return NO_ACTIONS;
@@ -364,6 +396,15 @@ async function joinedAgent(
       status: 'connected',
       answeredAt: ports.now().toISOString(),
     });
+    if (ctx.legA.Direction === 'Outbound')
+      await ports.answerOutbound(state.tenant, ctx.callId).catch((error: unknown) =>
+        // The agent moved on meanwhile (logged out, say): the call goes on; the agent's desk shows it.
+        ports.log.warn('an answered call out could not be given to its agent', {
+          tenantId: state.tenant,
+          callId: ctx.callId,
+          error: (error as Error).message,
+        }),
+      );
     // Back from hold with the agent muted: the agent stays silent for the caller.
     const step = readPending(event.CallDetails.TransactionAttributes);
     return {
@@ -410,18 +451,51 @@ async function hangUp(
   const others = event.CallDetails.Participants.filter(
     (p) => p.Status === 'Connected' && p.ParticipantTag !== tag,
   );
-  // The call record ends once (the store refuses a second end), with whoever hung up first.
-  await ports.calls.change(state.tenant, callId, {
-    status: 'ended',
+  const ended = {
+    status: 'ended' as const,
     endedAt: ports.now().toISOString(),
     endReason: tag === 'LEG-A' ? 'caller-hung-up' : 'other-party-hung-up',
     node: state.position.node,
-  });
+  };
+  // An agent's call out that failed at once (busy) may end before the agent's desk recorded it: the
+  // record is left ended, so the desk finds the call over rather than an agent reserved for nothing.
+  if (state.position.awaiting === 'dialing') await ports.calls.endBeforeStart(state.tenant, callId, ended);
+  // The call record ends once (the store refuses a second end), with whoever hung up first.
+  await ports.calls.change(state.tenant, callId, ended);
   // Out of the queue, or the agent released into after-call work (a call that never queued: nothing).
   await ports.leaveRouting(state.tenant, callId);
   const other = others[0];
   if (other === undefined) return NO_ACTIONS;
   return response([{ Type: 'Hangup', Parameters: { CallId: other.CallId, SipResponseCode: '0' } }]);
+}
+
+/**
+ * An agent's call out was placed (CreateSipMediaApplicationCall): its tenant and the meeting to join on
+ * answer are kept in TransactionAttributes (the SMA stores them from this response; actions are ignored).
+ * Any other outbound call is not one this handler placed.
+ */
+function outboundStarted(event: SmaEvent): SmaResponse {
+  const args = (event.ActionData?.Parameters?.Arguments ?? {}) as Record<string, string>;
+  if (
+    args.purpose !== 'agent-call' ||
+    args.tenant === undefined ||
+    args.meetingId === undefined ||
+    args.joinToken === undefined
+  )
+    return NO_ACTIONS;
+  const state: CallState = {
+    tenant: tenantId(args.tenant),
+    flowId: NO_FLOW,
+    version: 0,
+    position: { node: NO_FLOW, language: 'en-US', attempt: 1, awaiting: 'dialing' },
+    attributeRevision: 0,
+  };
+  const join: PendingStep = { kind: 'join', meetingId: args.meetingId, joinToken: args.joinToken };
+  return {
+    SchemaVersion: '1.0',
+    Actions: [],
+    TransactionAttributes: { ...writeCallState(state), x: JSON.stringify(join) },
+  };
 }
 
 /**

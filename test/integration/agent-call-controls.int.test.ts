@@ -261,4 +261,61 @@ describe('call controls', () => {
     caller.hangup();
     await expect.poll(async () => (await first.state()).status, { timeout: 10_000 }).toBe('after-call');
   });
+
+  it('calls out for an agent from the tenant’s number: reserved while it rings, on the call once answered', async () => {
+    const [agent] = desks as [TestDesk];
+    await onlyReady();
+    const customer = '+14255550171';
+    const ringing = new Promise<RemoteCall>((resolve) => phones.once('incoming', resolve));
+    phones.subscribe(customer, 'manual');
+
+    const placed = await agent.call('POST', '/agent/calls', { to: customer });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    expect(placed.body.state).toMatchObject({ status: 'reserved', call: { outbound: true } });
+    const callId = placed.body.callId as string;
+    const far = await ringing;
+    expect(far.from).toBe(tenant.number); // the tenant's number is the caller id
+    // While it rings the agent is not free for another call out.
+    expect((await agent.call('POST', '/agent/calls', { to: customer })).status).toBe(409);
+    far.answer();
+    await expect.poll(async () => (await agent.state()).status, { timeout: 10_000 }).toBe('on-call');
+    await talk(agent.seat, far, 'hello, this is your agent calling');
+    await talk(far, agent.seat, 'hello agent');
+    expect((await agent.state()).call).toMatchObject({ callId, outbound: true });
+
+    // Controls work on a call out too.
+    expect((await agent.call('POST', '/agent/call/hold')).status).toBe(200);
+    await far.waitToHear(/hold-music/);
+    expect((await agent.call('POST', '/agent/call/resume')).status).toBe(200);
+    await talk(far, agent.seat, 'back again');
+    expect((await agent.call('POST', '/agent/call/hangup')).status).toBe(202);
+    await far.waitFor('ended');
+    await expect.poll(async () => (await agent.state()).status, { timeout: 10_000 }).toBe('after-call');
+  });
+
+  it('frees the agent when a call out is not answered, and refuses numbers it may not call', async () => {
+    const [agent] = desks as [TestDesk];
+    await onlyReady();
+    const busy = '+14255550172';
+    phones.subscribe(busy, 'busy');
+    // Busy at once: the call may already be over when the request answers (409), or end just after (201).
+    const placed = await agent.call('POST', '/agent/calls', { to: busy });
+    expect([201, 409], JSON.stringify(placed.body)).toContain(placed.status);
+    if (placed.status === 409) expect(String(placed.body.message)).toMatch(/busy or cannot be reached/);
+    // Back where the agent called from: not ready, for the same reason.
+    await expect
+      .poll(async () => await agent.state(), { timeout: 10_000 })
+      .toMatchObject({ status: 'not-ready', reason: 'test' });
+    for (const [body, message] of [
+      [{ to: '+442071838750' }, /outside this contact center's country/],
+      [{ to: '+19005550123' }, /premium-rate/],
+      [{ to: 'tomorrow' }, /E\.164/],
+      [{ to: '+14255550173', from: '+14255550174' }, /not one of your contact center/],
+    ] as const) {
+      const refused = await agent.call('POST', '/agent/calls', body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(String(refused.body.message)).toMatch(message);
+    }
+    expect(await agent.state()).toMatchObject({ status: 'not-ready' });
+  });
 });

@@ -294,7 +294,7 @@ describe('the local cloud through the official Chime SDK Voice client', () => {
           new CreateAttendeeCommand({ MeetingId: meetingId, ExternalUserId: externalUserId }),
         )
       ).Attendee ?? {};
-        const agentSeat = await attendee('agent-17');
+    const agentSeat = await attendee('agent-17');
     const callerSeat = await attendee('caller-leg');
     // ExternalUserId is an idempotency token: asking again gives the same attendee.
     expect(await attendee('agent-17')).toEqual(agentSeat);

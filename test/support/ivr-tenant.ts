@@ -89,6 +89,7 @@ export async function ivrTenant(cloud: CloudHandle, prefix: string): Promise<Ivr
       tenant,
       number,
       'main',
+      smas,
     );
     // The queues test flows send callers to, so routing takes them (no agent answers: they stay on hold).
     const queues = new DynamoDbQueueDirectory(cloud.clients.documents, cloud.config.tables.config);

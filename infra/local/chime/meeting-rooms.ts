@@ -146,7 +146,7 @@ export class MeetingRooms {
     const record = this.record(meetingId);
     if (!EXTERNAL_ID.test(externalUserId) || /^aws:/i.test(externalUserId))
       throw badRequest('ExternalUserId must be 2-64 characters and must not start with aws:');
-        // ExternalUserId is an idempotency token: the same user asked for again is the same attendee.
+    // ExternalUserId is an idempotency token: the same user asked for again is the same attendee.
     for (const existing of record.attendees.values())
       if (existing.ExternalUserId === externalUserId) return existing;
     if (record.attendees.size >= MAX_ATTENDEES)

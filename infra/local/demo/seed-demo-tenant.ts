@@ -5,7 +5,7 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbFlowStore } from '../../../layers/adapters/dynamodb-flow-store.ts';
-import { DynamoDbNumberRoutes } from '../../../layers/adapters/dynamodb-number-routes.ts';
+import { DynamoDbNumberRoutes, type OutboundRoute } from '../../../layers/adapters/dynamodb-number-routes.ts';
 import type { AwsClients } from '../../../layers/config/aws-clients.ts';
 import type { OpenlineConfig } from '../../../layers/config/config.ts';
 import { publishFlow } from '../../../layers/domain/flows/flow-service.ts';
@@ -30,6 +30,8 @@ export async function seedDemoTenant(options: {
   config: OpenlineConfig;
   clients: Pick<AwsClients, 'documents' | 's3'>;
   phoneNumber: string;
+  /** Where calls from the demo number are placed (outbound calls), one per region. */
+  sipMediaApplications: readonly OutboundRoute[];
   orderServiceUrl: string;
 }): Promise<DemoTenant> {
   const { config, clients } = options;
@@ -65,6 +67,7 @@ export async function seedDemoTenant(options: {
     DEMO_TENANT,
     options.phoneNumber,
     DEMO_FLOW_ID,
+    options.sipMediaApplications,
   );
   return { tenantId: DEMO_TENANT, name, numbers: [options.phoneNumber], flow: { id: DEMO_FLOW_ID, version } };
 }

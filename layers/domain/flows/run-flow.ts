@@ -26,9 +26,10 @@ export interface FlowPosition {
     | 'voicemail'
     | 'queue'
     | 'end'
-    /** Outside the flow, for call control: on hold by an agent, or transferred out by one. */
+    /** Outside the flow, for call control: on hold by an agent, transferred out by one, or an agent's call out ringing. */
     | 'held'
-    | 'transferred';
+    | 'transferred'
+    | 'dialing';
 }
 
 export interface FlowContext {
@@ -166,6 +167,7 @@ export function advanceFlow(
     case 'end':
     case 'held':
     case 'transferred':
+    case 'dialing':
       break;
   }
   return turn.ignore();

@@ -15,6 +15,7 @@ import {
   endRouting,
   type RoutingPorts,
   returnOffer,
+  startOutbound,
   transferOut,
   transferToAgent,
   transferToQueue,
@@ -60,7 +61,19 @@ export interface AgentDeskPorts extends RoutingPorts {
     ): Promise<'ok' | 'gone'>;
     /** Takes the caller out of the agent's media and connects them to a number. */
     dial(carrier: Carrier, callId: string, number: string): Promise<'ok' | 'gone'>;
+    /**
+     * Places a call from the contact center's number; when the far end answers it is joined to the agent's
+     * meeting. Returns the new call's id.
+     */
+    callOut(
+      carrier: Carrier,
+      call: { from: string; to: string; tenant: TenantId; agentId: string; meetingId: string },
+    ): Promise<string>;
     hangUp(carrier: Carrier, callId: string): Promise<'ok' | 'gone'>;
+  };
+  /** The tenant's numbers to call out from (`from` if given and the tenant's, else its first). */
+  readonly lines: {
+    outbound(tenant: TenantId, from?: string): Promise<{ number: string; carrier: Carrier } | undefined>;
   };
   readonly calls: {
     carrier(tenant: TenantId, callId: string): Promise<Carrier | undefined>;
@@ -273,10 +286,62 @@ export async function transfer(
   }
 }
 
-/** Ends the agent's current call; routing moves the agent to wrap-up when the call has gone. */
+/**
+ * Calls a number for the agent, from one of the tenant's numbers: a valid number in the tenant's country
+ * (not premium-rate). The agent is reserved for the call while it rings and on it once answered; an agent
+ * on a call, or offered one, cannot call out.
+ */
+export async function callOut(
+  ports: AgentDeskPorts,
+  tenant: TenantId,
+  agentId: string,
+  request: { to?: unknown; from?: unknown },
+): Promise<{ state: AgentState; callId: string }> {
+  const state = (await ports.store.agent(tenant, agentId))?.state;
+  if (state === undefined || state.status === 'offline') throw new ConflictError('log in to call out');
+  if (state.status !== 'available' && state.status !== 'not-ready')
+    throw new ConflictError(`you cannot call out while ${state.status}`);
+  const meetingId = state.media?.meetingId;
+  if (meetingId === undefined) throw new ConflictError('you have no media session: log in again');
+  if (request.from !== undefined && typeof request.from !== 'string')
+    throw new ValidationError('from must be one of your contact center’s numbers');
+  const line = await ports.lines.outbound(tenant, request.from);
+  if (line === undefined)
+    throw request.from === undefined
+      ? new ConflictError('this contact center has no number to call out from')
+      : new ValidationError(`${request.from} is not one of your contact center’s numbers`);
+  const to = dialableNumber(request.to, line.number);
+  const callId = await ports.media.callOut(line.carrier, {
+    from: line.number,
+    to,
+    tenant,
+    agentId,
+    meetingId,
+  });
+  try {
+    const next = await startOutbound(ports, tenant, agentId, {
+      callId,
+      to,
+      from: line.number,
+      carrier: line.carrier,
+      startedAt: ports.now().toISOString(),
+    });
+    return { state: next, callId };
+  } catch (error) {
+    // The agent changed meanwhile (took a call, logged out): the call out must not ring on.
+    await ports.media.hangUp(line.carrier, callId);
+    throw error;
+  }
+}
+
+/**
+ * Ends the agent's current call (or a call out still ringing); routing moves the agent to wrap-up (or back
+ * to available) when the call has gone.
+ */
 export async function hangUp(ports: AgentDeskPorts, tenant: TenantId, agentId: string): Promise<void> {
   const state = (await ports.store.agent(tenant, agentId))?.state;
-  const callId = state?.status === 'on-call' ? state.call?.callId : undefined;
+  const ours = state?.status === 'on-call' || (state?.status === 'reserved' && state.call?.outbound === true);
+  const callId = ours ? state?.call?.callId : undefined;
   if (callId === undefined) throw new ConflictError('you are not on a call');
   const carrier = await ports.calls.carrier(tenant, callId);
   const outcome = carrier === undefined ? 'gone' : await ports.media.hangUp(carrier, callId);

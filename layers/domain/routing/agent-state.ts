@@ -29,6 +29,10 @@ export interface AgentCall {
   readonly holdCount?: number;
   /** The agent's microphone is muted for the caller. */
   readonly muted?: boolean;
+  /** A call the agent placed (reserved while it rings at the far end). */
+  readonly outbound?: boolean;
+  /** The not-ready reason the agent placed the call from: where an unanswered call out returns them. */
+  readonly priorReason?: string;
 }
 
 export interface AgentMedia {
@@ -72,6 +76,7 @@ export type AgentAction =
   | { kind: 'ready' }
   | { kind: 'not-ready'; reason: string }
   | { kind: 'reserve'; callId: string; queueId: string; ringTimeoutSeconds: number }
+  | { kind: 'dial'; callId: string; queueId: string; ringTimeoutSeconds: number }
   | { kind: 'accept'; callId: string }
   | { kind: 'decline'; callId: string }
   | { kind: 'miss'; callId: string }
@@ -102,8 +107,8 @@ export function offlineAgent(agentId: string, now: Date): AgentState {
 /** Which actions each status allows, for the 409's message. */
 const ALLOWED: Readonly<Record<AgentStatus, readonly AgentAction['kind'][]>> = {
   offline: ['login'],
-  available: ['not-ready', 'reserve', 'logout', 'ready'],
-  'not-ready': ['ready', 'not-ready', 'logout'],
+  available: ['not-ready', 'reserve', 'dial', 'logout', 'ready'],
+  'not-ready': ['ready', 'not-ready', 'dial', 'logout'],
   reserved: ['accept', 'decline', 'miss', 'call-ended'],
   'on-call': ['hold', 'resume', 'mute', 'call-ended'],
   'after-call': ['end-wrap-up', 'not-ready', 'logout'],
@@ -166,6 +171,22 @@ export function transition(state: AgentState, action: AgentAction, now: Date): A
         lastOffered: { ...state.lastOffered, [action.queueId]: at },
       });
     }
+    case 'dial': {
+      // Reserved for its own call while the far end rings; not an offer (round robin's memory stays).
+      const expires = new Date(now.getTime() + action.ringTimeoutSeconds * 1000).toISOString();
+      return next('reserved', {
+        call: {
+          callId: action.callId,
+          queueId: action.queueId,
+          offeredAt: at,
+          offerExpiresAt: expires,
+          outbound: true,
+          ...(state.status === 'not-ready' && state.reason !== undefined
+            ? { priorReason: state.reason }
+            : {}),
+        },
+      });
+    }
     case 'accept': {
       const call = state.call as AgentCall;
       const { offerExpiresAt: _expires, ...answered } = call;
@@ -204,8 +225,12 @@ export function transition(state: AgentState, action: AgentAction, now: Date): A
       return { ...state, version: state.version + 1, call: { ...call, muted: action.muted } };
     }
     case 'call-ended':
-      // Ended while still ringing (the caller gave up): the agent goes straight back to available.
-      if (state.status === 'reserved') return withoutCall(next('available'));
+      // Ended while still ringing (the caller gave up, or nobody answered the agent's own call): the agent
+      // goes straight back to available.
+      if (state.status === 'reserved') {
+        const prior = state.call?.priorReason;
+        return withoutCall(prior === undefined ? next('available') : next('not-ready', { reason: prior }));
+      }
       return next('after-call', {
         ...(action.acwSeconds === null
           ? {}

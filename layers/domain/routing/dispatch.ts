@@ -12,6 +12,7 @@ import type { QueueConfig } from './queue-config.ts';
 import type {
   AgentWrite,
   CallRouting,
+  OutboundCall,
   QueueDirectory,
   QueuedCall,
   QueueEntry,
@@ -260,6 +261,13 @@ export async function returnOffer(
     const routing = await ports.store.callRouting(tenant, callId);
     if (routing?.state !== 'offered' || routing.agentId !== agentId)
       throw new ConflictError(`call ${callId} is not offered to agent ${agentId}`);
+    // An agent's own call out that rang too long is not for any queue: it ends.
+    if (routing.entry.outbound === true) {
+      await endRouting(ports, tenant, callId, 'gone');
+      const after = await ports.store.agent(tenant, agentId);
+      if (after === undefined) throw new NotFoundError(`no agent ${agentId}`);
+      return after.state;
+    }
     const stored = await ports.store.agent(tenant, agentId);
     if (stored === undefined) throw new NotFoundError(`no agent ${agentId}`);
     const next = transition(stored.state, { kind, callId }, ports.now());
@@ -457,6 +465,72 @@ export async function returnToQueue(
     }
   }
   throw new ConflictError(`call ${callId} kept changing; try again`);
+}
+
+// ------------------------------------------------------------------------------------------ calls out
+
+/** The queue id an agent's own call is routed under: not a valid queue id, so no queue can have it. */
+export const OUTBOUND_QUEUE = '(outbound)';
+/** How long an agent stays reserved for a call out that nobody answers and nobody reports. */
+const OUTBOUND_RING_SECONDS = 90;
+
+/**
+ * An agent's call out begins: the call is routed to the agent at once (reserved while it rings at the far
+ * end), so no queue offers the agent a call meanwhile. Only an agent who is available or not ready may.
+ */
+export async function startOutbound(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  agentId: string,
+  call: OutboundCall,
+): Promise<AgentState> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const stored = await ports.store.agent(tenant, agentId);
+    if (stored === undefined) throw new NotFoundError('you are not logged in');
+    const next = transition(
+      stored.state,
+      {
+        kind: 'dial',
+        callId: call.callId,
+        queueId: OUTBOUND_QUEUE,
+        ringTimeoutSeconds: OUTBOUND_RING_SECONDS,
+      },
+      ports.now(),
+    );
+    const entry: QueueEntry = {
+      queueId: OUTBOUND_QUEUE,
+      callId: call.callId,
+      priority: 0,
+      enqueuedAt: call.startedAt,
+      skills: {},
+      declinedBy: [],
+      outbound: true,
+    };
+    const routing: CallRouting = {
+      state: 'offered',
+      entry,
+      agentId,
+      version: 1,
+      timeline: { offeredAt: next.call?.offeredAt },
+    };
+    const outcome = await ports.store.startOutbound(
+      tenant,
+      call,
+      routing,
+      await agentWrite(ports, tenant, stored, next),
+    );
+    if (outcome === 'started') return next;
+    if (outcome === 'call-ended')
+      throw new ConflictError(`the call to ${call.to} ended at once: the line is busy or cannot be reached`);
+  }
+  throw new ConflictError(`agent ${agentId} kept changing; try again`);
+}
+
+/** The far end of an agent's call out answered (and joined the agent): the agent is on the call. */
+export async function answerOutbound(ports: RoutingPorts, tenant: TenantId, callId: string): Promise<void> {
+  const routing = await ports.store.callRouting(tenant, callId);
+  if (routing?.state !== 'offered' || routing.entry.outbound !== true) return;
+  await acceptOffer(ports, tenant, routing.agentId, callId);
 }
 
 async function requireQueue(ports: RoutingPorts, tenant: TenantId, queueId: string): Promise<QueueConfig> {

@@ -18,6 +18,18 @@ export interface QueueEntry {
   readonly skills: Readonly<Record<string, number>>;
   /** Agents who declined this call: it is not offered to them again. */
   readonly declinedBy: readonly string[];
+  /** An agent's own call out: it never waits in a queue. */
+  readonly outbound?: boolean;
+}
+
+/** A call an agent places, as routing starts it (the call record is created with it). */
+export interface OutboundCall {
+  readonly callId: string;
+  /** The number called, and the contact center's number it is called from. */
+  readonly to: string;
+  readonly from: string;
+  readonly carrier: Readonly<Record<string, string>>;
+  readonly startedAt: string;
 }
 
 /**
@@ -115,6 +127,16 @@ export interface RoutingStore {
    * the agent it leaves saved (into wrap-up) and the new one reserved, all or nothing.
    */
   handOver(tenant: TenantId, routing: CallRouting, from: AgentWrite, to: AgentWrite): Promise<boolean>;
+  /**
+   * An agent's call out begins: the call record is created with its routing offered to the agent, and the
+   * agent is reserved for it, all or nothing.
+   */
+  startOutbound(
+    tenant: TenantId,
+    call: OutboundCall,
+    routing: CallRouting,
+    agent: AgentWrite,
+  ): Promise<'started' | 'call-ended' | 'agent-changed'>;
   /** The caller left (hung up, or overflowed): entry and routing end; the agent, if any, saved. */
   leave(
     tenant: TenantId,
