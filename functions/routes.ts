@@ -35,6 +35,7 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
   { routeKey: 'GET /api/v1/queues', module: 'api/admin/list-queues.ts', auth: 'jwt' },
   { routeKey: 'PUT /api/v1/queues/{queueId}', module: 'api/admin/put-queue.ts', auth: 'jwt' },
   { routeKey: 'PUT /api/v1/agents/{agentId}', module: 'api/admin/put-agent.ts', auth: 'jwt' },
+  { routeKey: 'GET /api/v1/callbacks', module: 'api/callbacks/list-callbacks.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/agent/session', module: 'api/agent/log-in.ts', auth: 'jwt' },
   { routeKey: 'DELETE /api/v1/agent/session', module: 'api/agent/log-out.ts', auth: 'jwt' },
   { routeKey: 'GET /api/v1/agent/state', module: 'api/agent/get-state.ts', auth: 'jwt' },

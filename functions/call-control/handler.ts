@@ -5,6 +5,7 @@
  */
 import { cachedFlowVersions } from '../../layers/adapters/cached-flow-versions.ts';
 import { DynamoDbCallStore } from '../../layers/adapters/dynamodb-call-store.ts';
+import { DynamoDbCallbackRequests } from '../../layers/adapters/dynamodb-callback-requests.ts';
 import { DynamoDbFlowStore } from '../../layers/adapters/dynamodb-flow-store.ts';
 import { DynamoDbInvocationLog } from '../../layers/adapters/dynamodb-invocation-log.ts';
 import { DynamoDbNumberRoutes } from '../../layers/adapters/dynamodb-number-routes.ts';
@@ -37,6 +38,7 @@ function buildPorts(): SmaCallControlPorts {
     notifier: new WebSocketNotifier(documents, config.tables.live, () => clients.websocketManagement),
   });
   const log = logger();
+  const callbacks = new DynamoDbCallbackRequests(documents, config.tables.live);
   return {
     routes: new DynamoDbNumberRoutes(documents, config.tables.config),
     flows: cachedFlowVersions(flows),
@@ -44,7 +46,8 @@ function buildPorts(): SmaCallControlPorts {
     invocations: new DynamoDbInvocationLog(documents, config.tables.live),
     lookup: httpLookup({ plainHttpHosts: config.lookupPlainHttpHosts }),
     enqueue: async (tenant, callId, queue) => {
-      if ((await routing.queues.queue(tenant, queue.id)) === undefined) return 'no-queue';
+      const config = await routing.queues.queue(tenant, queue.id);
+      if (config === undefined) return 'no-queue';
       const outcome = await enqueueCall(routing, tenant, {
         queueId: queue.id,
         callId,
@@ -53,12 +56,14 @@ function buildPorts(): SmaCallControlPorts {
         skills: queue.skills,
         declinedBy: [],
       });
-      return outcome === 'full' ? 'full' : 'queued';
+      return outcome === 'full' ? { full: config.overflow } : 'queued';
     },
+    queueOverflow: async (tenant, queueId) => (await routing.queues.queue(tenant, queueId))?.overflow,
+    requestCallback: (tenant, request) => callbacks.request(tenant, request),
     leaveRouting: async (tenant, callId) => {
       await endRouting(routing, tenant, callId, 'gone');
     },
-    returnToQueue: (tenant, callId) => returnToQueue(routing, tenant, callId),
+    returnToQueue: (tenant, callId, queueId) => returnToQueue(routing, tenant, callId, queueId),
     answerOutbound: (tenant, callId) => answerOutbound(routing, tenant, callId),
     now: () => new Date(),
     buckets: { prompts: config.buckets.prompts, recordings: config.buckets.recordings },

@@ -6,6 +6,7 @@
 import { DynamoDbRoutingStore } from '../../layers/adapters/dynamodb-routing-store.ts';
 import { logger } from '../../layers/adapters/logger.ts';
 import { routingPorts } from '../../layers/adapters/routing-ports.ts';
+import { waitingCallers } from '../../layers/adapters/waiting-callers.ts';
 import { WebSocketNotifier } from '../../layers/adapters/websocket-notifier.ts';
 import { runtimeClients } from '../../layers/config/aws-clients.ts';
 import { runtimeConfig } from '../../layers/config/config.ts';
@@ -28,19 +29,21 @@ function build(): Parameters<typeof sweep>[0] {
       ),
     }),
     sweeps: new DynamoDbRoutingStore(clients.documents, config.tables.live),
+    waiting: waitingCallers(config, clients),
   };
 }
 
 export async function handler(event: { loopSeconds?: number } = {}): Promise<SweepReport> {
   ports ??= build();
   const until = Date.now() + Math.min(Math.max(event.loopSeconds ?? 0, 0), 840) * 1000;
-  const total: SweepReport = { missed: 0, wrappedUp: 0, offers: 0, queues: 0 };
+  const total: SweepReport = { missed: 0, announced: 0, overflowed: 0, wrappedUp: 0, offers: 0, queues: 0 };
   for (;;) {
     const report = await sweep(ports);
     for (const key of Object.keys(total) as (keyof SweepReport)[]) total[key] += report[key];
     if (Date.now() + 1_000 > until) break;
     await new Promise((r) => setTimeout(r, 1_000));
   }
-  if (total.missed + total.wrappedUp + total.offers > 0) logger().info('swept', { ...total });
+  if (total.missed + total.wrappedUp + total.offers + total.overflowed > 0)
+    logger().info('swept', { ...total });
   return total;
 }

@@ -44,8 +44,8 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
       openSession: (tenant, agentId, loginAt) => bridge.openAgentSession(tenant, agentId, loginAt),
       rejoin: (_tenant, agentId, meetingId) => bridge.rejoinAgentSession(agentId, meetingId),
       closeSession: (meetingId) => bridge.closeAgentSession(meetingId),
-      connect: async (carrier, callId, meetingId, mutedAttendee) => {
-        const outcome = await gone(() => bridge.connect(sma(carrier), callId, meetingId, mutedAttendee));
+      connect: async (carrier, callId, meetingId, options) => {
+        const outcome = await gone(() => bridge.connect(sma(carrier), callId, meetingId, options));
         return outcome === 'gone' ? 'gone' : 'connected';
       },
       park: (carrier, callId, to) =>

@@ -89,7 +89,7 @@ export class ChimeBridge {
     carrier: SmaCarrier,
     callId: string,
     meetingId: string,
-    mutedAttendee?: string,
+    options: { mutedAttendee?: string; record?: boolean } = {},
   ): Promise<void> {
     const { Attendee } = await this.meetings.send(
       new CreateAttendeeCommand({ MeetingId: meetingId, ExternalUserId: `caller.${callId}`.slice(0, 64) }),
@@ -98,7 +98,8 @@ export class ChimeBridge {
       action: 'bridge',
       meetingId,
       joinToken: Attendee?.JoinToken as string,
-      ...(mutedAttendee === undefined ? {} : { mute: mutedAttendee }),
+      ...(options.mutedAttendee === undefined ? {} : { mute: options.mutedAttendee }),
+      ...(options.record === true ? { record: '1' } : {}),
     });
   }
 
@@ -144,6 +145,25 @@ export class ChimeBridge {
       }),
     );
     return created.SipMediaApplicationCall?.TransactionId as string;
+  }
+
+  /** Tells a waiting caller where they stand (call control speaks it over the hold music). */
+  async announce(
+    carrier: SmaCarrier,
+    callId: string,
+    announcement: { position: number; known: number; ewtSeconds?: number },
+  ): Promise<void> {
+    await this.update(carrier, callId, {
+      action: 'announce',
+      position: String(announcement.position),
+      known: String(announcement.known),
+      ...(announcement.ewtSeconds === undefined ? {} : { ewt: String(announcement.ewtSeconds) }),
+    });
+  }
+
+  /** Sends a caller who waited too long to their queue's overflow target. */
+  async overflow(carrier: SmaCarrier, callId: string, queueId: string): Promise<void> {
+    await this.update(carrier, callId, { action: 'overflow', queueId });
   }
 
   /** Takes the caller out of the meeting and connects them to a number. */

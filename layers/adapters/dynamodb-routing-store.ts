@@ -5,7 +5,7 @@
  * read, so racing dispatchers cannot both win. Transient cancellations (transaction conflicts, throttling)
  * are retried here; a failed condition is reported to the domain, which decides.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -13,6 +13,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AgentState } from '../domain/routing/agent-state.ts';
 import type {
@@ -343,6 +344,113 @@ export class DynamoDbRoutingStore implements RoutingStore {
     ]);
   }
 
+  async callsAhead(tenant: TenantId, entry: QueueEntry, upTo: number): Promise<number> {
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk < :mine',
+        ExpressionAttributeValues: {
+          ':pk': liveKeys.queueEntriesPartition(tenant, entry.queueId),
+          ':mine': this.entryKey(tenant, entry).sk,
+        },
+        Select: 'COUNT',
+        Limit: upTo,
+      }),
+    );
+    return result.Count ?? 0;
+  }
+
+  async rescheduleEntry(tenant: TenantId, entry: QueueEntry, announceAt: string | undefined): Promise<void> {
+    const next: QueueEntry = { ...entry, ...(announceAt === undefined ? {} : { announceAt }) };
+    if (announceAt === undefined) delete (next as { announceAt?: string }).announceAt;
+    const due = entryDue(next);
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.entryKey(tenant, entry),
+          UpdateExpression:
+            due === undefined
+              ? 'SET entry = :entry REMOVE gsi2pk, gsi2sk'
+              : 'SET entry = :entry, gsi2pk = :p, gsi2sk = :s',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ':entry': next,
+            ...(due === undefined
+              ? {}
+              : (() => {
+                  const index = liveKeys.waitDueIndex(tenant, entry.callId, due);
+                  return { ':p': index.gsi2pk, ':s': index.gsi2sk };
+                })()),
+          },
+        }),
+      );
+    } catch (error) {
+      // Taken by an agent, or gone, meanwhile: nothing to announce any more.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async recordAnswer(tenant: TenantId, queueId: string, waitMs: number, at: Date): Promise<void> {
+    const { day, interval } = intervalOf(at);
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: liveKeys.counters(tenant, day, queueId, interval),
+        UpdateExpression:
+          'ADD answered :one, waitMs :wait SET expiresAt = if_not_exists(expiresAt, :expires)',
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':wait': Math.max(0, Math.round(waitMs)),
+          // Real-time counters serve the wallboard and estimated waits; reports come from the CDRs.
+          ':expires': Math.floor(at.getTime() / 1000) + COUNTERS_TTL_S,
+        },
+      }),
+    );
+  }
+
+  async answeredBetween(tenant: TenantId, queueId: string, since: Date, until: Date): Promise<number> {
+    let answered = 0;
+    const from = intervalOf(since);
+    const to = intervalOf(until);
+    for (const day of from.day === to.day ? [from.day] : [from.day, to.day]) {
+      const result = await this.documents.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': liveKeys.counters(tenant, day, queueId, '').pk,
+            ':from': liveKeys.counters(tenant, day, queueId, day === from.day ? from.interval : '0000').sk,
+            ':to': liveKeys.counters(tenant, day, queueId, day === to.day ? to.interval : '2359').sk,
+          },
+        }),
+      );
+      for (const item of result.Items ?? []) answered += Number(item.answered ?? 0);
+    }
+    return answered;
+  }
+
+  async dueWaits(now: string): Promise<{ tenant: TenantId; entry: QueueEntry }[]> {
+    const minutes = [0, 1, 2].map((back) => new Date(Date.parse(now) - back * 60_000).toISOString());
+    const due: { tenant: TenantId; entry: QueueEntry }[] = [];
+    for (const minute of minutes) {
+      const result = await this.documents.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :bucket AND gsi2sk <= :now',
+          ExpressionAttributeValues: { ':bucket': liveKeys.waitDueBucket(minute), ':now': `${now}#~` },
+          ProjectionExpression: 'tenantId, entry',
+          Limit: 500,
+        }),
+      );
+      for (const item of result.Items ?? [])
+        if (item.tenantId !== undefined && item.entry !== undefined)
+          due.push({ tenant: item.tenantId as TenantId, entry: item.entry as QueueEntry });
+    }
+    return due;
+  }
+
   async dropHint(tenant: TenantId, queueId: string, hint: AvailabilityHint): Promise<void> {
     // Only the hint that was read: a fresh one written meanwhile has another version.
     await this.transact([
@@ -364,10 +472,17 @@ export class DynamoDbRoutingStore implements RoutingStore {
   }
 
   private entryPut(tenant: TenantId, call: QueuedCall): TransactItem {
+    const due = entryDue(call.entry);
     return {
       Put: {
         TableName: this.table,
-        Item: { ...this.entryKey(tenant, call.entry), type: 'queue-entry', ...call },
+        Item: {
+          ...this.entryKey(tenant, call.entry),
+          ...(due === undefined ? {} : liveKeys.waitDueIndex(tenant, call.entry.callId, due)),
+          type: 'queue-entry',
+          tenantId: tenant,
+          ...call,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
@@ -469,6 +584,22 @@ export class DynamoDbRoutingStore implements RoutingStore {
       }
     }
   }
+}
+
+/** Real-time counters are kept two days. */
+const COUNTERS_TTL_S = 2 * 24 * 3600;
+
+/** The UTC day and 15-minute interval (`HHMM` of its start) a moment falls in. */
+function intervalOf(at: Date): { day: string; interval: string } {
+  const iso = at.toISOString();
+  const minutes = Math.floor(at.getUTCMinutes() / 15) * 15;
+  return { day: iso.slice(0, 10), interval: `${iso.slice(11, 13)}${String(minutes).padStart(2, '0')}` };
+}
+
+/** When a waiting caller next needs the sweeper: an announcement, or the end of their wait. */
+function entryDue(entry: QueueEntry): string | undefined {
+  const times = [entry.announceAt, entry.waitDeadline].filter((t): t is string => t !== undefined);
+  return times.length === 0 ? undefined : times.sort()[0];
 }
 
 /** When the agent's state needs the sweeper: an offer's ring timeout, or the end of timed wrap-up. */

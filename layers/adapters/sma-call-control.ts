@@ -14,6 +14,12 @@ import {
   runIvrTurn,
 } from '../domain/calls/run-ivr-turn.ts';
 import type { FlowEvent, FlowPosition, FlowStep, Media } from '../domain/flows/run-flow.ts';
+import {
+  messageTaken,
+  type OverflowTarget,
+  overflowPlan,
+  waitAnnouncement,
+} from '../domain/routing/overflow.ts';
 import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
 import { objectKeys } from '../resources/buckets.ts';
 import type { SmaAction, SmaActionData, SmaEvent, SmaParticipant, SmaResponse } from './sma-protocol.ts';
@@ -31,8 +37,17 @@ export interface SmaCallControlPorts extends IvrPorts {
   readonly leaveRouting: (tenant: TenantId, callId: string) => Promise<void>;
   /** The far end of an agent's call out answered and joined the agent: the agent is on the call. */
   readonly answerOutbound: (tenant: TenantId, callId: string) => Promise<void>;
-  /** A transfer out that nobody answered: the caller waits in their queue again. */
-  readonly returnToQueue: (tenant: TenantId, callId: string) => Promise<'queued' | 'not-transferred'>;
+  /**
+   * The caller waits in a queue again: a transfer out that nobody answered (their queue), or an overflow
+   * to another queue (`queueId`).
+   */
+  readonly returnToQueue: (
+    tenant: TenantId,
+    callId: string,
+    queueId?: string,
+  ) => Promise<'queued' | 'not-returned' | 'full'>;
+  /** Where a queue's callers go when they have waited too long (undefined: the queue is gone). */
+  readonly queueOverflow: (tenant: TenantId, queueId: string) => Promise<OverflowTarget | undefined>;
   readonly log: {
     warn(message: string, details: Record<string, unknown>): void;
     error(message: string, details: Record<string, unknown>): void;
@@ -53,6 +68,7 @@ const AWAITING = [
   'held',
   'transferred',
   'dialing',
+  'message',
 ] as const;
 /** The flow id of a call that runs no flow (an agent's call out). */
 const NO_FLOW = '-';
@@ -131,6 +147,12 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
         });
       if (event.ActionData?.Type === 'JoinChimeMeeting')
         return ports.invocations.once(state.tenant, callId, key, () => joinedAgent(ports, event, state, ctx));
+      if (event.ActionData?.Type === 'StartCallRecording') {
+        const location = event.ActionData.CallRecordingDestination?.Location;
+        if (event.InvocationEventType === 'ACTION_SUCCESSFUL' && location !== undefined)
+          await ports.calls.change(state.tenant, callId, { recording: `s3://${location}` });
+        return NO_ACTIONS;
+      }
       // The caller's leg left the agent's meeting (hold, transfer): what was to follow runs now.
       if (event.ActionData?.Type === 'Hangup' && event.InvocationEventType === 'ACTION_SUCCESSFUL')
         return afterMeetingLeft(details.TransactionAttributes, state, ctx);
@@ -146,6 +168,10 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
         return event.InvocationEventType === 'ACTION_SUCCESSFUL'
           ? response([holdMusic(ctx)])
           : response(holdMusicFallback(event, { ...state.position, awaiting: 'queue' }, ctx) ?? []);
+      if (state.position.awaiting === 'message' && event.ActionData?.Type === 'RecordAudio')
+        return ports.invocations.once(state.tenant, callId, key, () =>
+          messageRecorded(ports, event, state, ctx),
+        );
       if (state.position.awaiting === 'transferred' && event.ActionData?.Type === 'CallAndBridge')
         return ports.invocations.once(state.tenant, callId, key, () =>
           transferOutcome(ports, event, state, ctx),
@@ -247,6 +273,7 @@ async function updateRequested(
         meetingId: args.meetingId,
         joinToken: args.joinToken,
         ...(args.mute === undefined ? {} : { mute: args.mute }),
+        ...(args.record === '1' ? { record: true } : {}),
       });
     case 'hold':
       return then('held', { kind: 'music' });
@@ -267,6 +294,23 @@ async function updateRequested(
       return response([muteAction(ctx, args.meetingId, args.attendeeId, args.action === 'mute')]);
     case 'hangup':
       return response([{ Type: 'Hangup', Parameters: { ParticipantTag: 'LEG-A', SipResponseCode: '0' } }]);
+    case 'announce': {
+      // Only a caller still waiting hears it (an agent may have taken them meanwhile).
+      if (state.position.awaiting !== 'queue' || meetingLeg !== undefined) return NO_ACTIONS;
+      const ewt = args.ewt === undefined ? undefined : Number(args.ewt);
+      return response([
+        toAction(
+          waitAnnouncement(Number(args.position), Number(args.known), ewt, state.position.language),
+          ctx,
+        ),
+        holdMusic(ctx),
+      ]);
+    }
+    case 'overflow':
+      if (args.queueId === undefined || state.position.awaiting !== 'queue') break;
+      return ports.invocations.once(state.tenant, ctx.callId, `${event.Sequence}:overflow`, () =>
+        overflowWaited(ports, state, ctx, args.queueId as string),
+      );
   }
   ports.log.warn('an update call control cannot carry out', {
     tenantId: state.tenant,
@@ -279,7 +323,14 @@ async function updateRequested(
 
 /** What follows the caller's leaving a meeting (kept in TransactionAttributes `x` meanwhile). */
 type PendingStep =
-  | { readonly kind: 'join'; readonly meetingId: string; readonly joinToken: string; readonly mute?: string }
+  | {
+      readonly kind: 'join';
+      readonly meetingId: string;
+      readonly joinToken: string;
+      readonly mute?: string;
+      /** The queue records: the recording starts once the caller has joined (once per call). */
+      readonly record?: boolean;
+    }
   | { readonly kind: 'music' }
   | { readonly kind: 'dial'; readonly number: string };
 
@@ -339,6 +390,20 @@ function holdMusic(ctx: ActionContext): SmaAction {
   return toAction({ kind: 'hold', queue: '', priority: 0, skills: {}, music: undefined }, ctx);
 }
 
+function startRecording(ctx: ActionContext): SmaAction {
+  return {
+    Type: 'StartCallRecording',
+    Parameters: {
+      CallId: ctx.legA.CallId,
+      Track: 'BOTH',
+      Destination: {
+        Type: 'S3',
+        Location: `${ctx.ports.buckets.recordings}/${objectKeys.recordingsPrefix(tenantOf(ctx))}`,
+      },
+    },
+  };
+}
+
 function muteAction(ctx: ActionContext, meetingId: string, attendeeId: string, muted: boolean): SmaAction {
   return {
     Type: 'ModifyChimeMeetingAttendees',
@@ -348,6 +413,70 @@ function muteAction(ctx: ActionContext, meetingId: string, attendeeId: string, m
       MeetingId: meetingId,
       AttendeeList: [attendeeId],
     },
+  };
+}
+
+/**
+ * A caller who waited the queue's maximum (routing has taken them out of it) goes to its overflow target.
+ */
+async function overflowWaited(
+  ports: SmaCallControlPorts,
+  state: CallState,
+  ctx: ActionContext,
+  queueId: string,
+): Promise<SmaResponse> {
+  const language = state.position.language;
+  const target = (await ports.queueOverflow(state.tenant, queueId)) ?? { kind: 'voicemail' as const };
+  const plan = overflowPlan(target, 'waited', language);
+  if (plan.callback === true)
+    await ports.requestCallback(state.tenant, {
+      callId: ctx.callId,
+      caller: numbersOf(ctx.legA).caller,
+      queueId,
+      at: ports.now().toISOString(),
+    });
+  let steps = plan.steps;
+  let awaiting: FlowPosition['awaiting'] = plan.awaiting;
+  if (plan.queueId !== undefined) {
+    const back = await ports.returnToQueue(state.tenant, ctx.callId, plan.queueId);
+    if (back === 'queued') {
+      await ports.calls.change(state.tenant, ctx.callId, {
+        status: 'queued',
+        queue: { id: plan.queueId, priority: 0, skills: {} },
+      });
+      steps = [
+        ...plan.steps,
+        { kind: 'hold', queue: plan.queueId, priority: 0, skills: {}, music: undefined },
+      ];
+    } else {
+      steps = [...APOLOGY_STEPS];
+      awaiting = 'end';
+    }
+  } else if (awaiting === 'message') {
+    await ports.calls.change(state.tenant, ctx.callId, { status: 'voicemail' });
+  }
+  return {
+    SchemaVersion: '1.0',
+    Actions: toActions(steps, ctx),
+    TransactionAttributes: writeCallState({ ...state, position: { ...state.position, awaiting } }),
+  };
+}
+
+/** An overflow voicemail was recorded (or could not be): its place is kept on the call, and goodbye. */
+async function messageRecorded(
+  ports: SmaCallControlPorts,
+  event: SmaEvent,
+  state: CallState,
+  ctx: ActionContext,
+): Promise<SmaResponse> {
+  const at = event.ActionData?.RecordingDestination;
+  const saved = event.InvocationEventType === 'ACTION_SUCCESSFUL' && at !== undefined;
+  if (saved)
+    await ports.calls.change(state.tenant, ctx.callId, { voicemail: `s3://${at.BucketName}/${at.Key}` });
+  return {
+    SchemaVersion: '1.0',
+    Actions: toActions(messageTaken(saved, state.position.language), ctx),
+    TransactionAttributes: writeCallState({ ...state, position: { ...state.position, awaiting: 'end' } }),
   };
 }
 
@@ -405,15 +534,18 @@ async function joinedAgent(
           error: (error as Error).message,
         }),
       );
-    // Back from hold with the agent muted: the agent stays silent for the caller.
     const step = readPending(event.CallDetails.TransactionAttributes);
+    const join = step?.kind === 'join' ? step : undefined;
+    const record = join?.record === true && state.recorded !== true;
     return {
       SchemaVersion: '1.0',
-      Actions:
-        step?.kind === 'join' && step.mute !== undefined
-          ? [muteAction(ctx, step.meetingId, step.mute, true)]
-          : [],
-      TransactionAttributes: writeCallState(state),
+      Actions: [
+        // Back from hold with the agent muted: the agent stays silent for the caller.
+        ...(join?.mute === undefined ? [] : [muteAction(ctx, join.meetingId, join.mute, true)]),
+        // Last in the list: only then does the SMA report where the recording goes.
+        ...(record ? [startRecording(ctx)] : []),
+      ],
+      TransactionAttributes: writeCallState({ ...state, ...(record ? { recorded: true } : {}) }),
     };
   }
   ports.log.error('the caller could not join the agent', {
@@ -698,6 +830,7 @@ export function writeCallState(state: CallState): Record<string, string> {
     a: String(state.position.attempt),
     w: state.position.awaiting,
     r: String(state.attributeRevision),
+    ...(state.recorded === true ? { rec: '1' } : {}),
   };
 }
 
@@ -723,5 +856,6 @@ export function readCallState(attributes: Record<string, string> | undefined): C
       awaiting,
     },
     attributeRevision: Number(attributes.r ?? 0) || 0,
+    ...(attributes.rec === '1' ? { recorded: true } : {}),
   };
 }

@@ -4,6 +4,9 @@
  * when an operation requires them (s3rver stores aws-chunked bodies verbatim otherwise), and path-style S3
  * addressing whenever an endpoint override is configured (emulators have no per-bucket host names).
  */
+
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ChimeSDKMeetingsClient } from '@aws-sdk/client-chime-sdk-meetings';
 import { ChimeSDKVoiceClient } from '@aws-sdk/client-chime-sdk-voice';
@@ -30,9 +33,18 @@ export interface AwsClients {
   readonly websocketManagement: ApiGatewayManagementApiClient;
 }
 
-/** Timeouts sized for the SMA's 5 s deadline: a stuck connection must fail fast enough to retry once. */
+/**
+ * Timeouts sized for the SMA's 5 s deadline: a stuck connection must fail fast enough to retry once. The
+ * connection timeout also runs while a request waits for a free socket, so the pool is wide enough that
+ * one process serving many calls at once (the local cloud; a busy Lambda container) never queues there.
+ */
 const requestHandler = (): NodeHttpHandler =>
-  new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 3_000 });
+  new NodeHttpHandler({
+    connectionTimeout: 1_000,
+    requestTimeout: 3_000,
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 256 }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
+  });
 
 /** Builds the clients lazily: a handler pays only for the clients it touches. */
 export function createAwsClients(config: OpenlineConfig): AwsClients {

@@ -47,6 +47,8 @@ const utcDate = (at: Date): string =>
 export const objectKeys = {
   recording: (tenantId: string, callId: string, startedAt: Date): string =>
     `tenants/${tenantId}/recordings/${utcDate(startedAt).replaceAll('-', '/')}/${callId}.wav`,
+  /** Where the SMA writes a tenant's call recordings (it adds the date and the call to the key). */
+  recordingsPrefix: (tenantId: string): string => `tenants/${tenantId}/call-recordings`,
   voicemail: (tenantId: string, callId: string, startedAt: Date): string =>
     `tenants/${tenantId}/voicemail/${utcDate(startedAt).replaceAll('-', '/')}/${callId}.wav`,
   prompt: (tenantId: string, promptId: string): string => `tenants/${tenantId}/prompts/${promptId}.wav`,

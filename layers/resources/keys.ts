@@ -116,6 +116,11 @@ export const liveKeys = {
     gsi1pk: `${t(tenant)}#CALLS#ACTIVE`,
     gsi1sk: `${startedAt}#${callId}`,
   }),
+  /** A caller's request to be called back (a queue's callback overflow), newest last. */
+  callbackRequest: (tenant: TenantId, requestedAt: string, callId: string): Key => ({
+    pk: `${t(tenant)}#CALLBACKS`,
+    sk: `${requestedAt}#${callId}`,
+  }),
   /** The call's CDR outbox item, written with the call's end; its stream record feeds Kinesis. */
   callRecordOutbox: (tenant: TenantId, callId: string): Key => ({
     pk: `${t(tenant)}#CALL#${callId}`,
@@ -136,6 +141,15 @@ export const liveKeys = {
     gsi2sk: `${dueAt}#${tenant}#${agentId}`,
   }),
   deadlineBucket: (minute: string): string => `DEADLINE#${minute.slice(0, 16)}`,
+  /**
+   * GSI2 entry on a queue entry: when the waiting caller is next due an announcement, or to overflow
+   * (the earlier). The sweeper finds due callers with one Query per minute bucket, whatever the tenant.
+   */
+  waitDueIndex: (tenant: TenantId, callId: string, dueAt: string) => ({
+    gsi2pk: `WAITDUE#${dueAt.slice(0, 16)}`,
+    gsi2sk: `${dueAt}#${tenant}#${callId}`,
+  }),
+  waitDueBucket: (minute: string): string => `WAITDUE#${minute.slice(0, 16)}`,
   /** Queues that had callers recently: the sweeper runs an assignment round for each (a safety net). */
   activeQueue: (tenant: TenantId, queueId: string): Key => ({
     pk: 'SWEEP#QUEUES',

@@ -312,9 +312,9 @@ async function run(options: RunOptions) {
       else await sleep(50);
     }
   }
-  const finalAgents = await Promise.all(
-    agentIds.map(async (id) => (await first.store.agent(tenant, id))?.state),
-  );
+  // Read back without injected faults: the check is not part of the system under test.
+  const clean = new DynamoDbRoutingStore(clients.documents, config.tables.live);
+  const finalAgents = await Promise.all(agentIds.map(async (id) => (await clean.agent(tenant, id))?.state));
   const { routingSteps, agentSteps } = await committedSteps(tenant);
   return { tenant, routingSteps, agentSteps, ended, faultCounts, agentIds, finalAgents };
 }

@@ -20,7 +20,7 @@ import {
 import { parseQueueConfig } from '../../layers/domain/routing/queue-config.ts';
 import type { RoutingStore } from '../../layers/domain/routing/routing-store.ts';
 import { hintFor } from '../../layers/domain/routing/strategies.ts';
-import { type SweepStore, sweep } from '../../layers/domain/routing/sweep.ts';
+import { type SweepStore, sweep, type WaitingCallers } from '../../layers/domain/routing/sweep.ts';
 import { type TenantId, tenantId } from '../../layers/domain/tenancy/ids.ts';
 import { liveKeys } from '../../layers/resources/keys.ts';
 import { localCloud } from '../support/local-cloud.ts';
@@ -71,6 +71,25 @@ async function newCall(
     declinedBy: [],
   };
   return { callId, outcome: await enqueueCall(ports, tenant, entry) };
+}
+
+/**
+ * The carrier side of the sweeper, recorded: these calls exist only in routing (no SMA runs them); the
+ * end-to-end tests check what callers hear.
+ */
+function carrierLog() {
+  const sent: { action: string; callId: string; detail: unknown }[] = [];
+  const port: WaitingCallers = {
+    announce: async (_tenant, callId, announcement) => {
+      sent.push({ action: 'announce', callId, detail: announcement });
+      return 'ok';
+    },
+    overflow: async (_tenant, callId, queueId) => {
+      sent.push({ action: 'overflow', callId, detail: queueId });
+      return 'ok';
+    },
+  };
+  return { sent, port };
 }
 
 const stateOf = async (ports: RoutingPorts, tenant: TenantId, agentId: string) =>
@@ -231,7 +250,7 @@ describe('the call distributor', () => {
   it('sweeps: an offer left ringing is returned (agent missed), timed wrap-up ends, and a missed meeting is made', async () => {
     const { tenant, ports, tick, ids } = await setUp({ ringTimeoutSeconds: 5, acwSeconds: 10 }, 1);
     const [a] = ids as [string];
-    const sweeper = { ...ports, sweeps: ports.store as unknown as SweepStore };
+    const sweeper = { ...ports, sweeps: ports.store as unknown as SweepStore, waiting: carrierLog().port };
     const first = await newCall(tenant, ports);
     expect(await ports.store.callRouting(tenant, first.callId)).toMatchObject({
       state: 'offered',
@@ -296,5 +315,38 @@ describe('the call distributor', () => {
     expect(await ports.store.callRouting(tenant, third)).toMatchObject({ state: 'waiting' });
     expect(await sweep(sweeper)).toMatchObject({ offers: 1 });
     expect(await ports.store.callRouting(tenant, third)).toMatchObject({ state: 'offered', agentId: a });
+  });
+
+  it('sweeps waiting callers: announces their place and expected wait, and overflows them at the maximum wait', async () => {
+    const { tenant, ports, tick, ids } = await setUp({ maxWaitSeconds: 30, announceEverySeconds: 10 }, 1);
+    const [a] = ids as [string];
+    const carrier = carrierLog();
+    const sweeper = { ...ports, sweeps: ports.store as unknown as SweepStore, waiting: carrier.port };
+    // One call answered lately gives the queue an answer rate (for the expected wait).
+    const answered = await newCall(tenant, ports);
+    await acceptOffer(ports, tenant, a, answered.callId);
+    const first = await newCall(tenant, ports);
+    tick(1);
+    const second = await newCall(tenant, ports);
+    expect(await sweep(sweeper)).toMatchObject({ announced: 0, overflowed: 0 });
+
+    tick(10);
+    expect(await sweep(sweeper)).toMatchObject({ announced: 2, overflowed: 0 });
+    expect(carrier.sent).toEqual([
+      { action: 'announce', callId: first.callId, detail: { position: 1, known: 100, ewtSeconds: 900 } },
+      { action: 'announce', callId: second.callId, detail: { position: 2, known: 100, ewtSeconds: 1800 } },
+    ]);
+    // Not again until the next interval.
+    expect(await sweep(sweeper)).toMatchObject({ announced: 0 });
+    tick(10);
+    expect(await sweep(sweeper)).toMatchObject({ announced: 2 });
+
+    tick(9);
+    const swept = await sweep(sweeper);
+    expect(swept).toMatchObject({ overflowed: 1 });
+    expect(await ports.store.callRouting(tenant, first.callId)).toMatchObject({ state: 'overflowed' });
+    expect(await ports.store.callRouting(tenant, second.callId)).toMatchObject({ state: 'waiting' });
+    expect(carrier.sent.at(-1)).toEqual({ action: 'overflow', callId: first.callId, detail: 'q' });
+    expect(await ports.store.queueLength(tenant, 'q', 10)).toBe(1);
   });
 });

@@ -4,6 +4,7 @@
  * TransactionCanceledException (reason TransactionConflict) — the exact responses DynamoDB sends, so the SDK
  * (its retries included) and the adapters handle them as on AWS. The request never reaches the emulator.
  */
+import { Agent } from 'node:http';
 import { Readable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -43,7 +44,13 @@ class FaultyHandler extends NodeHttpHandler {
     private readonly faults: Faults,
     readonly counts: FaultCounts,
   ) {
-    super({ connectionTimeout: 1_000, requestTimeout: 5_000 });
+    // Generous: the emulator shares two cores with the whole test run, and a slow accept is not a fault
+    // this client means to inject.
+    super({
+      connectionTimeout: 5_000,
+      requestTimeout: 10_000,
+      httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }),
+    });
   }
 
   override async handle(

@@ -74,6 +74,7 @@ export class RemoteCall extends EventEmitter {
       this.state = message.state as PhoneCallState;
       if (this.state === 'connected') this.connectedAt = Date.now();
       this.endReason = message.endReason as EndReason | undefined;
+      if (typeof message.transactionId === 'string') this.transactionId = message.transactionId;
     }
     if (message.type === 'log') {
       this.transactionId = message.transactionId as string | undefined;

@@ -6,7 +6,7 @@
  *   | {type:'hangup', callId} | {type:'subscribe', number, mode:'manual'|'answer'|'busy'|'no-answer', afterMs?}
  *   | {type:'answer', callId} | {type:'reject', callId, sipCode?}
  *   | {type:'join-meeting', meetingId, joinToken, ref?}   (a seat in a Chime SDK meeting, as an agent takes)
- * Server → client: {type:'call', callId, direction, from, to, ref?} | {type:'state', callId, state, endReason?}
+ * Server → client: {type:'call', callId, direction, from, to, ref?} | {type:'state', callId, state, endReason?, transactionId?}
  *   | {type:'heard', callId, item} | {type:'log', callId, transactionId, entries} | {type:'error', message, ref?}
  */
 import type { IncomingMessage } from 'node:http';
@@ -52,7 +52,14 @@ export class PstnGateway {
       if (call.state !== 'ringing') send({ type: 'state', callId: call.id, state: call.state });
       call.on('heard', (item) => send({ type: 'heard', callId: call.id, item }));
       call.on('state', (state) => {
-        send({ type: 'state', callId: call.id, state, endReason: call.endReason });
+        // The SMA transaction (once the network has one) tells a test which call of the contact center it is.
+        send({
+          type: 'state',
+          callId: call.id,
+          state,
+          endReason: call.endReason,
+          transactionId: call.transactionId,
+        });
         if (state === 'ended') {
           // The SMA writes its last entries just after the leg ends.
           setTimeout(() => {

@@ -15,6 +15,7 @@ import {
   type FlowTurn,
   type LookupRequest,
 } from '../flows/run-flow.ts';
+import { type OverflowTarget, overflowPlan } from '../routing/overflow.ts';
 import type { TenantId } from '../tenancy/ids.ts';
 
 /** Which tenant and flow a dialled number belongs to. */
@@ -48,6 +49,10 @@ export interface CallRecordChange {
   readonly answeredAt?: string;
   readonly endedAt?: string;
   readonly endReason?: string;
+  /** Where a voicemail left for an overflowing queue was saved. */
+  readonly voicemail?: string;
+  /** Where the call's recording goes (written when the call ends). */
+  readonly recording?: string;
 }
 
 export interface IvrPorts {
@@ -65,12 +70,20 @@ export interface IvrPorts {
   readonly lookup: (
     request: LookupRequest,
   ) => Promise<{ ok: true; values: Record<string, string> } | { ok: false; reason: string }>;
-  /** Puts the caller in a queue (routing takes over); 'full' or an unknown queue overflows the call. */
+  /**
+   * Puts the caller in a queue (routing takes over). A full queue says where its callers overflow to; an
+   * unknown queue cannot take the call at all.
+   */
   readonly enqueue: (
     tenant: TenantId,
     callId: string,
     queue: { id: string; priority: number; skills: Record<string, number> },
-  ) => Promise<'queued' | 'full' | 'no-queue'>;
+  ) => Promise<'queued' | 'no-queue' | { readonly full: OverflowTarget }>;
+  /** Records that a caller asked to be called back (a queue's callback overflow). */
+  readonly requestCallback: (
+    tenant: TenantId,
+    request: { callId: string; caller: string; queueId: string; at: string },
+  ) => Promise<void>;
   readonly now: () => Date;
 }
 
@@ -82,6 +95,8 @@ export interface CallState {
   readonly position: FlowPosition;
   /** Bumped whenever the call record's attributes change; 0 means there are none to read. */
   readonly attributeRevision: number;
+  /** The caller's leg is being recorded (a recording starts once per call). */
+  readonly recorded?: boolean;
 }
 
 export interface IvrTurnInput {
@@ -208,8 +223,9 @@ export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<
       skills: hold.skills,
     });
     if (queued !== 'queued') {
-      steps.splice(steps.indexOf(hold), 1, ...QUEUE_FULL_STEPS);
-      turn = { ...turn, position: { ...turn.position, awaiting: 'end' } };
+      const overflow = await overflowSteps(ports, state.tenant, input, hold, queued, turn.position.language);
+      steps.splice(steps.indexOf(hold), 1, ...overflow.steps);
+      turn = { ...turn, position: { ...turn.position, awaiting: overflow.awaiting } };
     }
   }
 
@@ -227,6 +243,39 @@ export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<
     if (change.attributes !== undefined) attributeRevision += 1;
   }
   return { kind: 'steps', state: { ...state, position: turn.position, attributeRevision }, steps };
+}
+
+/**
+ * A queue that cannot take the caller sends them to its overflow target: a voicemail, a callback, a
+ * message and goodbye, or another queue (once: if that one is full too, the caller hears an apology).
+ */
+async function overflowSteps(
+  ports: IvrPorts,
+  tenant: TenantId,
+  input: IvrTurnInput,
+  hold: Extract<FlowStep, { kind: 'hold' }>,
+  refused: 'no-queue' | { readonly full: OverflowTarget },
+  language: string,
+): Promise<{ steps: FlowStep[]; awaiting: FlowPosition['awaiting'] }> {
+  if (refused === 'no-queue') return { steps: [...QUEUE_FULL_STEPS], awaiting: 'end' };
+  const plan = overflowPlan(refused.full, 'full', language);
+  if (plan.callback === true)
+    await ports.requestCallback(tenant, {
+      callId: input.callId,
+      caller: input.caller,
+      queueId: hold.queue,
+      at: ports.now().toISOString(),
+    });
+  if (plan.queueId === undefined) return { steps: plan.steps, awaiting: plan.awaiting };
+  const next = { ...hold, queue: plan.queueId, music: undefined };
+  const queued = await ports.enqueue(tenant, input.callId, {
+    id: plan.queueId,
+    priority: hold.priority,
+    skills: hold.skills,
+  });
+  return queued === 'queued'
+    ? { steps: [...plan.steps, next], awaiting: 'queue' }
+    : { steps: [...QUEUE_FULL_STEPS], awaiting: 'end' };
 }
 
 /** The call record changes only when something worth keeping did: attributes, or where the call went. */
@@ -249,7 +298,7 @@ function recordChange(
       ? 'queued'
       : position.awaiting === 'connected'
         ? 'transferred'
-        : position.awaiting === 'voicemail'
+        : position.awaiting === 'voicemail' || position.awaiting === 'message'
           ? 'voicemail'
           : undefined;
   if (!attributesChanged && status === undefined) return undefined;

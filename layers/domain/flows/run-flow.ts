@@ -29,7 +29,9 @@ export interface FlowPosition {
     /** Outside the flow, for call control: on hold by an agent, transferred out by one, or an agent's call out ringing. */
     | 'held'
     | 'transferred'
-    | 'dialing';
+    | 'dialing'
+    /** Outside the flow: recording a voicemail for a queue that overflowed. */
+    | 'message';
 }
 
 export interface FlowContext {
@@ -168,6 +170,7 @@ export function advanceFlow(
     case 'held':
     case 'transferred':
     case 'dialing':
+    case 'message':
       break;
   }
   return turn.ignore();

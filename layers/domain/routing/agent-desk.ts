@@ -44,7 +44,7 @@ export interface AgentDeskPorts extends RoutingPorts {
       carrier: Carrier,
       callId: string,
       meetingId: string,
-      mutedAttendee?: string,
+      options?: { mutedAttendee?: string; record?: boolean },
     ): Promise<'connected' | 'gone'>;
     /** Takes the caller out of the agent's media to hold music: on hold, or waiting in `queueId` again. */
     park(
@@ -152,14 +152,16 @@ export async function accept(
   agentId: string,
   callId: string,
 ): Promise<AgentState> {
-  const { agent } = await acceptOffer(ports, tenant, agentId, callId);
+  const { agent, entry } = await acceptOffer(ports, tenant, agentId, callId);
   const meetingId = agent.media?.meetingId;
   const carrier = await ports.calls.carrier(tenant, callId);
   const requestedAt = ports.now().toISOString();
+  // A queue that records has the call recorded from the moment the caller reaches an agent.
+  const record = (await ports.queues.queue(tenant, entry.queueId))?.record === true;
   const joined =
     meetingId === undefined || carrier === undefined
       ? 'gone'
-      : await ports.media.connect(carrier, callId, meetingId);
+      : await ports.media.connect(carrier, callId, meetingId, { record });
   if (joined === 'connected') await ports.calls.recordBridge(tenant, callId, requestedAt);
   if (joined === 'gone') {
     // The caller hung up between the offer and the accept: the agent goes to wrap-up like after any call.
@@ -215,7 +217,11 @@ export async function hold(
     const meetingId = state.media?.meetingId;
     if (meetingId === undefined) throw new ConflictError('you have no media session: log in again');
     const muted = call.muted === true ? state.media?.attendeeId : undefined;
-    if ((await ports.media.connect(carrier, call.callId, meetingId, muted)) === 'gone')
+    if (
+      (await ports.media.connect(carrier, call.callId, meetingId, {
+        ...(muted === undefined ? {} : { mutedAttendee: muted }),
+      })) === 'gone'
+    )
       return callerGone(ports, tenant, call.callId);
   }
   return changeAgentState(ports, tenant, agentId, { kind: on ? 'hold' : 'resume', callId: call.callId });

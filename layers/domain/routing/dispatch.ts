@@ -110,7 +110,8 @@ export async function enqueueCall(
   if ((await ports.store.queueLength(tenant, entry.queueId, queue.maxSize)) >= queue.maxSize)
     // A repeated enqueue of a call already in the full queue must not send it to the overflow.
     return (await ports.store.callRouting(tenant, entry.callId)) === undefined ? 'full' : 'already-queued';
-  if (!(await ports.store.enqueue(tenant, entry))) return 'already-queued';
+  if (!(await ports.store.enqueue(tenant, { ...entry, ...waitTimes(queue, entry.enqueuedAt) })))
+    return 'already-queued';
   await assignQueue(ports, tenant, entry.queueId);
   return 'queued';
 }
@@ -241,7 +242,22 @@ export async function acceptOffer(
     if (stored === undefined) throw new NotFoundError(`no agent ${agentId}`);
     const next = transition(stored.state, { kind: 'accept', callId }, ports.now());
     const write = { next, expectedVersion: stored.state.version, removeHints: [], putHints: [] };
-    if (await ports.store.connect(tenant, routing, write)) return { entry: routing.entry, agent: next };
+    if (await ports.store.connect(tenant, routing, write)) {
+      if (routing.entry.outbound !== true) {
+        const now = ports.now();
+        // The queue's answer rate (estimated waits, wallboards): a counter, not a record; a failure to
+        // count must not undo the answer.
+        await ports.store
+          .recordAnswer(
+            tenant,
+            routing.entry.queueId,
+            now.getTime() - Date.parse(routing.entry.enqueuedAt),
+            now,
+          )
+          .catch(() => undefined);
+      }
+      return { entry: routing.entry, agent: next };
+    }
   }
   throw new ConflictError(`call ${callId} kept changing; try again`);
 }
@@ -370,11 +386,13 @@ export async function transferToQueue(
     const { routing, agent } = await connectedCall(ports, tenant, agentId, callId);
     if ((await ports.store.queueLength(tenant, queueId, queue.maxSize)) >= queue.maxSize)
       throw new ConflictError(`queue '${queueId}' is full`);
+    const enqueuedAt = ports.now().toISOString();
     const entry: QueueEntry = {
       ...routing.entry,
       queueId,
-      enqueuedAt: ports.now().toISOString(),
+      enqueuedAt,
       declinedBy: [],
+      ...waitTimes(queue, enqueuedAt),
     };
     const leaving = await leavingAgent(ports, tenant, agent, routing);
     if (await ports.store.requeue(tenant, routing, entry, leaving)) {
@@ -447,24 +465,62 @@ export async function transferOut(
 }
 
 /**
- * A call transferred out that nobody answered comes back: it waits in the queue it came from, as a new
- * arrival. Anything else (the caller gone, the call back already) is left as it is.
+ * A call comes back to a queue as a new arrival: one transferred out that nobody answered (to the queue it
+ * came from), or one that overflowed to another queue (`queueId`). Anything else (the caller gone, the
+ * call back already) is left as it is; a full target queue keeps the call out.
  */
 export async function returnToQueue(
   ports: RoutingPorts,
   tenant: TenantId,
   callId: string,
-): Promise<'queued' | 'not-transferred'> {
+  queueId?: string,
+): Promise<'queued' | 'not-returned' | 'full'> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const routing = await ports.store.callRouting(tenant, callId);
-    if (routing?.state !== 'transferred') return 'not-transferred';
-    const entry: QueueEntry = { ...routing.entry, enqueuedAt: ports.now().toISOString(), declinedBy: [] };
+    const from = queueId === undefined ? 'transferred' : 'overflowed';
+    if (routing?.state !== from) return 'not-returned';
+    const target = queueId ?? routing.entry.queueId;
+    const queue = await ports.queues.queue(tenant, target);
+    if (queue === undefined) return 'not-returned';
+    if ((await ports.store.queueLength(tenant, target, queue.maxSize)) >= queue.maxSize) return 'full';
+    const enqueuedAt = ports.now().toISOString();
+    const entry: QueueEntry = {
+      ...routing.entry,
+      queueId: target,
+      enqueuedAt,
+      declinedBy: [],
+      ...waitTimes(queue, enqueuedAt),
+    };
     if (await ports.store.requeue(tenant, routing, entry, undefined)) {
       await assignQueue(ports, tenant, entry.queueId);
       return 'queued';
     }
   }
   throw new ConflictError(`call ${callId} kept changing; try again`);
+}
+
+/** A waiting caller's overflow deadline and first announcement, from the queue's settings. */
+function waitTimes(queue: QueueConfig, enqueuedAt: string): Pick<QueueEntry, 'waitDeadline' | 'announceAt'> {
+  const at = Date.parse(enqueuedAt);
+  return {
+    waitDeadline: new Date(at + queue.maxWaitSeconds * 1000).toISOString(),
+    ...(queue.announceEverySeconds > 0
+      ? { announceAt: new Date(at + queue.announceEverySeconds * 1000).toISOString() }
+      : {}),
+  };
+}
+
+/**
+ * A caller waited the queue's maximum: they leave the queue for its overflow target. Returns the queue
+ * they overflowed from, or undefined if they were no longer waiting (an agent took them meanwhile).
+ */
+export async function overflowWaiting(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  callId: string,
+): Promise<string | undefined> {
+  const routing = await endRouting(ports, tenant, callId, 'overflowed');
+  return routing?.state === 'waiting' ? routing.entry.queueId : undefined;
 }
 
 // ------------------------------------------------------------------------------------------ calls out

@@ -20,6 +20,10 @@ export interface QueueEntry {
   readonly declinedBy: readonly string[];
   /** An agent's own call out: it never waits in a queue. */
   readonly outbound?: boolean;
+  /** The caller overflows (to the queue's overflow target) if still waiting then. */
+  readonly waitDeadline?: string;
+  /** The caller's next position and wait announcement. */
+  readonly announceAt?: string;
 }
 
 /** A call an agent places, as routing starts it (the call record is created with it). */
@@ -144,6 +148,14 @@ export interface RoutingStore {
     outcome: RoutingEnd,
     agent: AgentWrite | undefined,
   ): Promise<boolean>;
+  /** How many callers wait ahead of `entry` in its queue, counting up to `upTo`. */
+  callsAhead(tenant: TenantId, entry: QueueEntry, upTo: number): Promise<number>;
+  /** Moves a waiting caller's next announcement (a caller no longer waiting is left alone). */
+  rescheduleEntry(tenant: TenantId, entry: QueueEntry, announceAt: string | undefined): Promise<void>;
+  /** Counts an answered call of a queue (for the queue's answer rate: estimated waits, wallboards). */
+  recordAnswer(tenant: TenantId, queueId: string, waitMs: number, at: Date): Promise<void>;
+  /** Calls the queue answered from `since` to `until`. */
+  answeredBetween(tenant: TenantId, queueId: string, since: Date, until: Date): Promise<number>;
   /** Removes a hint whose agent moved on since it was written. */
   dropHint(tenant: TenantId, queueId: string, hint: AvailabilityHint): Promise<void>;
 }
