@@ -48,6 +48,14 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
   { routeKey: 'POST /api/v1/agent/call/resume', module: 'api/agent/resume-call.ts', auth: 'jwt' },
   { routeKey: 'PUT /api/v1/agent/call/mute', module: 'api/agent/mute-call.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/agent/call/transfer', module: 'api/agent/transfer-call.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/agent/call/consult', module: 'api/agent/consult.ts', auth: 'jwt' },
+  { routeKey: 'DELETE /api/v1/agent/call/consult', module: 'api/agent/end-consult.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/agent/call/conference', module: 'api/agent/conference.ts', auth: 'jwt' },
+  {
+    routeKey: 'POST /api/v1/agent/call/transfer/complete',
+    module: 'api/agent/complete-transfer.ts',
+    auth: 'jwt',
+  },
   { routeKey: 'POST /api/v1/agent/wrap-up', module: 'api/agent/wrap-up.ts', auth: 'jwt' },
 ];
 

@@ -4,6 +4,7 @@
  * hands queued callers to the call distributor (layers/domain/routing).
  */
 import { cachedFlowVersions } from '../../layers/adapters/cached-flow-versions.ts';
+import { ChimeBridge, type SmaCarrier } from '../../layers/adapters/chime-bridge.ts';
 import { DynamoDbCallStore } from '../../layers/adapters/dynamodb-call-store.ts';
 import { DynamoDbCallbackRequests } from '../../layers/adapters/dynamodb-callback-requests.ts';
 import { DynamoDbFlowStore } from '../../layers/adapters/dynamodb-flow-store.ts';
@@ -17,6 +18,7 @@ import type { SmaEvent, SmaResponse } from '../../layers/adapters/sma-protocol.t
 import { WebSocketNotifier } from '../../layers/adapters/websocket-notifier.ts';
 import { runtimeClients } from '../../layers/config/aws-clients.ts';
 import { runtimeConfig } from '../../layers/config/config.ts';
+import { numberConsultAnswered, numberConsultEnded } from '../../layers/domain/routing/consult.ts';
 import {
   answerOutbound,
   endRouting,
@@ -31,18 +33,25 @@ function buildPorts(): SmaCallControlPorts {
   const { documents } = runtimeClients();
   const flows = new DynamoDbFlowStore(documents, config.tables.config);
   const clients = runtimeClients();
+  const calls = new DynamoDbCallStore(documents, config.tables.live);
+  const bridge = new ChimeBridge(
+    clients.chimeSdkMeetings,
+    (region) => clients.chimeSdkVoiceIn(region),
+    config.region,
+  );
   const routing = routingPorts({
     documents,
     liveTable: config.tables.live,
     configTable: config.tables.config,
     notifier: new WebSocketNotifier(documents, config.tables.live, () => clients.websocketManagement),
+    media: { bridge, carrier: (tenant, callId) => calls.carrier(tenant, callId) },
   });
   const log = logger();
   const callbacks = new DynamoDbCallbackRequests(documents, config.tables.live);
   return {
     routes: new DynamoDbNumberRoutes(documents, config.tables.config),
     flows: cachedFlowVersions(flows),
-    calls: new DynamoDbCallStore(documents, config.tables.live),
+    calls,
     invocations: new DynamoDbInvocationLog(documents, config.tables.live),
     lookup: httpLookup({ plainHttpHosts: config.lookupPlainHttpHosts }),
     enqueue: async (tenant, callId, queue) => {
@@ -65,6 +74,12 @@ function buildPorts(): SmaCallControlPorts {
     },
     returnToQueue: (tenant, callId, queueId) => returnToQueue(routing, tenant, callId, queueId),
     answerOutbound: (tenant, callId) => answerOutbound(routing, tenant, callId),
+    consulted: (tenant, callId, consultCallId, outcome) =>
+      outcome === 'answered'
+        ? numberConsultAnswered(routing, tenant, callId, consultCallId)
+        : numberConsultEnded(routing, tenant, callId, consultCallId),
+    endPair: (carrier, partner, meetingId) =>
+      bridge.endPair(carrier as unknown as SmaCarrier, partner, meetingId),
     now: () => new Date(),
     buckets: { prompts: config.buckets.prompts, recordings: config.buckets.recordings },
     log: {

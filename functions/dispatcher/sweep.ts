@@ -3,6 +3,8 @@
  * round for every queue with callers. On AWS a schedule invokes it every minute with `loopSeconds: 55`, and
  * it sweeps once a second for that long; the local cloud invokes it every second with no loop.
  */
+import { ChimeBridge } from '../../layers/adapters/chime-bridge.ts';
+import { DynamoDbCallStore } from '../../layers/adapters/dynamodb-call-store.ts';
 import { DynamoDbRoutingStore } from '../../layers/adapters/dynamodb-routing-store.ts';
 import { logger } from '../../layers/adapters/logger.ts';
 import { routingPorts } from '../../layers/adapters/routing-ports.ts';
@@ -17,8 +19,15 @@ let ports: Parameters<typeof sweep>[0] | undefined;
 function build(): Parameters<typeof sweep>[0] {
   const config = runtimeConfig();
   const clients = runtimeClients();
+  const bridge = new ChimeBridge(
+    clients.chimeSdkMeetings,
+    (region) => clients.chimeSdkVoiceIn(region),
+    config.region,
+  );
+  const calls = new DynamoDbCallStore(clients.documents, config.tables.live);
   return {
     ...routingPorts({
+      media: { bridge, carrier: (tenant, callId) => calls.carrier(tenant, callId) },
       documents: clients.documents,
       liveTable: config.tables.live,
       configTable: config.tables.config,

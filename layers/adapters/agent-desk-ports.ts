@@ -14,18 +14,19 @@ import { routingPorts } from './routing-ports.ts';
 import { WebSocketNotifier } from './websocket-notifier.ts';
 
 export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): AgentDeskPorts {
-  const routing = routingPorts({
-    documents: clients.documents,
-    liveTable: config.tables.live,
-    configTable: config.tables.config,
-    notifier: new WebSocketNotifier(clients.documents, config.tables.live, () => clients.websocketManagement),
-  });
   const bridge = new ChimeBridge(
     clients.chimeSdkMeetings,
     (region) => clients.chimeSdkVoiceIn(region),
     config.region,
   );
   const calls = new DynamoDbCallStore(clients.documents, config.tables.live);
+  const routing = routingPorts({
+    documents: clients.documents,
+    liveTable: config.tables.live,
+    configTable: config.tables.config,
+    notifier: new WebSocketNotifier(clients.documents, config.tables.live, () => clients.websocketManagement),
+    media: { bridge, carrier: (tenant, callId) => calls.carrier(tenant, callId) },
+  });
   const numbers = new DynamoDbNumberRoutes(clients.documents, config.tables.config);
   const gone = async <T>(work: () => Promise<T>): Promise<T | 'gone'> => {
     try {
@@ -58,6 +59,11 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
         const outcome = await gone(() => bridge.hangUp(carrier as unknown as SmaCarrier, callId));
         return outcome === 'gone' ? 'gone' : 'ok';
       },
+      guestSeat: (meetingId, agentId) => bridge.rejoinAgentSession(agentId, meetingId),
+      removeSeat: (meetingId, attendeeId) => bridge.removeSeat(meetingId, attendeeId),
+      consultCall: (carrier, call) => bridge.consultCall(sma(carrier), call),
+      pair: (carrier, tenant, callId, consultCallId) =>
+        ok(gone(() => bridge.pair(sma(carrier), tenant, callId, consultCallId))),
     },
     lines: {
       outbound: async (tenant, from) => {

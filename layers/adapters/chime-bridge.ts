@@ -10,6 +10,7 @@ import {
   type ChimeSDKMeetingsClient,
   CreateAttendeeCommand,
   CreateMeetingCommand,
+  DeleteAttendeeCommand,
   DeleteMeetingCommand,
   NotFoundException as MeetingNotFound,
 } from '@aws-sdk/client-chime-sdk-meetings';
@@ -81,6 +82,53 @@ export class ChimeBridge {
     }
   }
 
+  /** Removes an attendee (a consulted agent's seat in another agent's meeting); one already gone is fine. */
+  async removeSeat(meetingId: string, attendeeId: string): Promise<void> {
+    try {
+      await this.meetings.send(new DeleteAttendeeCommand({ MeetingId: meetingId, AttendeeId: attendeeId }));
+    } catch (error) {
+      if (!(error instanceof MeetingNotFound)) throw error;
+    }
+  }
+
+  /**
+   * A warm transfer to a number completes: the caller and the consulted number go on talking without the
+   * agent, in a meeting of their own (each call knows the other, so either hanging up ends both).
+   */
+  async pair(carrier: SmaCarrier, tenant: TenantId, callId: string, otherCallId: string): Promise<void> {
+    const { Meeting } = await this.meetings.send(
+      new CreateMeetingCommand({
+        MediaRegion: this.mediaRegion,
+        ExternalMeetingId: `${tenant}.pair`.slice(0, 64),
+        // A retried completion gets the same meeting.
+        ClientRequestToken: `pair.${callId}`.slice(0, 64),
+      }),
+    );
+    const meetingId = Meeting?.MeetingId as string;
+    for (const [call, partner] of [
+      [callId, otherCallId],
+      [otherCallId, callId],
+    ] as const) {
+      const { Attendee } = await this.meetings.send(
+        new CreateAttendeeCommand({ MeetingId: meetingId, ExternalUserId: `caller.${call}`.slice(0, 64) }),
+      );
+      await this.update(carrier, call, {
+        action: 'bridge',
+        meetingId,
+        joinToken: Attendee?.JoinToken as string,
+        partner,
+      });
+    }
+  }
+
+  /** One of a pair hung up: the other goes too, and their meeting ends. */
+  async endPair(carrier: SmaCarrier, partnerCallId: string, meetingId: string): Promise<void> {
+    await this.hangUp(carrier, partnerCallId).catch((error: unknown) => {
+      if (!(error instanceof CallGoneError)) throw error;
+    });
+    await this.closeAgentSession(meetingId);
+  }
+
   /**
    * Joins the caller to the agent's meeting (the caller's attendee is the same each time: its external id
    * is an idempotency token). A call that ended meanwhile is a CallGoneError.
@@ -124,6 +172,25 @@ export class ChimeBridge {
     carrier: SmaCarrier,
     call: { from: string; to: string; tenant: TenantId; agentId: string; meetingId: string },
   ): Promise<string> {
+    return this.place(carrier, call, { purpose: 'agent-call', agentId: call.agentId });
+  }
+
+  /**
+   * Calls a number an agent consults about `callId` (the caller holds meanwhile); it joins the agent's
+   * meeting when answered. Returns the consultation call's id.
+   */
+  async consultCall(
+    carrier: SmaCarrier,
+    call: { from: string; to: string; tenant: TenantId; callId: string; meetingId: string },
+  ): Promise<string> {
+    return this.place(carrier, call, { purpose: 'consult', callId: call.callId });
+  }
+
+  private async place(
+    carrier: SmaCarrier,
+    call: { from: string; to: string; tenant: TenantId; meetingId: string },
+    purpose: Record<string, string>,
+  ): Promise<string> {
     const { Attendee } = await this.meetings.send(
       new CreateAttendeeCommand({
         MeetingId: call.meetingId,
@@ -136,9 +203,8 @@ export class ChimeBridge {
         FromPhoneNumber: call.from,
         ToPhoneNumber: call.to,
         ArgumentsMap: {
-          purpose: 'agent-call',
+          ...purpose,
           tenant: call.tenant,
-          agentId: call.agentId,
           meetingId: call.meetingId,
           joinToken: Attendee?.JoinToken as string,
         },

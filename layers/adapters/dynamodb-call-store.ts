@@ -144,6 +144,9 @@ export class DynamoDbCallStore {
       sets.push(`#${field} = :${field}`);
     };
     for (const [field, value] of Object.entries(change)) if (value !== undefined) set(field, value);
+    // A call is answered once: rejoining an agent (back from hold, a transfer) keeps the first answer.
+    const answered = sets.indexOf('#answeredAt = :answeredAt');
+    if (answered >= 0) sets[answered] = '#answeredAt = if_not_exists(#answeredAt, :answeredAt)';
     const ended = change.status === 'ended';
     names['#status'] = 'status';
     values[':ended'] = 'ended';

@@ -104,6 +104,10 @@ export class DynamoDbRoutingStore implements RoutingStore {
     return (await this.transact([...this.agentItems(tenant, write)])) === 'ok';
   }
 
+  async saveAgents(tenant: TenantId, writes: readonly AgentWrite[]): Promise<boolean> {
+    return (await this.transact(writes.flatMap((write) => this.agentItems(tenant, write)))) === 'ok';
+  }
+
   async enqueue(tenant: TenantId, entry: QueueEntry): Promise<boolean> {
     const routing: CallRouting = { state: 'waiting', entry, version: 1 };
     const outcome = await this.transact([
@@ -248,11 +252,17 @@ export class DynamoDbRoutingStore implements RoutingStore {
     return outcome.failed === 0 ? 'call-ended' : 'agent-changed';
   }
 
-  async handOver(tenant: TenantId, routing: CallRouting, from: AgentWrite, to: AgentWrite): Promise<boolean> {
+  async handOver(
+    tenant: TenantId,
+    routing: CallRouting,
+    from: AgentWrite,
+    to: AgentWrite,
+    state: 'offered' | 'connected' = 'offered',
+  ): Promise<boolean> {
     const offeredAt = to.next.call?.offeredAt;
     const outcome = await this.transact([
       this.routingUpdate(tenant, routing.entry.callId, routing.version, {
-        state: 'offered',
+        state,
         entry: routing.entry,
         agentId: to.next.agentId,
         version: routing.version + 1,
@@ -269,6 +279,7 @@ export class DynamoDbRoutingStore implements RoutingStore {
     routing: CallRouting,
     outcome: RoutingEnd,
     agent: AgentWrite | undefined,
+    consulted?: AgentWrite,
   ): Promise<boolean> {
     const agentId = 'agentId' in routing ? routing.agentId : undefined;
     const next: CallRouting = {
@@ -288,6 +299,7 @@ export class DynamoDbRoutingStore implements RoutingStore {
         },
       });
     if (agent !== undefined) items.push(...this.agentItems(tenant, agent));
+    if (consulted !== undefined) items.push(...this.agentItems(tenant, consulted));
     return (await this.transact(items)) === 'ok';
   }
 

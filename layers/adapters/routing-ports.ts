@@ -4,8 +4,9 @@
  * are announced.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Offer, RoutingPorts } from '../domain/routing/dispatch.ts';
+import type { ConsultLeftover, Offer, RoutingPorts } from '../domain/routing/dispatch.ts';
 import type { TenantId } from '../domain/tenancy/ids.ts';
+import { CallGoneError, type ChimeBridge, type SmaCarrier } from './chime-bridge.ts';
 import { DynamoDbQueueDirectory } from './dynamodb-queue-directory.ts';
 import { DynamoDbRoutingStore } from './dynamodb-routing-store.ts';
 import type { WebSocketNotifier } from './websocket-notifier.ts';
@@ -16,9 +17,17 @@ export function routingPorts(options: {
   configTable: string;
   /** Where offers are pushed: the agents' WebSocket connections. */
   notifier?: Pick<WebSocketNotifier, 'toAgent'>;
+  /** Where a consultation that ended with its call is cleared up (its media). */
+  media?: {
+    bridge: Pick<ChimeBridge, 'removeSeat' | 'hangUp'>;
+    carrier(tenant: TenantId, callId: string): Promise<Readonly<Record<string, string>> | undefined>;
+  };
 }): RoutingPorts & { queues: DynamoDbQueueDirectory } {
-  const { notifier } = options;
+  const { notifier, media } = options;
   return {
+    ...(media === undefined
+      ? {}
+      : { consultLeft: (tenant: TenantId, leftover: ConsultLeftover) => clearUp(media, tenant, leftover) }),
     store: new DynamoDbRoutingStore(options.documents, options.liveTable),
     queues: new DynamoDbQueueDirectory(options.documents, options.configTable),
     now: () => new Date(),
@@ -26,6 +35,24 @@ export function routingPorts(options: {
       ? {}
       : { offered: (tenant: TenantId, offer: Offer) => announce(notifier, tenant, offer) }),
   };
+}
+
+/** A consulted agent's seat leaves the meeting; a consulted number's call is hung up. */
+async function clearUp(
+  media: NonNullable<Parameters<typeof routingPorts>[0]['media']>,
+  tenant: TenantId,
+  leftover: ConsultLeftover,
+): Promise<void> {
+  const seat = leftover.guestSeat;
+  if (seat !== undefined) await media.bridge.removeSeat(seat.meetingId, seat.attendeeId);
+  if (leftover.consultCallId === undefined) return;
+  const carrier = await media.carrier(tenant, leftover.callId);
+  if (carrier === undefined) return;
+  await media.bridge
+    .hangUp(carrier as unknown as SmaCarrier, leftover.consultCallId)
+    .catch((error: unknown) => {
+      if (!(error instanceof CallGoneError)) throw error;
+    });
 }
 
 /** Every agent an offer rings gets it at once; a push that fails is not the routing's failure (agents also poll). */
@@ -40,6 +67,7 @@ async function announce(
     queueId: offer.entry.queueId,
     ringAll: offer.ringAll,
     expiresAt: offer.expiresAt,
+    ...(offer.consultOf === undefined ? {} : { consultOf: offer.consultOf }),
   };
   await Promise.all(
     offer.agentIds.map((agentId) => notifier.toAgent(tenant, agentId, message).catch(() => undefined)),

@@ -6,6 +6,7 @@
  */
 import {
   APOLOGY_STEPS,
+  type CallLink,
   type CallRecordChange,
   type CallState,
   type IvrPorts,
@@ -37,6 +38,19 @@ export interface SmaCallControlPorts extends IvrPorts {
   readonly leaveRouting: (tenant: TenantId, callId: string) => Promise<void>;
   /** The far end of an agent's call out answered and joined the agent: the agent is on the call. */
   readonly answerOutbound: (tenant: TenantId, callId: string) => Promise<void>;
+  /** A consulted number answered (and joined the consulting agent), or hung up: routing follows. */
+  readonly consulted: (
+    tenant: TenantId,
+    callId: string,
+    consultCallId: string,
+    outcome: 'answered' | 'ended',
+  ) => Promise<void>;
+  /** One of a pair (a warm transfer to a number) hung up: the other is hung up, their meeting ended. */
+  readonly endPair: (
+    carrier: Readonly<Record<string, string>>,
+    partnerCallId: string,
+    meetingId: string,
+  ) => Promise<void>;
   /**
    * The caller waits in a queue again: a transfer out that nobody answered (their queue), or an overflow
    * to another queue (`queueId`).
@@ -233,7 +247,8 @@ async function turn(ports: SmaCallControlPorts, input: IvrTurnInput): Promise<Iv
 /**
  * Routing and the agent desk reach the call through UpdateSipMediaApplicationCall:
  * - `bridge` joins the caller to an agent's meeting (from the queue, or back from hold: the SMA interrupts
- *   the hold music), muting the agent at once if `mute` names the agent's attendee;
+ *   the hold music), muting the agent at once if `mute` names the agent's attendee; with `partner`, to the
+ *   meeting the call now shares with that call alone (a warm transfer to a number completed);
  * - `hold` and `queue` take the caller out of the meeting to hold music (on hold; waiting in `queueId`);
  * - `dial` takes the caller out of the meeting and connects them to `number` (a transfer out);
  * - `mute` / `unmute` silence the agent's attendee for the caller, or not;
@@ -251,9 +266,13 @@ async function updateRequested(
   const meetingLeg = event.CallDetails.Participants.find(
     (p) => p.ParticipantTag === 'LEG-B' && p.Status === 'Connected',
   );
-  const then = (awaiting: FlowPosition['awaiting'], next: PendingStep): SmaResponse => {
+  const then = (awaiting: FlowPosition['awaiting'], next: PendingStep, link?: CallLink): SmaResponse => {
     const attributes = {
-      ...writeCallState({ ...state, position: { ...state.position, awaiting } }),
+      ...writeCallState({
+        ...state,
+        position: { ...state.position, awaiting },
+        ...(link === undefined ? {} : { link }),
+      }),
       x: JSON.stringify(next),
     };
     return {
@@ -268,13 +287,20 @@ async function updateRequested(
   switch (args.action) {
     case 'bridge':
       if (args.meetingId === undefined || args.joinToken === undefined) break;
-      return then('connected', {
-        kind: 'join',
-        meetingId: args.meetingId,
-        joinToken: args.joinToken,
-        ...(args.mute === undefined ? {} : { mute: args.mute }),
-        ...(args.record === '1' ? { record: true } : {}),
-      });
+      return then(
+        'connected',
+        {
+          kind: 'join',
+          meetingId: args.meetingId,
+          joinToken: args.joinToken,
+          ...(args.mute === undefined ? {} : { mute: args.mute }),
+          ...(args.record === '1' ? { record: true } : {}),
+        },
+        // A warm transfer to a number completed: this call and `partner` now talk on their own.
+        args.partner === undefined
+          ? undefined
+          : { role: 'pair', callId: args.partner, meetingId: args.meetingId },
+      );
     case 'hold':
       return then('held', { kind: 'music' });
     case 'queue':
@@ -521,11 +547,16 @@ async function joinedAgent(
   ctx: ActionContext,
 ): Promise<SmaResponse> {
   if (event.InvocationEventType === 'ACTION_SUCCESSFUL') {
-    await ports.calls.change(state.tenant, ctx.callId, {
-      status: 'connected',
-      answeredAt: ports.now().toISOString(),
-    });
-    if (ctx.legA.Direction === 'Outbound')
+    // A consulted number answered: the consulting agent hears it (it has no call record of its own).
+    if (state.link?.role === 'consult')
+      await ports.consulted(state.tenant, state.link.callId, ctx.callId, 'answered');
+    // The caller of a completed warm transfer keeps its record as transferred.
+    else if (state.link === undefined)
+      await ports.calls.change(state.tenant, ctx.callId, {
+        status: 'connected',
+        answeredAt: ports.now().toISOString(),
+      });
+    if (ctx.legA.Direction === 'Outbound' && state.link === undefined)
       await ports.answerOutbound(state.tenant, ctx.callId).catch((error: unknown) =>
         // The agent moved on meanwhile (logged out, say): the call goes on; the agent's desk shows it.
         ports.log.warn('an answered call out could not be given to its agent', {
@@ -589,27 +620,42 @@ async function hangUp(
     endReason: tag === 'LEG-A' ? 'caller-hung-up' : 'other-party-hung-up',
     node: state.position.node,
   };
-  // An agent's call out that failed at once (busy) may end before the agent's desk recorded it: the
-  // record is left ended, so the desk finds the call over rather than an agent reserved for nothing.
-  if (state.position.awaiting === 'dialing') await ports.calls.endBeforeStart(state.tenant, callId, ended);
-  // The call record ends once (the store refuses a second end), with whoever hung up first.
-  await ports.calls.change(state.tenant, callId, ended);
-  // Out of the queue, or the agent released into after-call work (a call that never queued: nothing).
-  await ports.leaveRouting(state.tenant, callId);
+  const { link } = state;
+  if (link?.role === 'consult') {
+    // A consultation call has no record: the consulting agent is back with the caller.
+    await ports.consulted(state.tenant, link.callId, callId, 'ended');
+  } else {
+    // An agent's call out that failed at once (busy) may end before the agent's desk recorded it: the
+    // record is left ended, so the desk finds the call over rather than an agent reserved for nothing.
+    if (state.position.awaiting === 'dialing') await ports.calls.endBeforeStart(state.tenant, callId, ended);
+    // The call record ends once (the store refuses a second end), with whoever hung up first.
+    await ports.calls.change(state.tenant, callId, ended);
+    // Out of the queue, or the agent released into after-call work (a call that never queued: nothing).
+    await ports.leaveRouting(state.tenant, callId);
+  }
+  if (link?.role === 'pair') {
+    const carrier = {
+      region: event.CallDetails.AwsRegion,
+      sipMediaApplicationId: event.CallDetails.SipMediaApplicationId,
+    };
+    await ports.endPair(carrier, link.callId, link.meetingId);
+  }
   const other = others[0];
   if (other === undefined) return NO_ACTIONS;
   return response([{ Type: 'Hangup', Parameters: { CallId: other.CallId, SipResponseCode: '0' } }]);
 }
 
 /**
- * An agent's call out was placed (CreateSipMediaApplicationCall): its tenant and the meeting to join on
- * answer are kept in TransactionAttributes (the SMA stores them from this response; actions are ignored).
- * Any other outbound call is not one this handler placed.
+ * An agent's call out, or a consultation call to a number, was placed (CreateSipMediaApplicationCall): its
+ * tenant, the meeting to join on answer and the caller's call a consultation is about are kept in
+ * TransactionAttributes (the SMA stores them from this response; actions are ignored). Any other outbound
+ * call is not one this handler placed.
  */
 function outboundStarted(event: SmaEvent): SmaResponse {
   const args = (event.ActionData?.Parameters?.Arguments ?? {}) as Record<string, string>;
+  const consultOf = args.purpose === 'consult' ? args.callId : undefined;
   if (
-    args.purpose !== 'agent-call' ||
+    (args.purpose !== 'agent-call' && consultOf === undefined) ||
     args.tenant === undefined ||
     args.meetingId === undefined ||
     args.joinToken === undefined
@@ -621,6 +667,7 @@ function outboundStarted(event: SmaEvent): SmaResponse {
     version: 0,
     position: { node: NO_FLOW, language: 'en-US', attempt: 1, awaiting: 'dialing' },
     attributeRevision: 0,
+    ...(consultOf === undefined ? {} : { link: { role: 'consult', callId: consultOf } }),
   };
   const join: PendingStep = { kind: 'join', meetingId: args.meetingId, joinToken: args.joinToken };
   return {
@@ -831,7 +878,20 @@ export function writeCallState(state: CallState): Record<string, string> {
     w: state.position.awaiting,
     r: String(state.attributeRevision),
     ...(state.recorded === true ? { rec: '1' } : {}),
+    ...(state.link === undefined ? {} : { c: writeLink(state.link) }),
   };
+}
+
+/** `consult <callId>` or `pair <callId> <meetingId>`: one attribute (the SMA keeps at most ten). */
+function writeLink(link: CallLink): string {
+  return link.role === 'consult' ? `consult ${link.callId}` : `pair ${link.callId} ${link.meetingId}`;
+}
+
+function readLink(value: string | undefined): CallLink | undefined {
+  const [role, callId, meetingId] = (value ?? '').split(' ');
+  if (role === 'consult' && callId) return { role, callId };
+  if (role === 'pair' && callId && meetingId) return { role, callId, meetingId };
+  return undefined;
 }
 
 export function readCallState(attributes: Record<string, string> | undefined): CallState | undefined {
@@ -857,5 +917,6 @@ export function readCallState(attributes: Record<string, string> | undefined): C
     },
     attributeRevision: Number(attributes.r ?? 0) || 0,
     ...(attributes.rec === '1' ? { recorded: true } : {}),
+    ...(readLink(attributes.c) === undefined ? {} : { link: readLink(attributes.c) }),
   };
 }

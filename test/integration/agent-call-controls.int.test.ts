@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PstnClient, type RemoteCall } from '../../infra/local/chime/pstn-client.ts';
 import { contactCenter, openDesk, type TestContactCenter, type TestDesk } from '../support/contact-center.ts';
+import { callersOf, holdMusicHeard, joined, talk, unheard } from '../support/conversation.ts';
 import { type IvrTenant, ivrTenant } from '../support/ivr-tenant.ts';
 import { localCloud } from '../support/local-cloud.ts';
 
@@ -17,7 +18,8 @@ let phones: PstnClient;
 let tenant: IvrTenant;
 let center: TestContactCenter;
 let desks: TestDesk[];
-let callers = 0;
+let onlyReady: ReturnType<typeof callersOf>['onlyReady'];
+let connectedTo: ReturnType<typeof callersOf>['connectedTo'];
 
 beforeAll(async () => {
   phones = await PstnClient.connect(webUrl);
@@ -39,71 +41,13 @@ beforeAll(async () => {
     agents: 2,
   });
   desks = await Promise.all(center.agents.map((agent) => openDesk(webUrl, agent, phones)));
+  ({ onlyReady, connectedTo } = callersOf(phones, tenant.number, desks, 2000));
 });
 
 afterAll(async () => {
   await Promise.all(desks.map((desk) => desk.close()));
   phones.close();
 });
-
-/** Only the named desks take calls; the others are not ready. */
-async function onlyReady(...ready: TestDesk[]): Promise<void> {
-  for (const desk of desks) {
-    const state = await desk.state();
-    if (state.status === 'after-call') await desk.call('POST', '/agent/wrap-up', { code: 'done' });
-    const wanted = ready.includes(desk) ? { status: 'available' } : { status: 'not-ready', reason: 'test' };
-    const changed = await desk.call('PUT', '/agent/state', wanted);
-    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
-  }
-}
-
-/** A caller reaches `desk`, which accepts; both hear each other. */
-async function connectedTo(desk: TestDesk): Promise<{ caller: RemoteCall; callId: string }> {
-  const caller = await phones.dial(`+1425555${String(2000 + ++callers)}`, tenant.number);
-  const offer = await desk.nextOffer();
-  const accepted = await desk.call('POST', `/agent/calls/${offer.callId}/accept`);
-  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
-  await joined(desk.seat, offer.callId, 1);
-  await talk(desk.seat, caller, `hello from ${desk.agentId.slice(0, 6)}`);
-  await talk(caller, desk.seat, `hello from caller ${callers}`);
-  return { caller, callId: offer.callId };
-}
-
-let said = 0;
-
-/** Waits until the caller of `callId` has joined the meeting where `seat` sits `times` times. */
-const joined = (seat: RemoteCall, callId: string, times: number) =>
-  expect.poll(() => joins(seat, callId), { timeout: 10_000 }).toBe(times);
-
-/** How many times the caller of `callId` has joined the meeting where `seat` sits. */
-const joins = (seat: RemoteCall, callId: string) =>
-  seat.heard.filter((h) => h.kind === 'presence' && h.present && h.externalUserId === `caller.${callId}`)
-    .length;
-
-/**
- * `from` says something (made unique) and `to` hears it. Said again every half second until heard: a
- * path that is still being set up (a leg joining, a far end answering) drops what is said meanwhile.
- */
-async function talk(from: RemoteCall, to: RemoteCall, words: string): Promise<void> {
-  const unique = `${words} (${++said})`;
-  const heard = () => to.heard.some((h) => h.kind === 'voice' && h.text === unique);
-  for (const deadline = Date.now() + 5_000; !heard(); ) {
-    if (Date.now() > deadline) throw new Error(`'${unique}' was not heard: ${JSON.stringify(to.heard)}`);
-    from.say(unique);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-/** `from` says something and `to` does not hear it (within what would otherwise be ample time). */
-async function unheard(from: RemoteCall, to: RemoteCall, phrase: string): Promise<void> {
-  const words = `${phrase} (${++said})`;
-  from.say(words);
-  await new Promise((r) => setTimeout(r, 600));
-  expect(to.heard.some((h) => h.kind === 'voice' && h.text === words)).toBe(false);
-}
-
-const holdMusicHeard = (caller: RemoteCall) =>
-  caller.heard.filter((h) => h.kind === 'audio' && /hold-music/.test(h.key)).length;
 
 describe('call controls', () => {
   it('holds the caller (hold music, neither hears the other) and resumes the conversation', async () => {

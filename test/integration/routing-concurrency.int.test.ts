@@ -258,12 +258,13 @@ async function run(options: RunOptions) {
   const caller = async (n: number) => {
     const callId = `call-${n}-${randomUUID().slice(0, 6)}`;
     const queueId = chance(0.8) ? 'main' : 'ring';
-    await clients.documents.send(
-      new PutCommand({
-        TableName: config.tables.live,
-        Item: { ...liveKeys.call(tenant, callId), type: 'call', status: 'ivr' },
-      }),
-    );
+    // The call record, as call control makes it; retried like every other step (a thousand callers arriving
+    // at once can keep a connection to DynamoDB Local waiting past the client's timeout).
+    const record = new PutCommand({
+      TableName: config.tables.live,
+      Item: { ...liveKeys.call(tenant, callId), type: 'call', status: 'ivr' },
+    });
+    while ((await attempt(() => clients.documents.send(record))) === undefined) await sleep(between(10, 100));
     const entry = {
       queueId,
       callId,

@@ -9,6 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { DynamoDbQueueDirectory } from '../../layers/adapters/dynamodb-queue-directory.ts';
 import { DynamoDbRoutingStore } from '../../layers/adapters/dynamodb-routing-store.ts';
 import {
+  acceptConsultation,
+  offerConsultation,
+  returnConsultation,
+} from '../../layers/domain/routing/consult.ts';
+import {
   acceptOffer,
   assignQueue,
   changeAgentState,
@@ -315,6 +320,73 @@ describe('the call distributor', () => {
     expect(await ports.store.callRouting(tenant, third)).toMatchObject({ state: 'waiting' });
     expect(await sweep(sweeper)).toMatchObject({ offers: 1 });
     expect(await ports.store.callRouting(tenant, third)).toMatchObject({ state: 'offered', agentId: a });
+  });
+
+  it('consultations: a ringing one is withdrawn by the sweeper, two for one agent race to one winner, and a caller hanging up mid-consultation frees both agents', async () => {
+    const { tenant, ports, tick, ids } = await setUp({ ringTimeoutSeconds: 5, acwSeconds: 10 }, 4);
+    const [host, other, guest, spare] = ids as [string, string, string, string];
+    const sweeper = { ...ports, sweeps: ports.store as unknown as SweepStore, waiting: carrierLog().port };
+    /** A caller connected to `agent` (every other agent not ready meanwhile). */
+    const talkingTo = async (agent: string) => {
+      for (const id of ids)
+        if (id !== agent && (await stateOf(ports, tenant, id))?.status === 'available')
+          await changeAgentState(ports, tenant, id, { kind: 'not-ready', reason: 'test' });
+      await changeAgentState(ports, tenant, agent, { kind: 'ready' });
+      const { callId } = await newCall(tenant, ports);
+      await acceptOffer(ports, tenant, agent, callId);
+      return callId;
+    };
+    const first = await talkingTo(host);
+    const second = await talkingTo(other);
+
+    // Two agents consult the same free agent at once: one wins, the other is told it is not available.
+    await changeAgentState(ports, tenant, guest, { kind: 'ready' });
+    const raced = await Promise.allSettled([
+      offerConsultation(ports, tenant, host, first, guest),
+      offerConsultation(ports, tenant, other, second, guest),
+    ]);
+    expect(raced.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const winner = raced[0].status === 'fulfilled' ? host : other;
+    const winnerCall = winner === host ? first : second;
+    expect(await stateOf(ports, tenant, guest)).toMatchObject({
+      status: 'reserved',
+      call: { callId: winnerCall, consultOf: winner },
+    });
+
+    // Left ringing: the sweeper withdraws it; the consulted agent missed it, the consulting one keeps the caller.
+    tick(6);
+    expect(await sweep(sweeper)).toMatchObject({ missed: 1 });
+    expect(await stateOf(ports, tenant, guest)).toMatchObject({ status: 'not-ready', reason: 'missed' });
+    const back = await stateOf(ports, tenant, winner);
+    expect(back).toMatchObject({ status: 'on-call', call: { callId: winnerCall } });
+    expect(back?.call?.consult).toBeUndefined();
+    expect(await ports.store.callRouting(tenant, winnerCall)).toMatchObject({
+      state: 'connected',
+      agentId: winner,
+    });
+    await expect(returnConsultation(ports, tenant, guest, winnerCall, 'decline')).rejects.toThrow(
+      /not consulted/,
+    );
+
+    // Answered, then the caller hangs up: both agents go to wrap-up in the one write.
+    await changeAgentState(ports, tenant, spare, { kind: 'ready' });
+    await offerConsultation(ports, tenant, host, first, spare);
+    const seat = { meetingId: 'm-1', attendeeId: 'a-1' };
+    await acceptConsultation(ports, tenant, spare, first, seat);
+    expect(await stateOf(ports, tenant, host)).toMatchObject({ call: { consult: { state: 'talking' } } });
+    const left: unknown[] = [];
+    await endRouting(
+      { ...ports, consultLeft: async (_t, leftover) => void left.push(leftover) },
+      tenant,
+      first,
+      'gone',
+    );
+    expect(await stateOf(ports, tenant, host)).toMatchObject({ status: 'after-call' });
+    expect(await stateOf(ports, tenant, spare)).toMatchObject({
+      status: 'after-call',
+      call: { callId: first },
+    });
+    expect(left).toEqual([{ callId: first, guestSeat: seat }]);
   });
 
   it('sweeps waiting callers: announces their place and expected wait, and overflows them at the maximum wait', async () => {

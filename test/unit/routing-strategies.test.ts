@@ -244,4 +244,47 @@ describe('the agent state machine', () => {
     });
     expect(new IllegalTransitionError('x').status).toBe(409);
   });
+  it('consults: the caller holds meanwhile, a conference ends the hold, and the consulted agent takes over', () => {
+    let host = transition(login(t(0)), { kind: 'ready' }, t(1));
+    host = transition(host, { kind: 'reserve', callId: 'c1', queueId: 'q', ringTimeoutSeconds: 15 }, t(2));
+    host = transition(host, { kind: 'accept', callId: 'c1' }, t(3));
+    const consult = { kind: 'agent', agentId: 'a2', state: 'ringing' } as const;
+    host = transition(host, { kind: 'consult', callId: 'c1', consult }, t(10));
+    expect(host.call).toMatchObject({ consult, holdSince: t(10).toISOString(), holdCount: 1 });
+    expect(() => transition(host, { kind: 'consult', callId: 'c1', consult }, t(11))).toThrow(
+      /consulting already/,
+    );
+    expect(() => transition(host, { kind: 'resume', callId: 'c1' }, t(11))).toThrow(/make it a conference/);
+    expect(() => transition(host, { kind: 'conference', callId: 'c1' }, t(11))).toThrow(/answered/);
+    host = transition(host, { kind: 'consult-answered', callId: 'c1' }, t(15));
+    host = transition(host, { kind: 'conference', callId: 'c1' }, t(20));
+    expect(host.call).toMatchObject({ conference: true, holdMs: 10_000 });
+    expect(host.call?.holdSince).toBeUndefined();
+    const ended = transition(host, { kind: 'consult-ended', callId: 'c1' }, t(30));
+    expect(ended.call?.consult).toBeUndefined();
+    expect(ended.call?.conference).toBeUndefined();
+
+    let guest = transition(login(t(0)), { kind: 'ready' }, t(1));
+    guest = transition(
+      guest,
+      { kind: 'reserve', callId: 'c1', queueId: 'q', ringTimeoutSeconds: 15, consultOf: 'a1' },
+      t(10),
+    );
+    // A consultation is not an offer from the queue: round robin's memory stays.
+    expect(guest.lastOffered).toEqual({});
+    guest = transition(guest, { kind: 'accept', callId: 'c1' }, t(15));
+    const seat = { meetingId: 'm1', attendeeId: 'x1' };
+    guest = transition(guest, { kind: 'consult-answered', callId: 'c1', guestSeat: seat }, t(15));
+    expect(guest.call).toMatchObject({ consultOf: 'a1', guestSeat: seat });
+    expect(() => transition(guest, { kind: 'consult', callId: 'c1', consult }, t(16))).toThrow(
+      /cannot consult/,
+    );
+    guest = transition(guest, { kind: 'take-over', callId: 'c1' }, t(30));
+    expect(guest).toMatchObject({
+      status: 'on-call',
+      call: { callId: 'c1', answeredAt: t(15).toISOString() },
+    });
+    expect(guest.call?.consultOf).toBeUndefined();
+    expect(guest.call?.guestSeat).toBeUndefined();
+  });
 });

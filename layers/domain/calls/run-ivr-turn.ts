@@ -97,7 +97,16 @@ export interface CallState {
   readonly attributeRevision: number;
   /** The caller's leg is being recorded (a recording starts once per call). */
   readonly recorded?: boolean;
+  /**
+   * A call tied to another: a consultation call placed for an agent about the caller's call `callId`, or,
+   * after a warm transfer to a number, each of the pair left talking in meeting `meetingId`.
+   */
+  readonly link?: CallLink;
 }
+
+export type CallLink =
+  | { readonly role: 'consult'; readonly callId: string }
+  | { readonly role: 'pair'; readonly callId: string; readonly meetingId: string };
 
 export interface IvrTurnInput {
   readonly callId: string;

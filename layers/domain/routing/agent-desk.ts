@@ -8,92 +8,28 @@
 import { dialableNumber } from '../calls/dialling.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import type { TenantId } from '../tenancy/ids.ts';
-import type { AgentCall, AgentState } from './agent-state.ts';
+import type { AgentState } from './agent-state.ts';
+import { returnConsultation } from './consult.ts';
+import { acceptConsult, endConsult } from './consult-desk.ts';
+import {
+  type AgentDeskPorts,
+  callerGone,
+  currentCall,
+  type MediaSession,
+  type TransferTarget,
+} from './desk-ports.ts';
 import {
   acceptOffer,
   changeAgentState,
   endRouting,
-  type RoutingPorts,
   returnOffer,
   startOutbound,
   transferOut,
   transferToAgent,
   transferToQueue,
 } from './dispatch.ts';
-import type { AgentProfile } from './queue-config.ts';
 
-/** The agent's media session as its softphone needs it to join (opaque to routing). */
-export type MediaSession = Readonly<Record<string, unknown>> & {
-  readonly meetingId: string;
-  readonly mediaRegion: string;
-  readonly attendee: { readonly attendeeId: string; readonly joinToken: string };
-};
-
-export interface AgentDeskPorts extends RoutingPorts {
-  readonly profiles: { agentProfile(tenant: TenantId, agentId: string): Promise<AgentProfile | undefined> };
-  readonly media: {
-    openSession(tenant: TenantId, agentId: string, loginAt: string): Promise<MediaSession>;
-    /** A second join of the same session (a refreshed page): new credentials for the same meeting. */
-    rejoin(tenant: TenantId, agentId: string, meetingId: string, mediaRegion: string): Promise<MediaSession>;
-    closeSession(meetingId: string): Promise<void>;
-    /**
-     * Joins the caller to the agent's media (from the queue, or back from hold), muting the agent for the
-     * caller at once if `mutedAttendee` is given; 'gone' if the call ended meanwhile.
-     */
-    connect(
-      carrier: Carrier,
-      callId: string,
-      meetingId: string,
-      options?: { mutedAttendee?: string; record?: boolean },
-    ): Promise<'connected' | 'gone'>;
-    /** Takes the caller out of the agent's media to hold music: on hold, or waiting in `queueId` again. */
-    park(
-      carrier: Carrier,
-      callId: string,
-      to: { kind: 'hold' } | { kind: 'queue'; queueId: string },
-    ): Promise<'ok' | 'gone'>;
-    /** Mutes (or unmutes) the agent's attendee for the caller. */
-    mute(
-      carrier: Carrier,
-      callId: string,
-      meeting: { meetingId: string; attendeeId: string },
-      muted: boolean,
-    ): Promise<'ok' | 'gone'>;
-    /** Takes the caller out of the agent's media and connects them to a number. */
-    dial(carrier: Carrier, callId: string, number: string): Promise<'ok' | 'gone'>;
-    /**
-     * Places a call from the contact center's number; when the far end answers it is joined to the agent's
-     * meeting. Returns the new call's id.
-     */
-    callOut(
-      carrier: Carrier,
-      call: { from: string; to: string; tenant: TenantId; agentId: string; meetingId: string },
-    ): Promise<string>;
-    hangUp(carrier: Carrier, callId: string): Promise<'ok' | 'gone'>;
-  };
-  /** The tenant's numbers to call out from (`from` if given and the tenant's, else its first). */
-  readonly lines: {
-    outbound(tenant: TenantId, from?: string): Promise<{ number: string; carrier: Carrier } | undefined>;
-  };
-  readonly calls: {
-    carrier(tenant: TenantId, callId: string): Promise<Carrier | undefined>;
-    /** The contact center's own number on the call (the number dialled, or shown on an outbound call). */
-    ownNumber(tenant: TenantId, callId: string): Promise<string | undefined>;
-    recordDisposition(tenant: TenantId, callId: string, disposition: Disposition): Promise<void>;
-    /** When the caller's media was asked to join the agent's (the end of assignment, for its latency). */
-    recordBridge(tenant: TenantId, callId: string, at: string): Promise<void>;
-  };
-}
-
-/** Where the carrier runs a call (opaque to routing). */
-export type Carrier = Readonly<Record<string, string>>;
-
-export interface Disposition {
-  readonly code: string;
-  readonly notes: string;
-  readonly agentId: string;
-  readonly at: string;
-}
+export type { AgentDeskPorts, Carrier, Disposition, MediaSession, TransferTarget } from './desk-ports.ts';
 
 /** Logs the agent in (not ready until it says so), or hands a logged-in agent its session again. */
 export async function logIn(
@@ -145,13 +81,19 @@ export async function setReady(
   return changeAgentState(ports, tenant, agentId, { kind: 'not-ready', reason });
 }
 
-/** Accepts an offer: the agent is connected in routing, then the caller is joined to the agent's media. */
+/**
+ * Accepts an offer: the agent is connected in routing, then the caller is joined to the agent's media. A
+ * consultation is taken in the consulting agent's meeting instead: the answer carries the seat to join.
+ */
 export async function accept(
   ports: AgentDeskPorts,
   tenant: TenantId,
   agentId: string,
   callId: string,
-): Promise<AgentState> {
+): Promise<{ state: AgentState; media?: MediaSession }> {
+  const offered = (await ports.store.agent(tenant, agentId))?.state.call;
+  if (offered?.callId === callId && offered.consultOf !== undefined)
+    return acceptConsult(ports, tenant, agentId, callId, offered.consultOf);
   const { agent, entry } = await acceptOffer(ports, tenant, agentId, callId);
   const meetingId = agent.media?.meetingId;
   const carrier = await ports.calls.carrier(tenant, callId);
@@ -168,7 +110,7 @@ export async function accept(
     await endRouting(ports, tenant, callId, 'gone');
     throw new ConflictError(`the caller of ${callId} has hung up`);
   }
-  return agent;
+  return { state: agent };
 }
 
 export async function decline(
@@ -177,27 +119,10 @@ export async function decline(
   agentId: string,
   callId: string,
 ): Promise<AgentState> {
+  const offered = (await ports.store.agent(tenant, agentId))?.state.call;
+  if (offered?.callId === callId && offered.consultOf !== undefined)
+    return returnConsultation(ports, tenant, agentId, callId, 'decline');
   return returnOffer(ports, tenant, agentId, callId, 'decline');
-}
-
-/** The agent's current conversation: its call and the carrier that runs it. */
-async function currentCall(
-  ports: AgentDeskPorts,
-  tenant: TenantId,
-  agentId: string,
-): Promise<{ state: AgentState; call: AgentCall; carrier: Carrier }> {
-  const state = (await ports.store.agent(tenant, agentId))?.state;
-  const call = state?.status === 'on-call' ? state.call : undefined;
-  if (state === undefined || call === undefined) throw new ConflictError('you are not on a call');
-  const carrier = await ports.calls.carrier(tenant, call.callId);
-  if (carrier === undefined) throw new ConflictError('your call has ended');
-  return { state, call, carrier };
-}
-
-/** The media said the caller has gone: routing is released, and the agent told so. */
-async function callerGone(ports: AgentDeskPorts, tenant: TenantId, callId: string): Promise<never> {
-  await endRouting(ports, tenant, callId, 'gone');
-  throw new ConflictError(`the caller of ${callId} has hung up`);
 }
 
 /** Puts the caller on hold (they hear hold music, the agent hears nothing) or takes them off it. */
@@ -246,11 +171,6 @@ export async function mute(
   return changeAgentState(ports, tenant, agentId, { kind: 'mute', callId: call.callId, muted });
 }
 
-export type TransferTarget =
-  | { readonly kind: 'queue'; readonly queueId: string }
-  | { readonly kind: 'agent'; readonly agentId: string }
-  | { readonly kind: 'number'; readonly number: string };
-
 /**
  * A blind transfer: the caller goes to another queue, another agent (who must be available; the call
  * rings there and, if not taken, returns to its queue) or a number (a valid number in the tenant's
@@ -264,6 +184,8 @@ export async function transfer(
 ): Promise<AgentState> {
   const { call, carrier } = await currentCall(ports, tenant, agentId);
   const { callId } = call;
+  if (call.consult !== undefined)
+    throw new ConflictError('you are consulting: complete the transfer, or end the consultation first');
   switch (target.kind) {
     case 'queue': {
       // Routing first: a full queue refuses before the caller leaves the agent.
@@ -346,6 +268,11 @@ export async function callOut(
  */
 export async function hangUp(ports: AgentDeskPorts, tenant: TenantId, agentId: string): Promise<void> {
   const state = (await ports.store.agent(tenant, agentId))?.state;
+  // A consulted agent hanging up leaves the consultation, not the caller's call.
+  if (state?.status === 'on-call' && state.call?.consultOf !== undefined) {
+    await endConsult(ports, tenant, agentId);
+    return;
+  }
   const ours = state?.status === 'on-call' || (state?.status === 'reserved' && state.call?.outbound === true);
   const callId = ours ? state?.call?.callId : undefined;
   if (callId === undefined) throw new ConflictError('you are not on a call');

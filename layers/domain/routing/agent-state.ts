@@ -33,7 +33,24 @@ export interface AgentCall {
   readonly outbound?: boolean;
   /** The not-ready reason the agent placed the call from: where an unanswered call out returns them. */
   readonly priorReason?: string;
+  /** The agent consults someone while the caller holds (a warm transfer or a conference in the making). */
+  readonly consult?: Consultation;
+  /** The caller, the agent and the consulted party all hear one another. */
+  readonly conference?: boolean;
+  /** A consulted agent's side of a consultation: the agent whose caller this is. */
+  readonly consultOf?: string;
+  /** Where a consulted agent sits meanwhile: a seat in the consulting agent's meeting. */
+  readonly guestSeat?: { readonly meetingId: string; readonly attendeeId: string };
 }
+
+/**
+ * Who the agent consults: another agent (offered the consultation like a call, then a guest in the
+ * agent's meeting), or a number (a call of its own, joined to the agent's meeting when answered).
+ */
+export type Consultation = { readonly state: 'ringing' | 'talking' } & (
+  | { readonly kind: 'agent'; readonly agentId: string }
+  | { readonly kind: 'number'; readonly number: string; readonly callId: string }
+);
 
 export interface AgentMedia {
   readonly meetingId: string;
@@ -75,7 +92,7 @@ export type AgentAction =
   | { kind: 'logout' }
   | { kind: 'ready' }
   | { kind: 'not-ready'; reason: string }
-  | { kind: 'reserve'; callId: string; queueId: string; ringTimeoutSeconds: number }
+  | { kind: 'reserve'; callId: string; queueId: string; ringTimeoutSeconds: number; consultOf?: string }
   | { kind: 'dial'; callId: string; queueId: string; ringTimeoutSeconds: number }
   | { kind: 'accept'; callId: string }
   | { kind: 'decline'; callId: string }
@@ -83,6 +100,11 @@ export type AgentAction =
   | { kind: 'hold'; callId: string }
   | { kind: 'resume'; callId: string }
   | { kind: 'mute'; callId: string; muted: boolean }
+  | { kind: 'consult'; callId: string; consult: Consultation }
+  | { kind: 'consult-answered'; callId: string; guestSeat?: AgentCall['guestSeat'] }
+  | { kind: 'consult-ended'; callId: string }
+  | { kind: 'conference'; callId: string }
+  | { kind: 'take-over'; callId: string }
   | { kind: 'call-ended'; callId: string; acwSeconds: number | null }
   | { kind: 'end-wrap-up' };
 
@@ -110,7 +132,17 @@ const ALLOWED: Readonly<Record<AgentStatus, readonly AgentAction['kind'][]>> = {
   available: ['not-ready', 'reserve', 'dial', 'logout', 'ready'],
   'not-ready': ['ready', 'not-ready', 'dial', 'logout'],
   reserved: ['accept', 'decline', 'miss', 'call-ended'],
-  'on-call': ['hold', 'resume', 'mute', 'call-ended'],
+  'on-call': [
+    'hold',
+    'resume',
+    'mute',
+    'call-ended',
+    'consult',
+    'consult-answered',
+    'consult-ended',
+    'conference',
+    'take-over',
+  ],
   'after-call': ['end-wrap-up', 'not-ready', 'logout'],
 };
 
@@ -142,6 +174,9 @@ export function transition(state: AgentState, action: AgentAction, now: Date): A
     };
   };
 
+  /** The same status, its call changed. */
+  const changed = (call: AgentCall): AgentState => ({ ...state, version: state.version + 1, call });
+
   switch (action.kind) {
     case 'login':
       return next('not-ready', {
@@ -166,10 +201,11 @@ export function transition(state: AgentState, action: AgentAction, now: Date): A
       return withoutCall(next('available'));
     case 'reserve': {
       const expires = new Date(now.getTime() + action.ringTimeoutSeconds * 1000).toISOString();
-      return next('reserved', {
-        call: { callId: action.callId, queueId: action.queueId, offeredAt: at, offerExpiresAt: expires },
-        lastOffered: { ...state.lastOffered, [action.queueId]: at },
-      });
+      const call = { callId: action.callId, queueId: action.queueId, offeredAt: at, offerExpiresAt: expires };
+      // A consultation is not an offer from the queue: round robin's memory stays.
+      if (action.consultOf !== undefined)
+        return next('reserved', { call: { ...call, consultOf: action.consultOf } });
+      return next('reserved', { call, lastOffered: { ...state.lastOffered, [action.queueId]: at } });
     }
     case 'dial': {
       // Reserved for its own call while the far end rings; not an offer (round robin's memory stays).
@@ -202,15 +238,17 @@ export function transition(state: AgentState, action: AgentAction, now: Date): A
     case 'hold': {
       const call = state.call as AgentCall;
       if (call.holdSince !== undefined) return state;
-      return {
-        ...state,
-        version: state.version + 1,
-        call: { ...call, holdSince: at, holdCount: (call.holdCount ?? 0) + 1 },
-      };
+      // Holding the caller during a conference leaves the agent with the consulted party.
+      const { conference: _conference, ...rest } = call;
+      return changed({ ...rest, holdSince: at, holdCount: (call.holdCount ?? 0) + 1 });
     }
     case 'resume': {
       const call = state.call as AgentCall;
       if (call.holdSince === undefined) return state;
+      if (call.consult !== undefined)
+        throw new IllegalTransitionError(
+          'the agent is consulting: make it a conference, complete the transfer or end the consultation',
+        );
       const { holdSince, ...resumed } = call;
       const held = now.getTime() - Date.parse(holdSince);
       return {
@@ -223,6 +261,47 @@ export function transition(state: AgentState, action: AgentAction, now: Date): A
       const call = state.call as AgentCall;
       if ((call.muted ?? false) === action.muted) return state;
       return { ...state, version: state.version + 1, call: { ...call, muted: action.muted } };
+    }
+    case 'consult': {
+      const call = state.call as AgentCall;
+      if (call.consult !== undefined)
+        throw new IllegalTransitionError('the agent is consulting already: end that consultation first');
+      if (call.consultOf !== undefined)
+        throw new IllegalTransitionError('a consulted agent cannot consult in turn');
+      // The caller holds while the agent consults (a conference that was going on ends).
+      const { conference: _conference, ...rest } = call;
+      const held =
+        call.holdSince === undefined ? { holdSince: at, holdCount: (call.holdCount ?? 0) + 1 } : {};
+      return changed({ ...rest, ...held, consult: action.consult });
+    }
+    case 'consult-answered': {
+      const call = state.call as AgentCall;
+      if (call.consultOf !== undefined) return changed({ ...call, guestSeat: action.guestSeat });
+      if (call.consult === undefined) throw new IllegalTransitionError('the agent is not consulting');
+      if (call.consult.state === 'talking') return state;
+      return changed({ ...call, consult: { ...call.consult, state: 'talking' } });
+    }
+    case 'consult-ended': {
+      const call = state.call as AgentCall;
+      if (call.consult === undefined) return state;
+      const { consult: _consult, conference: _conference, ...rest } = call;
+      return changed(rest);
+    }
+    case 'conference': {
+      const call = state.call as AgentCall;
+      if (call.consult?.state !== 'talking')
+        throw new IllegalTransitionError('a conference needs a consultation that has been answered');
+      if (call.conference === true) return state;
+      const { holdSince, ...rest } = call;
+      const held = holdSince === undefined ? 0 : now.getTime() - Date.parse(holdSince);
+      return changed({ ...rest, holdMs: (call.holdMs ?? 0) + held, conference: true });
+    }
+    case 'take-over': {
+      // The consulted agent takes the caller over: the call is now simply the agent's.
+      const call = state.call as AgentCall;
+      if (call.consultOf === undefined) throw new IllegalTransitionError('the agent is not consulted');
+      const { consultOf: _of, guestSeat: _seat, ...rest } = call;
+      return changed(rest);
     }
     case 'call-ended':
       // Ended while still ringing (the caller gave up, or nobody answered the agent's own call): the agent

@@ -29,6 +29,21 @@ export interface RoutingPorts {
   readonly random?: () => number;
   /** Tells the agents of an offer (pushed to their connections); called for every offer made. */
   readonly offered?: (tenant: TenantId, offer: Offer) => Promise<void>;
+  /**
+   * A consultation ended with its call (the caller hung up, say): what it left in the media is cleared up
+   * (the consulted agent's seat in the meeting, the call to a consulted number).
+   */
+  readonly consultLeft?: (tenant: TenantId, leftover: ConsultLeftover) => Promise<void>;
+}
+
+/** What a consultation leaves in the media when it ends. */
+export interface ConsultLeftover {
+  /** The caller's call the consultation was about. */
+  readonly callId: string;
+  /** A consulted number's own call, to hang up. */
+  readonly consultCallId?: string;
+  /** A consulted agent's seat in the consulting agent's meeting, to remove. */
+  readonly guestSeat?: { readonly meetingId: string; readonly attendeeId: string };
 }
 
 /** An offer made: the call is reserved for the agent (or, in a ring-all queue, rung at every agent). */
@@ -37,6 +52,8 @@ export interface Offer {
   readonly agentIds: readonly string[];
   readonly ringAll: boolean;
   readonly expiresAt: string;
+  /** A consultation, not a call from the queue: the agent who asks. */
+  readonly consultOf?: string;
 }
 
 /** Callers read from a queue's head per assignment round. */
@@ -44,7 +61,7 @@ export const HEAD_PAGE = 10;
 /** Availability hints read per assignment round (and agents rung at once in a ring-all queue). */
 export const CANDIDATE_PAGE = 25;
 /** Attempts at a transition that lost a race before giving up with a 409. */
-const ATTEMPTS = 8;
+export const ATTEMPTS = 8;
 
 // ------------------------------------------------------------------------------------------ agents
 
@@ -71,7 +88,7 @@ export async function changeAgentState(
 }
 
 /** The write for a transition: hints replaced by fresh ones while available, removed otherwise. */
-async function agentWrite(
+export async function agentWrite(
   ports: RoutingPorts,
   tenant: TenantId,
   stored: StoredAgent,
@@ -89,7 +106,11 @@ async function agentWrite(
 }
 
 /** An agent just became available: offer it the best waiting call of its queues, in queue priority. */
-async function assignForAgent(ports: RoutingPorts, tenant: TenantId, agent: AgentState): Promise<void> {
+export async function assignForAgent(
+  ports: RoutingPorts,
+  tenant: TenantId,
+  agent: AgentState,
+): Promise<void> {
   const queues = Object.entries(agent.queues).sort(([, a], [, b]) => a - b);
   for (const [queueId] of queues) {
     const offers = await assignQueue(ports, tenant, queueId);
@@ -315,20 +336,36 @@ export async function endRouting(
     // Only a call in conversation is transferred out.
     if (outcome === 'transferred' && routing.state !== 'connected') return routing;
     let write: AgentWrite | undefined;
+    let consulted: AgentWrite | undefined;
+    let leftover: ConsultLeftover | undefined;
     if (routing.state === 'offered' || routing.state === 'connected') {
       const stored = await ports.store.agent(tenant, routing.agentId);
       if (stored !== undefined && stored.state.call?.callId === callId) {
-        const queue = await ports.queues.queue(tenant, routing.entry.queueId);
-        const next = transition(
-          stored.state,
-          { kind: 'call-ended', callId, acwSeconds: queue?.acwSeconds ?? 30 },
-          ports.now(),
-        );
-        write = await agentWrite(ports, tenant, stored, next);
+        write = await leavingAgent(ports, tenant, stored, routing);
+        const consult = stored.state.call.consult;
+        if (consult?.kind === 'number') leftover = { callId, consultCallId: consult.callId };
+        if (consult?.kind === 'agent') {
+          // The consulted agent is released with the call (its offer withdrawn, or into wrap-up).
+          const guest = await ports.store.agent(tenant, consult.agentId);
+          const guestCall = guest?.state.call;
+          if (
+            guest !== undefined &&
+            guestCall?.callId === callId &&
+            guestCall.consultOf === routing.agentId
+          ) {
+            consulted = await leavingAgent(ports, tenant, guest, routing);
+            leftover = {
+              callId,
+              ...(guestCall.guestSeat === undefined ? {} : { guestSeat: guestCall.guestSeat }),
+            };
+          }
+        }
       }
     }
-    if (await ports.store.leave(tenant, routing, outcome, write)) {
-      if (write?.next.status === 'available') await assignForAgent(ports, tenant, write.next);
+    if (await ports.store.leave(tenant, routing, outcome, write, consulted)) {
+      for (const released of [write?.next, consulted?.next])
+        if (released?.status === 'available') await assignForAgent(ports, tenant, released);
+      if (leftover !== undefined) await ports.consultLeft?.(tenant, leftover);
       return routing;
     }
   }
@@ -340,7 +377,7 @@ const ENDED: ReadonlySet<CallRouting['state']> = new Set(['gone', 'overflowed', 
 // ------------------------------------------------------------------------------------------ transfers
 
 /** The call the agent is talking to, as routing has it; a 409 if the agent is not connected to it. */
-async function connectedCall(
+export async function connectedCall(
   ports: RoutingPorts,
   tenant: TenantId,
   agentId: string,
@@ -354,8 +391,8 @@ async function connectedCall(
   return { routing, agent };
 }
 
-/** The agent's side of a transfer: the call ends for the agent, who goes to wrap-up. */
-async function leavingAgent(
+/** The call ends for one of its agents: into wrap-up (or back from ringing, for an offer). */
+export async function leavingAgent(
   ports: RoutingPorts,
   tenant: TenantId,
   agent: StoredAgent,

@@ -100,6 +100,8 @@ export interface RoutingStore {
 
   /** The agent's state changes (and its hints with it) if its version is still `expectedVersion`. */
   saveAgent(tenant: TenantId, write: AgentWrite): Promise<boolean>;
+  /** Several agents change together (a consultation), each if its version is still the one read. */
+  saveAgents(tenant: TenantId, writes: readonly AgentWrite[]): Promise<boolean>;
   /** The caller joins the queue: entry written, call routing waiting at version 1 (a call is queued once). */
   enqueue(tenant: TenantId, entry: QueueEntry): Promise<boolean>;
   /**
@@ -127,10 +129,17 @@ export interface RoutingStore {
     agent: AgentWrite | undefined,
   ): Promise<boolean>;
   /**
-   * A connected call is handed to another agent (a transfer): routing connected → offered to the new agent,
-   * the agent it leaves saved (into wrap-up) and the new one reserved, all or nothing.
+   * A connected call is handed to another agent, all or nothing: the agent it leaves saved (into wrap-up)
+   * and the new one saved; routing → offered to the new agent (a blind transfer: it rings there) or
+   * connected to it (a warm transfer: the agent is on the call already).
    */
-  handOver(tenant: TenantId, routing: CallRouting, from: AgentWrite, to: AgentWrite): Promise<boolean>;
+  handOver(
+    tenant: TenantId,
+    routing: CallRouting,
+    from: AgentWrite,
+    to: AgentWrite,
+    state?: 'offered' | 'connected',
+  ): Promise<boolean>;
   /**
    * An agent's call out begins: the call record is created with its routing offered to the agent, and the
    * agent is reserved for it, all or nothing.
@@ -141,12 +150,16 @@ export interface RoutingStore {
     routing: CallRouting,
     agent: AgentWrite,
   ): Promise<'started' | 'call-ended' | 'agent-changed'>;
-  /** The caller left (hung up, or overflowed): entry and routing end; the agent, if any, saved. */
+  /**
+   * The caller left (hung up, or overflowed): entry and routing end; the agent, if any, saved (and an
+   * agent it was consulting, released with it).
+   */
   leave(
     tenant: TenantId,
     routing: CallRouting,
     outcome: RoutingEnd,
     agent: AgentWrite | undefined,
+    consulted?: AgentWrite,
   ): Promise<boolean>;
   /** How many callers wait ahead of `entry` in its queue, counting up to `upTo`. */
   callsAhead(tenant: TenantId, entry: QueueEntry, upTo: number): Promise<number>;

@@ -6,6 +6,7 @@
  * conditional work the agents and callers do, so it may run anywhere, as often as needed, in parallel.
  */
 import type { TenantId } from '../tenancy/ids.ts';
+import { returnConsultation } from './consult.ts';
 import {
   assignQueue,
   changeAgentState,
@@ -98,7 +99,10 @@ export async function sweep(
         state.call?.offerExpiresAt !== undefined &&
         Date.parse(state.call.offerExpiresAt) <= now.getTime()
       ) {
-        await returnOffer(ports, tenant, agentId, state.call.callId, 'miss');
+        // A consultation left ringing leaves the consulting agent with the caller; a call goes back to its queue.
+        if (state.call.consultOf !== undefined)
+          await returnConsultation(ports, tenant, agentId, state.call.callId, 'miss');
+        else await returnOffer(ports, tenant, agentId, state.call.callId, 'miss');
         report.missed += 1;
       } else if (
         state?.status === 'after-call' &&
