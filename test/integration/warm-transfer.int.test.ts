@@ -132,7 +132,7 @@ describe('warm transfer and conference', () => {
     const outside = '+14255550171';
     const ringing = new Promise<RemoteCall>((resolve) => phones.once('incoming', resolve));
     phones.subscribe(outside, 'manual');
-    const { caller, callId } = await connectedTo(first);
+    const { caller } = await connectedTo(first);
 
     const asked = await first.call('POST', '/agent/call/consult', { to: { number: outside } });
     expect(asked.status, JSON.stringify(asked.body)).toBe(200);
