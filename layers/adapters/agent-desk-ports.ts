@@ -40,7 +40,10 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
     (await outcome) === 'gone' ? 'gone' : 'ok';
   return {
     ...routing,
-    profiles: { agentProfile: (tenant, agentId) => routing.queues.agentProfile(tenant, agentId) },
+    profiles: {
+      agentProfile: (tenant, agentId) => routing.queues.agentProfile(tenant, agentId),
+      reasonCodes: (tenant) => routing.queues.reasonCodes(tenant),
+    },
     media: {
       openSession: (tenant, agentId, loginAt) => bridge.openAgentSession(tenant, agentId, loginAt),
       rejoin: (_tenant, agentId, meetingId) => bridge.rejoinAgentSession(agentId, meetingId),
@@ -77,6 +80,8 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
       recordDisposition: (tenant, callId, disposition) =>
         calls.recordDisposition(tenant, callId, disposition),
       recordBridge: (tenant, callId, at) => calls.recordBridge(tenant, callId, at),
+      details: (tenant, callId) => calls.details(tenant, callId),
+      recentByCaller: (tenant, caller, limit) => calls.recentByCaller(tenant, caller, limit),
     },
   };
 }

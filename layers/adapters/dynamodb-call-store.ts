@@ -3,9 +3,16 @@
  * attributes or its place change, listed on the wallboard's active-calls index until it ends.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { CallRecordChange, CallRecordStart } from '../domain/calls/run-ivr-turn.ts';
 import type { Disposition } from '../domain/routing/agent-desk.ts';
+import type { CallDetails } from '../domain/routing/screen-pop.ts';
 import type { TenantId } from '../domain/tenancy/ids.ts';
 import { liveKeys } from '../resources/keys.ts';
 
@@ -20,6 +27,7 @@ export function callRecordItem(
   return {
     ...liveKeys.call(call.tenant, call.callId),
     ...liveKeys.activeCallIndex(call.tenant, call.startedAt, call.callId),
+    ...liveKeys.callerHistoryIndex(call.tenant, call.caller, call.startedAt, call.callId),
     type: 'call',
     ...call,
     status,
@@ -110,6 +118,30 @@ export class DynamoDbCallStore {
     );
   }
 
+  /** The call as screens may show it (sensitive values stay masked), or undefined for an unknown call. */
+  async details(tenant: TenantId, callId: string): Promise<CallDetails | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.table, Key: liveKeys.call(tenant, callId) }),
+    );
+    return result.Item === undefined ? undefined : shownCall(result.Item);
+  }
+
+  /** The customer's latest calls with the tenant, newest first (the customer's number, in either direction). */
+  async recentByCaller(tenant: TenantId, caller: string, limit: number): Promise<CallDetails[]> {
+    const index = liveKeys.callerHistoryIndex(tenant, caller, '', '');
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': index.gsi2pk },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map(shownCall);
+  }
+
   /** The contact center's number on the call (`dialled`: the number called, or the caller id shown). */
   async ownNumber(tenant: TenantId, callId: string): Promise<string | undefined> {
     const result = await this.documents.send(
@@ -168,4 +200,27 @@ export class DynamoDbCallStore {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
+}
+
+function shownCall(item: Record<string, unknown>): CallDetails {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const queue = item.queue as { id?: unknown } | undefined;
+  const disposition = item.disposition as CallDetails['disposition'] | undefined;
+  const optional = {
+    queue: typeof queue?.id === 'string' ? { id: queue.id } : undefined,
+    answeredAt: text(item.answeredAt),
+    endedAt: text(item.endedAt),
+    endReason: text(item.endReason),
+    disposition,
+  };
+  return {
+    callId: String(item.callId ?? ''),
+    caller: String(item.caller ?? ''),
+    dialled: String(item.dialled ?? ''),
+    status: String(item.status ?? ''),
+    direction: item.direction === 'outbound' ? 'outbound' : 'inbound',
+    startedAt: String(item.startedAt ?? ''),
+    attributes: (item.attributes as Record<string, string> | undefined) ?? {},
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+  };
 }

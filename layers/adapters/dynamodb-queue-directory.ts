@@ -1,9 +1,14 @@
 /**
- * Queue configurations and agent profiles in the config table (global). Reads are cached for a few
+ * Queue configurations, agent profiles and reason codes in the config table (global). Reads are cached for a few
  * seconds per warm handler: routing reads a queue's settings on every assignment, and they change rarely.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { AgentProfile, QueueConfig } from '../domain/routing/queue-config.ts';
+import {
+  type AgentProfile,
+  DEFAULT_REASON_CODES,
+  type QueueConfig,
+  type ReasonCodes,
+} from '../domain/routing/queue-config.ts';
 import type { QueueDirectory } from '../domain/routing/routing-store.ts';
 import type { TenantId } from '../domain/tenancy/ids.ts';
 import { configKeys } from '../resources/keys.ts';
@@ -75,6 +80,25 @@ export class DynamoDbQueueDirectory implements QueueDirectory {
       new PutCommand({
         TableName: this.table,
         Item: { ...configKeys.agentProfile(tenant, agentId), type: 'agent-profile', agentId, profile },
+      }),
+    );
+  }
+
+  /** The tenant's not-ready reason codes (the defaults until it defines its own). */
+  async reasonCodes(tenant: TenantId): Promise<ReasonCodes> {
+    const item = (
+      await this.documents.send(
+        new GetCommand({ TableName: this.table, Key: configKeys.reasonCodes(tenant) }),
+      )
+    ).Item;
+    return (item?.reasonCodes as ReasonCodes | undefined) ?? DEFAULT_REASON_CODES;
+  }
+
+  async putReasonCodes(tenant: TenantId, reasonCodes: ReasonCodes): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...configKeys.reasonCodes(tenant), type: 'reason-codes', reasonCodes },
       }),
     );
   }

@@ -43,6 +43,7 @@ export const configKeys = {
   }),
   queue: (tenant: TenantId, queueId: string): Key => ({ pk: t(tenant), sk: `QUEUE#${queueId}` }),
   agentProfile: (tenant: TenantId, agentId: string): Key => ({ pk: t(tenant), sk: `AGENT#${agentId}` }),
+  reasonCodes: (tenant: TenantId): Key => ({ pk: t(tenant), sk: 'REASON_CODES' }),
   /** One item per (queue, agent): lists a queue's members with one sk-prefix Query. */
   queueMember: (tenant: TenantId, queueId: string, agentId: string): Key => ({
     pk: t(tenant),
@@ -115,6 +116,11 @@ export const liveKeys = {
   activeCallIndex: (tenant: TenantId, startedAt: string, callId: string) => ({
     gsi1pk: `${t(tenant)}#CALLS#ACTIVE`,
     gsi1sk: `${startedAt}#${callId}`,
+  }),
+  /** GSI2 entry of every call record: a customer's calls with the tenant, newest last (the screen pop). */
+  callerHistoryIndex: (tenant: TenantId, caller: string, startedAt: string, callId: string) => ({
+    gsi2pk: `${t(tenant)}#CALLER#${caller}`,
+    gsi2sk: `${startedAt}#${callId}`,
   }),
   /** A caller's request to be called back (a queue's callback overflow), newest last. */
   callbackRequest: (tenant: TenantId, requestedAt: string, callId: string): Key => ({

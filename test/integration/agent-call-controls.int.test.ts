@@ -6,7 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PstnClient, type RemoteCall } from '../../infra/local/chime/pstn-client.ts';
-import { contactCenter, openDesk, type TestContactCenter, type TestDesk } from '../support/contact-center.ts';
+import {
+  api,
+  contactCenter,
+  openDesk,
+  type TestContactCenter,
+  type TestDesk,
+} from '../support/contact-center.ts';
 import { callersOf, holdMusicHeard, joined, talk, unheard } from '../support/conversation.ts';
 import { type IvrTenant, ivrTenant } from '../support/ivr-tenant.ts';
 import { localCloud } from '../support/local-cloud.ts';
@@ -30,7 +36,8 @@ beforeAll(async () => {
     languages: ['en-US'],
     start: 'hi',
     nodes: {
-      hi: { type: 'play', prompt: { say: { 'en-US': 'Thank you for calling.' } }, next: 'q' },
+      hi: { type: 'play', prompt: { say: { 'en-US': 'Thank you for calling.' } }, next: 'tag' },
+      tag: { type: 'setAttribute', values: { intent: 'sales', tier: 'gold' }, next: 'q' },
       q: { type: 'enqueue', queue: 'sales' },
     },
   });
@@ -178,6 +185,78 @@ describe('call controls', () => {
     const offer = await agent.nextOffer(10_000);
     expect(offer.callId).toBe(second.callId);
     second.caller.hangup();
+    // The offer is withdrawn once call control has seen the hang-up.
+    await expect.poll(async () => (await agent.state()).status, { timeout: 10_000 }).not.toBe('reserved');
+  });
+
+  it('pops the agent’s own call on screen: caller, queue, wait, IVR attributes and the caller’s recent calls', async () => {
+    const [first, second] = desks as [TestDesk, TestDesk];
+    await onlyReady(first);
+    const regular = '+14255559001';
+    const earlier = await phones.dial(regular, tenant.number);
+    const offered = await first.nextOffer();
+    earlier.hangup();
+    await expect.poll(async () => (await first.state()).status, { timeout: 10_000 }).not.toBe('reserved');
+    await onlyReady(first);
+
+    const caller = await phones.dial(regular, tenant.number);
+    const offer = await first.nextOffer();
+    const pop = await first.call('GET', `/agent/calls/${offer.callId}`);
+    expect(pop.status, JSON.stringify(pop.body)).toBe(200);
+    expect(pop.body.call).toMatchObject({
+      callId: offer.callId,
+      caller: regular,
+      dialled: tenant.number,
+      direction: 'inbound',
+      queue: { id: 'sales' },
+      attributes: { intent: 'sales', tier: 'gold' },
+    });
+    expect(Date.parse(String((pop.body.call as { enqueuedAt: string }).enqueuedAt))).toBeGreaterThan(0);
+    const history = pop.body.history as { callId: string }[];
+    expect(history.map((c) => c.callId)).toEqual([offered.callId]);
+
+    // Another agent of the tenant, and an unknown call, learn nothing.
+    for (const [desk, callId] of [
+      [second, offer.callId],
+      [first, 'call-unknown'],
+    ] as const) {
+      const refused = await desk.call('GET', `/agent/calls/${callId}`);
+      expect(refused.status).toBe(404);
+      expect(String(refused.body.message)).toMatch(/not on your desk/);
+    }
+    caller.hangup();
+    await expect.poll(async () => (await first.state()).status, { timeout: 10_000 }).not.toBe('reserved');
+  });
+
+  it('takes not-ready reasons from the tenant’s own list, which only an admin sets', async () => {
+    const [first] = desks as [TestDesk];
+    const listed = await first.call('GET', '/reason-codes');
+    expect(listed.status).toBe(200);
+    expect((listed.body.codes as { code: string }[]).map((c) => c.code)).toEqual(['test', 'lunch']);
+    const unknown = await first.call('PUT', '/agent/state', { status: 'not-ready', reason: 'break' });
+    expect(unknown.status).toBe(400);
+    expect(String(unknown.body.message)).toMatch(/reason codes: test, lunch/);
+    const lunch = await first.call('PUT', '/agent/state', { status: 'not-ready', reason: 'lunch' });
+    expect(lunch.body.state).toMatchObject({ status: 'not-ready', reason: 'lunch' });
+    // An agent may not change the list; an admin's bad list changes nothing.
+    expect(
+      (await first.call('PUT', '/reason-codes', { codes: [{ code: 'nap', label: 'Nap' }] })).status,
+    ).toBe(403);
+    for (const bad of [
+      { codes: [] },
+      { codes: [{ code: 'missed', label: 'Missed' }] },
+      { codes: [{ code: 'a b', label: 'Spaces' }] },
+      {
+        codes: [
+          { code: 'x', label: 'X' },
+          { code: 'x', label: 'Again' },
+        ],
+      },
+    ]) {
+      const refused = await api(webUrl, center.admin, 'PUT', '/reason-codes', bad);
+      expect(refused.status, JSON.stringify(bad)).toBe(400);
+    }
+    expect(((await first.call('GET', '/reason-codes')).body.codes as unknown[]).length).toBe(2);
   });
 
   it('refuses bad transfers and controls without a call, changing nothing', async () => {

@@ -95,6 +95,15 @@ export async function contactCenter(
   const tenantId = options.tenantId ?? randomTenantId('cc');
   const admin = await signIn(webUrl, { tenantId, groups: ['admin'] });
   const supervisor = await signIn(webUrl, { tenantId, groups: ['supervisor'] });
+  // The tenant's own not-ready reasons; `test` is the one tests set agents aside with.
+  const reasons = await api(webUrl, admin, 'PUT', '/reason-codes', {
+    codes: [
+      { code: 'test', label: 'Set aside by the test' },
+      { code: 'lunch', label: 'Lunch' },
+    ],
+  });
+  if (reasons.status !== 200)
+    throw new Error(`PUT /reason-codes: ${reasons.status} ${JSON.stringify(reasons.body)}`);
   for (const [queueId, queue] of Object.entries(options.queues)) {
     const put = await api(webUrl, admin, 'PUT', `/queues/${queueId}`, queue);
     if (put.status !== 200)

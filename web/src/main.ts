@@ -1,13 +1,21 @@
 /**
- * The local cloud's landing page: every service with its status and endpoint, read from GET /health.
- * The softphone, wallboard and admin console arrive as features under web/src/<feature>/.
+ * The web app's one entry: `/agent` is the softphone; `/` the local cloud's status page. The wallboard, the
+ * customer phone page and the admin console arrive as features under web/src/<feature>/.
  */
+import { startSoftphone } from './softphone/softphone.ts';
 import { fetchHealth } from './status/health-client.ts';
 import { renderHealth, renderHealthError } from './status/health-view.ts';
 
 const app = document.querySelector<HTMLElement>('#app');
 if (app !== null) {
-  fetchHealth()
-    .then((health) => renderHealth(app, health))
-    .catch((error: unknown) => renderHealthError(app, error));
+  const path = location.pathname.replace(/\/+$/, '');
+  if (path === '/agent') {
+    document.title = 'Softphone · Openline';
+    app.classList.add('app-wide');
+    startSoftphone(app);
+  } else {
+    fetchHealth()
+      .then((health) => renderHealth(app, health))
+      .catch((error: unknown) => renderHealthError(app, error));
+  }
 }

@@ -76,8 +76,11 @@ export async function setReady(
   reason?: string,
 ): Promise<AgentState> {
   if (ready) return changeAgentState(ports, tenant, agentId, { kind: 'ready' });
-  if (reason === undefined || !/^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$/.test(reason))
-    throw new ValidationError('not ready needs a reason code of 1-40 letters, digits, spaces, _ and -');
+  const { codes } = await ports.profiles.reasonCodes(tenant);
+  if (reason === undefined || !codes.some((c) => c.code === reason))
+    throw new ValidationError(
+      `not ready needs one of this contact center's reason codes: ${codes.map((c) => c.code).join(', ')}`,
+    );
   return changeAgentState(ports, tenant, agentId, { kind: 'not-ready', reason });
 }
 

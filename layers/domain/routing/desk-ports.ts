@@ -6,7 +6,8 @@ import { ConflictError } from '../errors.ts';
 import type { TenantId } from '../tenancy/ids.ts';
 import type { AgentCall, AgentState } from './agent-state.ts';
 import { endRouting, type RoutingPorts } from './dispatch.ts';
-import type { AgentProfile } from './queue-config.ts';
+import type { AgentProfile, ReasonCodes } from './queue-config.ts';
+import type { CallDetails } from './screen-pop.ts';
 
 /** The agent's media session as its softphone needs it to join (opaque to routing). */
 export type MediaSession = Readonly<Record<string, unknown>> & {
@@ -16,7 +17,10 @@ export type MediaSession = Readonly<Record<string, unknown>> & {
 };
 
 export interface AgentDeskPorts extends RoutingPorts {
-  readonly profiles: { agentProfile(tenant: TenantId, agentId: string): Promise<AgentProfile | undefined> };
+  readonly profiles: {
+    agentProfile(tenant: TenantId, agentId: string): Promise<AgentProfile | undefined>;
+    reasonCodes(tenant: TenantId): Promise<ReasonCodes>;
+  };
   readonly media: {
     openSession(tenant: TenantId, agentId: string, loginAt: string): Promise<MediaSession>;
     /** A second join of the same session (a refreshed page): new credentials for the same meeting. */
@@ -78,6 +82,8 @@ export interface AgentDeskPorts extends RoutingPorts {
     recordDisposition(tenant: TenantId, callId: string, disposition: Disposition): Promise<void>;
     /** When the caller's media was asked to join the agent's (the end of assignment, for its latency). */
     recordBridge(tenant: TenantId, callId: string, at: string): Promise<void>;
+    details(tenant: TenantId, callId: string): Promise<CallDetails | undefined>;
+    recentByCaller(tenant: TenantId, caller: string, limit: number): Promise<CallDetails[]>;
   };
 }
 

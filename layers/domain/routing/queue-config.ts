@@ -88,6 +88,45 @@ export const agentProfileSchema = z.strictObject({
 });
 export type AgentProfile = z.infer<typeof agentProfileSchema>;
 
+/**
+ * The tenant's not-ready reason codes, the choices its agents have (`missed` and `logged-in` are the
+ * system's own and cannot be chosen).
+ */
+export const reasonCodesSchema = z.strictObject({
+  codes: z
+    .array(
+      z.strictObject({
+        code: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1-40 letters, digits, _ and -')
+          .refine((c) => !SYSTEM_REASONS.includes(c), 'is a reason the system sets by itself'),
+        label: z.string().trim().min(1).max(60),
+      }),
+    )
+    .min(1, 'at least one reason code')
+    .max(30, 'at most 30 reason codes')
+    .refine((codes) => new Set(codes.map((c) => c.code)).size === codes.length, 'codes must be unique'),
+});
+export type ReasonCodes = z.infer<typeof reasonCodesSchema>;
+
+/** Reasons the system gives: an offer left ringing, a fresh login. */
+export const SYSTEM_REASONS: readonly string[] = ['missed', 'logged-in'];
+
+/** What a tenant that has defined none offers its agents. */
+export const DEFAULT_REASON_CODES: ReasonCodes = {
+  codes: [
+    { code: 'break', label: 'Break' },
+    { code: 'lunch', label: 'Lunch' },
+    { code: 'meeting', label: 'Meeting' },
+    { code: 'training', label: 'Training' },
+    { code: 'admin', label: 'Admin work' },
+  ],
+};
+
+export function parseReasonCodes(input: unknown): ReasonCodes {
+  return parseOrThrow(reasonCodesSchema, input, 'list of reason codes');
+}
+
 export function parseQueueConfig(input: unknown): QueueConfig {
   return parseOrThrow(queueConfigSchema, input, 'queue');
 }

@@ -1,0 +1,210 @@
+/**
+ * The agent softphone: signs the agent in, logs it in to the contact center (a reloaded page gets its session
+ * back, call included), follows its state from the live WebSocket (and re-reads it after a reconnection),
+ * rings on an offer, pops the caller's details, and turns buttons and Alt shortcuts into agent API calls.
+ */
+import { renderSignIn } from '../auth/sign-in-view.ts';
+import { type Api, ApiError, apiClient } from '../shared/api-client.ts';
+import { openLiveSocket } from '../shared/live-socket.ts';
+import { currentSession, type Session, signOut } from '../shared/session.ts';
+import { type AgentStateView, type DeskAction, shortcutAction } from './desk-model.ts';
+import { Ringer } from './ring.ts';
+import {
+  formValues,
+  renderSoftphone,
+  type ScreenPopView,
+  type SoftphoneModel,
+  tickTimers,
+} from './softphone-view.ts';
+
+export function startSoftphone(root: HTMLElement, notice?: string): void {
+  const session = currentSession();
+  if (session === undefined || !session.groups.includes('agent')) {
+    if (session !== undefined) signOut();
+    renderSignIn(root, {
+      title: 'Openline softphone',
+      role: 'an agent',
+      notice:
+        session === undefined ? notice : 'This account is not an agent’s: sign in with an agent account.',
+      onSignedIn: () => startSoftphone(root),
+    });
+    return;
+  }
+  void new Softphone(root, session).start();
+}
+
+type StateBody = { state?: AgentStateView };
+
+class Softphone {
+  private readonly api: Api;
+  private readonly ringer = new Ringer();
+  private model: SoftphoneModel;
+  private socket: { close(): void } | undefined;
+  private clock: ReturnType<typeof setInterval> | undefined;
+  private readonly onKey = (event: KeyboardEvent) => this.shortcut(event);
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly session: Session,
+  ) {
+    this.api = apiClient(session);
+    this.model = {
+      email: session.email,
+      state: { status: 'offline' },
+      reasons: [],
+      pop: undefined,
+      socket: 'connecting',
+      message: undefined,
+      busy: true,
+    };
+  }
+
+  async start(): Promise<void> {
+    this.render();
+    this.socket = openLiveSocket(this.session, {
+      onStatus: (socket) => {
+        const wasDown = this.model.socket === 'reconnecting';
+        this.update({ socket });
+        // Whatever was pushed while the connection was down is read back.
+        if (socket === 'connected' && wasDown) void this.refresh();
+      },
+      onEvent: (event) => {
+        if (event.type === 'agent.state') this.applyState((event as { state?: AgentStateView }).state);
+        else if (event.type === 'offer') void this.refresh();
+      },
+    });
+    this.clock = setInterval(() => tickTimers(this.root), 1_000);
+    document.addEventListener('keydown', this.onKey);
+    try {
+      const [login, reasons] = await Promise.all([
+        this.api<StateBody>('POST', '/agent/session'),
+        this.api<{ codes: { code: string; label: string }[] }>('GET', '/reason-codes'),
+      ]);
+      this.update({ reasons: reasons.codes, busy: false });
+      this.applyState(login.state);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return this.signOut('Your sign-in has expired.');
+      this.update({ busy: false, message: { kind: 'error', text: messageOf(error) } });
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      this.applyState((await this.api<StateBody>('GET', '/agent/state')).state);
+    } catch (error) {
+      this.update({ message: { kind: 'error', text: messageOf(error) } });
+    }
+  }
+
+  /** A newer state replaces the one shown (pushed events and API answers may arrive in either order). */
+  private applyState(state: AgentStateView | undefined): void {
+    if (state === undefined) return;
+    const shown = this.model.state as AgentStateView & { version?: number };
+    const next = state as AgentStateView & { version?: number };
+    if (shown.version !== undefined && next.version !== undefined && next.version < shown.version) return;
+    const callChanged = next.call?.callId !== shown.call?.callId;
+    this.update({ state: next });
+    if (next.status === 'reserved' && next.call?.outbound !== true) this.ringer.start();
+    else this.ringer.stop();
+    if (callChanged && next.call !== undefined) void this.loadPop(next.call.callId);
+  }
+
+  private async loadPop(callId: string): Promise<void> {
+    try {
+      const pop = await this.api<ScreenPopView>('GET', `/agent/calls/${encodeURIComponent(callId)}`);
+      if (this.model.state.call?.callId === callId) this.update({ pop });
+    } catch {
+      // The call ended meanwhile: nothing to show.
+    }
+  }
+
+  private shortcut(event: KeyboardEvent): void {
+    if (!event.altKey || event.ctrlKey || event.metaKey || this.model.busy) return;
+    const key = event.code.startsWith('Key') ? event.code.slice(3) : event.key;
+    const action = shortcutAction(key, this.model.state);
+    if (action === undefined) return;
+    event.preventDefault();
+    this.act(action, formValues(this.root));
+  }
+
+  private act(action: DeskAction, form: Record<string, string>): void {
+    void this.perform(action, form);
+  }
+
+  private async perform(action: DeskAction, form: Record<string, string>): Promise<void> {
+    const callId = this.model.state.call?.callId ?? '';
+    const to = () => {
+      const value = (form['transfer-to'] ?? '').trim();
+      if (value === '') throw new Error('Say where to: a queue id, an agent id or a number.');
+      return { to: { [form['transfer-kind'] ?? 'queueId']: value } };
+    };
+    const requests: Record<DeskAction, () => [string, string, unknown?]> = {
+      ready: () => ['PUT', '/agent/state', { status: 'available' }],
+      'not-ready': () => ['PUT', '/agent/state', { status: 'not-ready', reason: form.reason }],
+      accept: () => ['POST', `/agent/calls/${encodeURIComponent(callId)}/accept`],
+      decline: () => ['POST', `/agent/calls/${encodeURIComponent(callId)}/decline`],
+      hold: () => ['POST', '/agent/call/hold'],
+      resume: () => ['POST', '/agent/call/resume'],
+      mute: () => ['PUT', '/agent/call/mute', { muted: true }],
+      unmute: () => ['PUT', '/agent/call/mute', { muted: false }],
+      'hang-up': () => ['POST', '/agent/call/hangup'],
+      transfer: () => ['POST', '/agent/call/transfer', to()],
+      consult: () => ['POST', '/agent/call/consult', to()],
+      conference: () => ['POST', '/agent/call/conference'],
+      complete: () => ['POST', '/agent/call/transfer/complete'],
+      'end-consult': () => ['DELETE', '/agent/call/consult'],
+      'wrap-up': () => [
+        'POST',
+        '/agent/wrap-up',
+        { code: form.disposition ?? 'none', notes: form.notes ?? '' },
+      ],
+      dial: () => ['POST', '/agent/calls', { to: (form['dial-number'] ?? '').replace(/[\s()-]/g, '') }],
+    };
+    this.update({ busy: true, message: undefined });
+    try {
+      const [method, path, body] = requests[action]();
+      const answer = await this.api<StateBody>(method, path, body);
+      this.update({ busy: false });
+      if (answer.state !== undefined) this.applyState(answer.state);
+      else await this.refresh();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return this.signOut('Your sign-in has expired.');
+      this.update({ busy: false, message: { kind: 'error', text: messageOf(error) } });
+      await this.refresh();
+    }
+  }
+
+  private signOut(notice?: string): void {
+    this.ringer.stop();
+    this.socket?.close();
+    clearInterval(this.clock);
+    document.removeEventListener('keydown', this.onKey);
+    signOut();
+    startSoftphone(this.root, notice);
+  }
+
+  private async logOutAndSignOut(): Promise<void> {
+    try {
+      await this.api('DELETE', '/agent/session');
+    } catch {
+      // The page signs out anyway (an agent left logged in is set aside by its next login or a supervisor).
+    }
+    this.signOut();
+  }
+
+  private update(changes: Partial<SoftphoneModel>): void {
+    this.model = { ...this.model, ...changes };
+    this.render();
+  }
+
+  private render(): void {
+    renderSoftphone(this.root, this.model, {
+      act: (action, form) => this.act(action, form),
+      signOut: () => void this.logOutAndSignOut(),
+    });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
