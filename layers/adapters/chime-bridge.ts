@@ -12,6 +12,7 @@ import {
   CreateMeetingCommand,
   DeleteAttendeeCommand,
   DeleteMeetingCommand,
+  GetMeetingCommand,
   NotFoundException as MeetingNotFound,
 } from '@aws-sdk/client-chime-sdk-meetings';
 import {
@@ -62,14 +63,21 @@ export class ChimeBridge {
     };
   }
 
-  /** New credentials for the agent in its existing meeting (the softphone reloaded). */
+  /**
+   * New credentials for the agent in an existing meeting: its own (the softphone reloaded), or another
+   * agent's (a consultation). With the meeting's media placement, which the softphone connects to.
+   */
   async rejoinAgentSession(agentId: string, meetingId: string) {
-    const { Attendee } = await this.meetings.send(
-      new CreateAttendeeCommand({ MeetingId: meetingId, ExternalUserId: `agent.${agentId}`.slice(0, 64) }),
-    );
+    const [{ Meeting }, { Attendee }] = await Promise.all([
+      this.meetings.send(new GetMeetingCommand({ MeetingId: meetingId })),
+      this.meetings.send(
+        new CreateAttendeeCommand({ MeetingId: meetingId, ExternalUserId: `agent.${agentId}`.slice(0, 64) }),
+      ),
+    ]);
     return {
       meetingId,
-      mediaRegion: this.mediaRegion,
+      mediaRegion: Meeting?.MediaRegion ?? this.mediaRegion,
+      mediaPlacement: Meeting?.MediaPlacement,
       attendee: { attendeeId: Attendee?.AttendeeId as string, joinToken: Attendee?.JoinToken as string },
     };
   }

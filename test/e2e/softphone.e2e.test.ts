@@ -15,6 +15,7 @@ import { launchBrowser } from '../support/browser.ts';
 import { contactCenter, type TestContactCenter } from '../support/contact-center.ts';
 import { type IvrTenant, ivrTenant } from '../support/ivr-tenant.ts';
 import { localCloud } from '../support/local-cloud.ts';
+import { openSoftphone } from '../support/softphone-page.ts';
 import { repoRoot } from '../support/start-local-cloud.ts';
 
 const cloud = localCloud();
@@ -78,15 +79,14 @@ const status = (page: Page) => page.getByTestId('agent-status');
 describe('the agent softphone', () => {
   it('takes a call from sign-in to wrap-up, survives a reload mid-call, and declines an offer', async () => {
     const [agent] = center.agents as [TestContactCenter['agents'][number]];
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const page = await openSoftphone(browser, webUrl, agent);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-
-    await page.goto(`${webUrl}/agent`);
-    await page.getByLabel('Email').fill(agent.email);
-    await page.getByLabel('Password').fill(agent.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => status(page).textContent()).toBe('Not ready · Just logged in');
+    // This browser has no microphone: the agent can listen, and is told.
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Audio' }).textContent())
+      .toBe('Audio: no microphone');
     await expect.poll(() => page.getByRole('status', { name: 'Connection' }).textContent()).toBe('Connected');
     await page.keyboard.press('Alt+KeyR');
     await expect.poll(() => status(page).textContent()).toBe('Available');

@@ -14,7 +14,21 @@ export function chromiumPath(): string {
   return found;
 }
 
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Headless Chromium. With `microphone` (a 48 kHz WAV), pages get a fake microphone that plays it in a loop,
+ * WebRTC works on loopback, and audio plays without a user gesture.
+ */
+export function launchBrowser(options: { microphone?: string } = {}): Promise<Browser> {
+  const media =
+    options.microphone === undefined
+      ? []
+      : [
+          '--use-fake-device-for-media-stream',
+          '--use-fake-ui-for-media-stream',
+          `--use-file-for-fake-audio-capture=${options.microphone}`,
+          '--allow-loopback-in-peer-connection',
+          '--autoplay-policy=no-user-gesture-required',
+        ];
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
@@ -26,6 +40,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...media,
     ],
   });
 }

@@ -1,7 +1,9 @@
 /**
- * The web app's one entry: `/agent` is the softphone; `/` the local cloud's status page. The wallboard, the
+ * The web app's one entry: `/agent` is the softphone; `/phone` the customer phone (local cloud); `/` the
+ * local cloud's status page. The wallboard, the
  * customer phone page and the admin console arrive as features under web/src/<feature>/.
  */
+import { startPhone } from './phone/phone-page.ts';
 import { startSoftphone } from './softphone/softphone.ts';
 import { fetchHealth } from './status/health-client.ts';
 import { renderHealth, renderHealthError } from './status/health-view.ts';
@@ -13,6 +15,9 @@ if (app !== null) {
     document.title = 'Softphone · Openline';
     app.classList.add('app-wide');
     startSoftphone(app);
+  } else if (path === '/phone') {
+    document.title = 'Phone · Openline';
+    void startPhone(app);
   } else {
     fetchHealth()
       .then((health) => renderHealth(app, health))

@@ -2,12 +2,20 @@
  * The virtual PSTN over a WebSocket (`/_pstn/ws` on the local cloud's port), for `npm run call` and the
  * customer phone page: dial, hear, press, speak, hang up; subscribe a number and answer calls to it.
  *
- * Client → server: {type:'dial', from, to} | {type:'press', callId, digits} | {type:'say', callId, text}
+ * Client → server: {type:'dial', from, to, ref?} | {type:'press', callId, digits} | {type:'say', callId, text}
  *   | {type:'hangup', callId} | {type:'subscribe', number, mode:'manual'|'answer'|'busy'|'no-answer', afterMs?}
  *   | {type:'answer', callId} | {type:'reject', callId, sipCode?}
  *   | {type:'join-meeting', meetingId, joinToken, ref?}   (a seat in a Chime SDK meeting, as an agent takes)
+ *   | {type:'beacon', callId}   (a browser phone's media beacon: it goes where the call's voice goes)
+ *   | {type:'rtc', callId, to, data}   (WebRTC signalling to the browser phone whose beacon was heard)
  * Server → client: {type:'call', callId, direction, from, to, ref?} | {type:'state', callId, state, endReason?, transactionId?}
  *   | {type:'heard', callId, item} | {type:'log', callId, transactionId, entries} | {type:'error', message, ref?}
+ *   | {type:'beacon-heard', callId, endpoint} | {type:'rtc', callId, from, data}
+ *
+ * Real audio between browsers (the customer phone page, the agent softphone) is WebRTC, peer to peer; the
+ * network decides who hears whom: a phone's beacon travels exactly where its voice would (through the SMA's
+ * bridges and meetings, stopped by hold and mute), and a browser plays a peer's audio only while it hears
+ * that peer's beacon. The gateway relays the peers' offers, answers and candidates.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -20,6 +28,8 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 
 export class PstnGateway {
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  /** Browser phones that sent a beacon, by their call's id: where WebRTC signalling for them goes. */
+  private readonly endpoints = new Map<string, (message: unknown) => void>();
 
   constructor(
     private readonly pstn: VirtualPstn,
@@ -51,6 +61,7 @@ export class PstnGateway {
       // A meeting seat is connected before it is tracked: tell the client at once.
       if (call.state !== 'ringing') send({ type: 'state', callId: call.id, state: call.state });
       call.on('heard', (item) => send({ type: 'heard', callId: call.id, item }));
+      call.on('signal', (endpoint: string) => send({ type: 'beacon-heard', callId: call.id, endpoint }));
       call.on('state', (state) => {
         // The SMA transaction (once the network has one) tells a test which call of the contact center it is.
         send({
@@ -61,6 +72,7 @@ export class PstnGateway {
           transactionId: call.transactionId,
         });
         if (state === 'ended') {
+          this.endpoints.delete(call.id);
           // The SMA writes its last entries just after the leg ends.
           setTimeout(() => {
             const transactionId = call.transactionId;
@@ -93,7 +105,7 @@ export class PstnGateway {
               throw new Error('dial needs E.164 numbers in "from" and "to", like +12065550100');
             }
             const dialled = this.pstn.dial({ from, to });
-            track(dialled);
+            track(dialled, message.ref);
             break;
           }
           case 'press':
@@ -112,6 +124,18 @@ export class PstnGateway {
             if (call === undefined) throw new Error('hangup needs a callId');
             call.hangup();
             break;
+          case 'beacon':
+            if (call === undefined) throw new Error('beacon needs a callId');
+            if (call.state === 'connected') this.endpoints.set(call.id, send);
+            call.beacon();
+            break;
+          case 'rtc': {
+            const relay = typeof message.to === 'string' ? this.endpoints.get(message.to) : undefined;
+            if (call === undefined || relay === undefined || typeof message.data !== 'object')
+              throw new Error('rtc needs a callId, data and `to`: a phone whose beacon was heard');
+            relay({ type: 'rtc', callId: message.to, from: call.id, data: message.data });
+            break;
+          }
           case 'answer':
             if (call === undefined) throw new Error('answer needs a callId');
             call.answer();
@@ -132,6 +156,7 @@ export class PstnGateway {
               seat.network = {
                 digit: () => undefined,
                 voice: (text) => membership.send({ kind: 'voice', text }),
+                signal: (endpoint) => membership.send({ kind: 'signal', endpoint }),
                 hangup: () => membership.leave(),
               };
             } catch (error) {
@@ -160,12 +185,19 @@ export class PstnGateway {
             throw new Error(`unknown message type '${String(message.type).slice(0, 40)}'`);
         }
       } catch (error) {
-        send({ type: 'error', message: (error as Error).message });
+        send({
+          type: 'error',
+          message: (error as Error).message,
+          ...(message.ref === undefined ? {} : { ref: message.ref }),
+        });
       }
     });
     ws.on('close', () => {
       // A phone that goes away hangs up its calls and gives up its numbers.
-      for (const call of calls.values()) call.hangup();
+      for (const call of calls.values()) {
+        this.endpoints.delete(call.id);
+        call.hangup();
+      }
       for (const number of subscribed) {
         this.pstn.off(`incoming:${number}`, incoming);
         this.pstn.unsubscribe(number);

@@ -127,6 +127,9 @@ class Leg implements NetworkSide {
   voice(text: string): void {
     this.bridged?.hear({ kind: 'voice', text });
   }
+  signal(endpoint: string): void {
+    this.bridged?.hear({ kind: 'signal', endpoint });
+  }
   hangup(): void {
     this.tx.engine.onRemoteHangup(this);
   }

@@ -17,7 +17,13 @@ export type Heard =
   | { kind: 'beep'; atMs: number }
   | { kind: 'voice'; text: string; atMs: number }
   /** Meetings only: an attendee joined or left (what the Chime SDK's attendee presence reports). */
-  | { kind: 'presence'; externalUserId: string; present: boolean; atMs: number };
+  | { kind: 'presence'; externalUserId: string; present: boolean; atMs: number }
+  /**
+   * A browser phone's media beacon (not sound): it travels exactly where its voice would — through
+   * bridges and meetings, stopped by hold and by mute — so whoever receives it hears that phone, and sets
+   * up (or keeps playing) a WebRTC audio link with it. `endpoint` names the phone's call at the gateway.
+   */
+  | { kind: 'signal'; endpoint: string; atMs: number };
 
 /** A heard item before the network stamps its time. */
 export type HeardItem = Heard extends infer H ? (H extends Heard ? Omit<H, 'atMs'> : never) : never;
@@ -42,6 +48,8 @@ export interface PhoneSide {
 export interface NetworkSide {
   digit(digit: string): void;
   voice(text: string): void;
+  /** A media beacon from this phone (see Heard 'signal'); sides that carry no media ignore it. */
+  signal?(endpoint: string): void;
   hangup(): void;
   /** For a call ringing at this phone: answer or reject it. */
   answer?(): void;
@@ -80,6 +88,11 @@ export class PhoneCall extends EventEmitter implements PhoneSide {
 
   hear(item: Heard): void {
     if (this.state === 'ended') return;
+    // Beacons arrive several times a second: passed on, not kept.
+    if (item.kind === 'signal') {
+      this.emit('signal', item.endpoint);
+      return;
+    }
     this.heard.push(item);
     this.emit('heard', item);
   }
@@ -110,6 +123,11 @@ export class PhoneCall extends EventEmitter implements PhoneSide {
   /** Speaks into the call (the other party of a bridged call hears it). */
   say(text: string): void {
     if (this.state === 'connected') this.network?.voice(text);
+  }
+
+  /** Sends this phone's media beacon where its voice goes (a browser phone, several times a second). */
+  beacon(): void {
+    if (this.state === 'connected') this.network?.signal?.(this.id);
   }
 
   hangup(): void {
@@ -192,6 +210,8 @@ export function describeHeard(item: Heard): string {
       return `voice: ${item.text}`;
     case 'presence':
       return `presence: ${item.externalUserId} ${item.present ? 'joined' : 'left'}`;
+    case 'signal':
+      return `media beacon of ${item.endpoint}`;
     default:
       return item.kind;
   }

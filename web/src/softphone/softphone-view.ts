@@ -40,12 +40,21 @@ export interface SoftphoneModel {
   readonly socket: SocketStatus;
   readonly message: { kind: 'error' | 'info'; text: string } | undefined;
   readonly busy: boolean;
+  /** The agent's audio: joining, on (microphone and speaker), listen-only (no microphone), failed. */
+  readonly audio: 'joining' | 'on' | 'listen-only' | 'failed';
 }
 
 export interface SoftphoneHandlers {
   act(action: DeskAction, form: Record<string, string>): void;
   signOut(): void;
 }
+
+const AUDIO: Record<SoftphoneModel['audio'], string> = {
+  joining: 'Audio: joining…',
+  on: 'Audio: on',
+  'listen-only': 'Audio: no microphone',
+  failed: 'Audio: unavailable',
+};
 
 const STATUS_CLASS: Record<AgentStateView['status'], string> = {
   offline: 'offline',
@@ -111,6 +120,11 @@ export function renderSoftphone(root: HTMLElement, model: SoftphoneModel, handle
         : model.socket === 'connecting'
           ? 'Connecting…'
           : 'Connection lost · reconnecting…',
+    ),
+    h(
+      'span',
+      { class: `connection audio-${model.audio}`, role: 'status', 'aria-label': 'Audio' },
+      AUDIO[model.audio],
     ),
     h('span', { class: 'who' }, model.email),
     h('button', { type: 'button', class: 'btn btn-quiet', 'data-action-sign-out': 'true' }, 'Sign out'),

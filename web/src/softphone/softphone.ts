@@ -4,6 +4,7 @@
  * rings on an offer, pops the caller's details, and turns buttons and Alt shortcuts into agent API calls.
  */
 import { renderSignIn } from '../auth/sign-in-view.ts';
+import { joinMedia, type MediaSessionInfo, type SoftphoneMedia } from '../media/softphone-media.ts';
 import { type Api, ApiError, apiClient } from '../shared/api-client.ts';
 import { openLiveSocket } from '../shared/live-socket.ts';
 import { currentSession, type Session, signOut } from '../shared/session.ts';
@@ -33,7 +34,14 @@ export function startSoftphone(root: HTMLElement, notice?: string): void {
   void new Softphone(root, session).start();
 }
 
-type StateBody = { state?: AgentStateView };
+type StateBody = { state?: AgentStateView; media?: MediaSessionInfo };
+
+declare global {
+  interface Window {
+    /** Diagnostics of the softphone's audio (support, and the browser tests). */
+    openline?: { mediaStats(): Promise<unknown> };
+  }
+}
 
 class Softphone {
   private readonly api: Api;
@@ -41,6 +49,9 @@ class Softphone {
   private model: SoftphoneModel;
   private socket: { close(): void } | undefined;
   private clock: ReturnType<typeof setInterval> | undefined;
+  /** The agent's own meeting, and a seat in another agent's while consulted. */
+  private media: SoftphoneMedia | undefined;
+  private guestMedia: SoftphoneMedia | undefined;
   private readonly onKey = (event: KeyboardEvent) => this.shortcut(event);
 
   constructor(
@@ -56,6 +67,13 @@ class Softphone {
       socket: 'connecting',
       message: undefined,
       busy: true,
+      audio: 'joining',
+    };
+    window.openline = {
+      mediaStats: async () => ({
+        own: await this.media?.stats(),
+        guest: await this.guestMedia?.stats(),
+      }),
     };
   }
 
@@ -82,9 +100,28 @@ class Softphone {
       ]);
       this.update({ reasons: reasons.codes, busy: false });
       this.applyState(login.state);
+      if (login.media !== undefined) await this.joinOwnMedia(login.media);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return this.signOut('Your sign-in has expired.');
       this.update({ busy: false, message: { kind: 'error', text: messageOf(error) } });
+    }
+  }
+
+  private async joinOwnMedia(session: MediaSessionInfo): Promise<void> {
+    try {
+      this.media = await joinMedia(session);
+      this.update({ audio: this.media.microphone ? 'on' : 'listen-only' });
+    } catch (error) {
+      this.update({ audio: 'failed', message: { kind: 'error', text: `Audio: ${messageOf(error)}` } });
+    }
+  }
+
+  private async joinGuestMedia(session: MediaSessionInfo): Promise<void> {
+    await this.guestMedia?.close();
+    try {
+      this.guestMedia = await joinMedia(session);
+    } catch (error) {
+      this.update({ message: { kind: 'error', text: `Consultation audio: ${messageOf(error)}` } });
     }
   }
 
@@ -104,6 +141,11 @@ class Softphone {
     if (shown.version !== undefined && next.version !== undefined && next.version < shown.version) return;
     const callChanged = next.call?.callId !== shown.call?.callId;
     this.update({ state: next });
+    // The consultation is over (completed, ended, or the call with it): its seat goes.
+    if (this.guestMedia !== undefined && (next.status !== 'on-call' || next.call?.consultOf === undefined)) {
+      void this.guestMedia.close();
+      this.guestMedia = undefined;
+    }
     if (next.status === 'reserved' && next.call?.outbound !== true) this.ringer.start();
     else this.ringer.stop();
     if (callChanged && next.call !== undefined) void this.loadPop(next.call.callId);
@@ -165,6 +207,8 @@ class Softphone {
       const [method, path, body] = requests[action]();
       const answer = await this.api<StateBody>(method, path, body);
       this.update({ busy: false });
+      // A consultation answered: the seat to take in the consulting agent's meeting.
+      if (action === 'accept' && answer.media !== undefined) await this.joinGuestMedia(answer.media);
       if (answer.state !== undefined) this.applyState(answer.state);
       else await this.refresh();
     } catch (error) {
@@ -176,6 +220,8 @@ class Softphone {
 
   private signOut(notice?: string): void {
     this.ringer.stop();
+    void this.media?.close();
+    void this.guestMedia?.close();
     this.socket?.close();
     clearInterval(this.clock);
     document.removeEventListener('keydown', this.onKey);
