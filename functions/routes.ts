@@ -35,6 +35,22 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
   { routeKey: 'GET /api/v1/queues', module: 'api/admin/list-queues.ts', auth: 'jwt' },
   { routeKey: 'PUT /api/v1/queues/{queueId}', module: 'api/admin/put-queue.ts', auth: 'jwt' },
   { routeKey: 'PUT /api/v1/agents/{agentId}', module: 'api/admin/put-agent.ts', auth: 'jwt' },
+  { routeKey: 'GET /api/v1/wallboard', module: 'api/supervisor/get-wallboard.ts', auth: 'jwt' },
+  {
+    routeKey: 'PUT /api/v1/agents/{agentId}/state',
+    module: 'api/supervisor/force-agent-state.ts',
+    auth: 'jwt',
+  },
+  {
+    routeKey: 'POST /api/v1/agents/{agentId}/monitor',
+    module: 'api/supervisor/monitor-agent.ts',
+    auth: 'jwt',
+  },
+  {
+    routeKey: 'DELETE /api/v1/agents/{agentId}/monitor',
+    module: 'api/supervisor/stop-monitoring.ts',
+    auth: 'jwt',
+  },
   { routeKey: 'GET /api/v1/reason-codes', module: 'api/admin/get-reason-codes.ts', auth: 'jwt' },
   { routeKey: 'PUT /api/v1/reason-codes', module: 'api/admin/put-reason-codes.ts', auth: 'jwt' },
   { routeKey: 'GET /api/v1/callbacks', module: 'api/callbacks/list-callbacks.ts', auth: 'jwt' },

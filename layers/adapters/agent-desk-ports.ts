@@ -64,6 +64,7 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
       },
       guestSeat: (meetingId, agentId) => bridge.rejoinAgentSession(agentId, meetingId),
       removeSeat: (meetingId, attendeeId) => bridge.removeSeat(meetingId, attendeeId),
+      supervisorSeat: (meetingId, userId) => bridge.seat(meetingId, `supervisor.${userId}`),
       consultCall: (carrier, call) => bridge.consultCall(sma(carrier), call),
       pair: (carrier, tenant, callId, consultCallId) =>
         ok(gone(() => bridge.pair(sma(carrier), tenant, callId, consultCallId))),

@@ -68,10 +68,15 @@ export class ChimeBridge {
    * agent's (a consultation). With the meeting's media placement, which the softphone connects to.
    */
   async rejoinAgentSession(agentId: string, meetingId: string) {
+    return this.seat(meetingId, `agent.${agentId}`);
+  }
+
+  /** A seat in a meeting for `externalUserId` (the same one each time it asks), with the media placement. */
+  async seat(meetingId: string, externalUserId: string) {
     const [{ Meeting }, { Attendee }] = await Promise.all([
       this.meetings.send(new GetMeetingCommand({ MeetingId: meetingId })),
       this.meetings.send(
-        new CreateAttendeeCommand({ MeetingId: meetingId, ExternalUserId: `agent.${agentId}`.slice(0, 64) }),
+        new CreateAttendeeCommand({ MeetingId: meetingId, ExternalUserId: externalUserId.slice(0, 64) }),
       ),
     ]);
     return {

@@ -102,4 +102,23 @@ export class DynamoDbQueueDirectory implements QueueDirectory {
       }),
     );
   }
+
+  /** Every agent profile of the tenant (the wallboard's names), by agent id. */
+  async agentProfiles(tenant: TenantId): Promise<Map<string, AgentProfile>> {
+    const profiles = new Map<string, AgentProfile>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': configKeys.tenant(tenant).pk, ':prefix': 'AGENT#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) profiles.set(item.agentId as string, item.profile as AgentProfile);
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return profiles;
+  }
 }

@@ -16,16 +16,18 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AgentState } from '../domain/routing/agent-state.ts';
-import type {
-  AgentWrite,
-  CallRouting,
-  HintRef,
-  OutboundCall,
-  QueuedCall,
-  QueueEntry,
-  RoutingEnd,
-  RoutingStore,
-  StoredAgent,
+import {
+  type AgentWrite,
+  type CallRouting,
+  type HintRef,
+  type OutboundCall,
+  type QueueCounters,
+  type QueuedCall,
+  type QueueEntry,
+  type RoutingEnd,
+  type RoutingStore,
+  SHORT_ABANDON_MS,
+  type StoredAgent,
 } from '../domain/routing/routing-store.ts';
 import type { AvailabilityHint } from '../domain/routing/strategies.ts';
 import type { TenantId } from '../domain/tenancy/ids.ts';
@@ -403,26 +405,57 @@ export class DynamoDbRoutingStore implements RoutingStore {
     }
   }
 
-  async recordAnswer(tenant: TenantId, queueId: string, waitMs: number, at: Date): Promise<void> {
-    const { day, interval } = intervalOf(at);
+  async recordAnswer(
+    tenant: TenantId,
+    queueId: string,
+    waitMs: number,
+    at: Date,
+    withinTarget: boolean,
+  ): Promise<void> {
+    await this.count(tenant, queueId, at, {
+      answered: 1,
+      answeredInTarget: withinTarget ? 1 : 0,
+      waitMs: Math.max(0, Math.round(waitMs)),
+    });
+  }
+
+  async recordAgentAnswer(tenant: TenantId, agentId: string, at: Date): Promise<void> {
     await this.documents.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: liveKeys.counters(tenant, day, queueId, interval),
-        UpdateExpression:
-          'ADD answered :one, waitMs :wait SET expiresAt = if_not_exists(expiresAt, :expires)',
+        Key: liveKeys.agentDayCounter(tenant, at.toISOString().slice(0, 10), agentId),
+        UpdateExpression: 'ADD answered :one SET expiresAt = if_not_exists(expiresAt, :expires)',
         ExpressionAttributeValues: {
           ':one': 1,
-          ':wait': Math.max(0, Math.round(waitMs)),
-          // Real-time counters serve the wallboard and estimated waits; reports come from the CDRs.
           ':expires': Math.floor(at.getTime() / 1000) + COUNTERS_TTL_S,
         },
       }),
     );
   }
 
-  async answeredBetween(tenant: TenantId, queueId: string, since: Date, until: Date): Promise<number> {
-    let answered = 0;
+  async recordAbandon(
+    tenant: TenantId,
+    queueId: string,
+    waitMs: number,
+    at: Date,
+    afterTarget: boolean,
+  ): Promise<void> {
+    await this.count(tenant, queueId, at, {
+      abandoned: 1,
+      abandonedAfterTarget: afterTarget ? 1 : 0,
+      shortAbandoned: waitMs < SHORT_ABANDON_MS ? 1 : 0,
+    });
+  }
+
+  async countersBetween(tenant: TenantId, queueId: string, since: Date, until: Date): Promise<QueueCounters> {
+    const totals = {
+      answered: 0,
+      answeredInTarget: 0,
+      abandoned: 0,
+      abandonedAfterTarget: 0,
+      shortAbandoned: 0,
+      waitMs: 0,
+    };
     const from = intervalOf(since);
     const to = intervalOf(until);
     for (const day of from.day === to.day ? [from.day] : [from.day, to.day]) {
@@ -437,9 +470,34 @@ export class DynamoDbRoutingStore implements RoutingStore {
           },
         }),
       );
-      for (const item of result.Items ?? []) answered += Number(item.answered ?? 0);
+      for (const item of result.Items ?? [])
+        for (const key of Object.keys(totals) as (keyof typeof totals)[])
+          totals[key] += Number(item[key] ?? 0);
     }
-    return answered;
+    return totals;
+  }
+
+  /** Adds to a queue's counters of the minute (counters, not records: reports come from the CDRs). */
+  private async count(
+    tenant: TenantId,
+    queueId: string,
+    at: Date,
+    added: Record<string, number>,
+  ): Promise<void> {
+    const { day, interval } = intervalOf(at);
+    const names = Object.keys(added).filter((k) => (added[k] ?? 0) > 0);
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: liveKeys.counters(tenant, day, queueId, interval),
+        UpdateExpression: `ADD ${names.map((n) => `#${n} :${n}`).join(', ')} SET expiresAt = if_not_exists(expiresAt, :expires)`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((n) => [`#${n}`, n])),
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(names.map((n) => [`:${n}`, added[n]])),
+          ':expires': Math.floor(at.getTime() / 1000) + COUNTERS_TTL_S,
+        },
+      }),
+    );
   }
 
   async dueWaits(now: string): Promise<{ tenant: TenantId; entry: QueueEntry }[]> {
@@ -604,8 +662,7 @@ const COUNTERS_TTL_S = 2 * 24 * 3600;
 /** The UTC day and 15-minute interval (`HHMM` of its start) a moment falls in. */
 function intervalOf(at: Date): { day: string; interval: string } {
   const iso = at.toISOString();
-  const minutes = Math.floor(at.getUTCMinutes() / 15) * 15;
-  return { day: iso.slice(0, 10), interval: `${iso.slice(11, 13)}${String(minutes).padStart(2, '0')}` };
+  return { day: iso.slice(0, 10), interval: `${iso.slice(11, 13)}${iso.slice(14, 16)}` };
 }
 
 /** When a waiting caller next needs the sweeper: an announcement, or the end of their wait. */

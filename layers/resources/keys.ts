@@ -168,10 +168,15 @@ export const liveKeys = {
     pk: `${t(tenant)}#IDEM#${scope}`,
     sk: key,
   }),
-  /** Real-time counters per queue and 15-minute interval, in the tenant's day. */
+  /** Real-time counters per queue and minute (`HHMM`, UTC) of the day. */
   counters: (tenant: TenantId, day: string, queueId: string, interval: string): Key => ({
     pk: `${t(tenant)}#COUNTERS#${day}`,
     sk: `Q#${queueId}#${interval}`,
+  }),
+  /** Calls an agent answered in a day (UTC): the wallboard's "calls today". */
+  agentDayCounter: (tenant: TenantId, day: string, agentId: string): Key => ({
+    pk: `${t(tenant)}#COUNTERS#${day}`,
+    sk: `A#${agentId}`,
   }),
   concurrentCalls: (tenant: TenantId): Key => ({ pk: `${t(tenant)}#LIMITS`, sk: 'CALLS' }),
   tenantRateWindow: (tenant: TenantId, bucket: string, window: string): Key => ({

@@ -63,6 +63,8 @@ export interface AgentDeskPorts extends RoutingPorts {
     /** A seat for a consulted agent in the consulting agent's meeting (its softphone joins it meanwhile). */
     guestSeat(meetingId: string, agentId: string): Promise<MediaSession>;
     removeSeat(meetingId: string, attendeeId: string): Promise<void>;
+    /** A supervisor's seat in an agent's meeting (the same one each time it asks). */
+    supervisorSeat(meetingId: string, userId: string): Promise<MediaSession>;
     /** Calls a number the agent consults about `callId`; it joins the agent's meeting when answered. */
     consultCall(
       carrier: Carrier,

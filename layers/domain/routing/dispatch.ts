@@ -266,17 +266,16 @@ export async function acceptOffer(
     if (await ports.store.connect(tenant, routing, write)) {
       if (routing.entry.outbound !== true) {
         const now = ports.now();
-        // The queue's answer rate (estimated waits, wallboards): a counter, not a record; a failure to
-        // count must not undo the answer.
+        const waitMs = now.getTime() - Date.parse(routing.entry.enqueuedAt);
+        const target =
+          ((await ports.queues.queue(tenant, routing.entry.queueId))?.serviceLevelSeconds ?? 20) * 1000;
+        // The queue's answer rate and service level (estimated waits, wallboards): a counter, not a record;
+        // a failure to count must not undo the answer.
         await ports.store
-          .recordAnswer(
-            tenant,
-            routing.entry.queueId,
-            now.getTime() - Date.parse(routing.entry.enqueuedAt),
-            now,
-          )
+          .recordAnswer(tenant, routing.entry.queueId, waitMs, now, waitMs <= target)
           .catch(() => undefined);
       }
+      await ports.store.recordAgentAnswer(tenant, agentId, ports.now()).catch(() => undefined);
       return { entry: routing.entry, agent: next };
     }
   }
@@ -365,11 +364,21 @@ export async function endRouting(
     if (await ports.store.leave(tenant, routing, outcome, write, consulted)) {
       for (const released of [write?.next, consulted?.next])
         if (released?.status === 'available') await assignForAgent(ports, tenant, released);
+      if (outcome === 'gone' && routing.state !== 'connected' && routing.entry.outbound !== true)
+        await countAbandon(ports, tenant, routing.entry);
       if (leftover !== undefined) await ports.consultLeft?.(tenant, leftover);
       return routing;
     }
   }
   throw new ConflictError(`call ${callId} kept changing; try again`);
+}
+
+/** A caller who hung up before an agent answered: counted for the queue's service level. */
+async function countAbandon(ports: RoutingPorts, tenant: TenantId, entry: QueueEntry): Promise<void> {
+  const now = ports.now();
+  const waitMs = now.getTime() - Date.parse(entry.enqueuedAt);
+  const target = ((await ports.queues.queue(tenant, entry.queueId))?.serviceLevelSeconds ?? 20) * 1000;
+  await ports.store.recordAbandon(tenant, entry.queueId, waitMs, now, waitMs > target).catch(() => undefined);
 }
 
 const ENDED: ReadonlySet<CallRouting['state']> = new Set(['gone', 'overflowed', 'transferred']);

@@ -165,13 +165,47 @@ export interface RoutingStore {
   callsAhead(tenant: TenantId, entry: QueueEntry, upTo: number): Promise<number>;
   /** Moves a waiting caller's next announcement (a caller no longer waiting is left alone). */
   rescheduleEntry(tenant: TenantId, entry: QueueEntry, announceAt: string | undefined): Promise<void>;
-  /** Counts an answered call of a queue (for the queue's answer rate: estimated waits, wallboards). */
-  recordAnswer(tenant: TenantId, queueId: string, waitMs: number, at: Date): Promise<void>;
-  /** Calls the queue answered from `since` to `until`. */
-  answeredBetween(tenant: TenantId, queueId: string, since: Date, until: Date): Promise<number>;
+  /**
+   * Counts an answered call of a queue, and whether it was answered within the queue's service-level
+   * target (for estimated waits and the wallboard).
+   */
+  recordAnswer(
+    tenant: TenantId,
+    queueId: string,
+    waitMs: number,
+    at: Date,
+    withinTarget: boolean,
+  ): Promise<void>;
+  /** Counts a call the agent answered today (the wallboard's calls per agent). */
+  recordAgentAnswer(tenant: TenantId, agentId: string, at: Date): Promise<void>;
+  /** Counts a caller who hung up while waiting (or ringing), and whether after the target. */
+  recordAbandon(
+    tenant: TenantId,
+    queueId: string,
+    waitMs: number,
+    at: Date,
+    afterTarget: boolean,
+  ): Promise<void>;
+  /** The queue's counters from `since` to `until` (by the minute). */
+  countersBetween(tenant: TenantId, queueId: string, since: Date, until: Date): Promise<QueueCounters>;
   /** Removes a hint whose agent moved on since it was written. */
   dropHint(tenant: TenantId, queueId: string, hint: AvailabilityHint): Promise<void>;
 }
+
+/** A queue's real-time counters over a span of minutes (docs: shared/design/metrics-and-prices.md). */
+export interface QueueCounters {
+  readonly answered: number;
+  readonly answeredInTarget: number;
+  readonly abandoned: number;
+  readonly abandonedAfterTarget: number;
+  /** Abandoned within 5 s: reported, left out of the service level. */
+  readonly shortAbandoned: number;
+  /** Total wait of the answered calls. */
+  readonly waitMs: number;
+}
+
+/** A caller who gives up within this long is a short abandon. */
+export const SHORT_ABANDON_MS = 5_000;
 
 /** Queue configurations (the config table; cached by the adapter). */
 export interface QueueDirectory {

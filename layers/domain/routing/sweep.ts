@@ -75,7 +75,7 @@ export async function sweep(
         every > 0 ? new Date(now.getTime() + every * 1000).toISOString() : undefined,
       );
       const position = (await ports.store.callsAhead(tenant, entry, POSITION_KNOWN)) + 1;
-      const answered = await ports.store.answeredBetween(
+      const { answered } = await ports.store.countersBetween(
         tenant,
         entry.queueId,
         new Date(now.getTime() - RATE_WINDOW_S * 1000),

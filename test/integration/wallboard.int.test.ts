@@ -1,0 +1,186 @@
+/**
+ * The supervisor's side against the local cloud: the wallboard's figures (callers waiting and the longest
+ * wait, abandoned and answered calls, service level, agents by state, calls today), listening to a call
+ * (heard by nobody) and barging in (heard by all), and forcing an agent's state — within the supervisor's
+ * tenant only, and for supervisors only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PstnClient } from '../../infra/local/chime/pstn-client.ts';
+import { randomTenantId, signIn } from '../support/auth.ts';
+import {
+  api,
+  contactCenter,
+  openDesk,
+  type TestContactCenter,
+  type TestDesk,
+} from '../support/contact-center.ts';
+import { callersOf, talk, unheard } from '../support/conversation.ts';
+import { type IvrTenant, ivrTenant } from '../support/ivr-tenant.ts';
+import { localCloud } from '../support/local-cloud.ts';
+
+const cloud = localCloud();
+const { webUrl } = cloud;
+
+let phones: PstnClient;
+let tenant: IvrTenant;
+let center: TestContactCenter;
+let desks: TestDesk[];
+let onlyReady: ReturnType<typeof callersOf>['onlyReady'];
+let connectedTo: ReturnType<typeof callersOf>['connectedTo'];
+
+interface Board {
+  queues: {
+    queueId: string;
+    waiting: number;
+    longestWaitSeconds: number | null;
+    answered: number;
+    abandoned: number;
+    serviceLevel: { targetSeconds: number; percent: number | null };
+    agents: Record<string, number>;
+  }[];
+  agents: { agentId: string; name: string; status: string; callsToday: number; call?: { callId: string } }[];
+}
+
+const board = async () => {
+  const answer = await api(webUrl, center.supervisor, 'GET', '/wallboard');
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body as unknown as Board;
+};
+const sales = async () => (await board()).queues.find((q) => q.queueId === 'sales');
+
+beforeAll(async () => {
+  phones = await PstnClient.connect(webUrl);
+  tenant = await ivrTenant(cloud, 'board');
+  await tenant.publish({
+    schemaVersion: 1,
+    name: 'straight to sales',
+    languages: ['en-US'],
+    start: 'q',
+    nodes: { q: { type: 'enqueue', queue: 'sales' } },
+  });
+  center = await contactCenter(webUrl, {
+    tenantId: tenant.tenant,
+    queues: { sales: { name: 'Sales', acwSeconds: null, serviceLevelSeconds: 20 } },
+    agents: 2,
+  });
+  desks = await Promise.all(center.agents.map((agent) => openDesk(webUrl, agent, phones)));
+  ({ onlyReady, connectedTo } = callersOf(phones, tenant.number, desks, 4000));
+});
+
+afterAll(async () => {
+  await Promise.all(desks.map((desk) => desk.close()));
+  phones.close();
+});
+
+describe('the supervisor', () => {
+  it('sees callers wait and abandon, calls answered within the target, and agents by state', async () => {
+    const [first] = desks as [TestDesk];
+    await onlyReady();
+    const before = await sales();
+    expect(before).toMatchObject({ waiting: 0, longestWaitSeconds: null, answered: 0, abandoned: 0 });
+    expect(before?.serviceLevel).toEqual({ targetSeconds: 20, percent: null });
+    expect(before?.agents).toMatchObject({ 'not-ready': 2, available: 0 });
+
+    const gaveUp = await phones.dial('+14255554100', tenant.number);
+    await expect.poll(async () => (await sales())?.waiting, { timeout: 10_000 }).toBe(1);
+    expect((await sales())?.longestWaitSeconds).toBeGreaterThanOrEqual(0);
+    gaveUp.hangup();
+    await expect.poll(async () => (await sales())?.abandoned, { timeout: 10_000 }).toBe(1);
+    expect(await sales()).toMatchObject({ waiting: 0 });
+    // A short abandon (within 5 s) is left out of the service level.
+    expect((await sales())?.serviceLevel.percent).toBeNull();
+
+    await onlyReady(first);
+    const { caller, callId } = await connectedTo(first);
+    const during = await board();
+    expect(during.queues[0]).toMatchObject({ answered: 1, serviceLevel: { percent: 100 } });
+    expect(during.queues[0]?.agents).toMatchObject({ 'on-call': 1, 'not-ready': 1 });
+    const row = during.agents.find((a) => a.agentId === first.agentId);
+    expect(row).toMatchObject({ name: 'Agent 1', status: 'on-call', callsToday: 1, call: { callId } });
+    caller.hangup();
+    await expect.poll(async () => (await first.state()).status, { timeout: 10_000 }).toBe('after-call');
+  });
+
+  it('listens to a call unheard, barges in heard by both, and leaves', async () => {
+    const [first] = desks as [TestDesk];
+    await onlyReady(first);
+    const { caller } = await connectedTo(first);
+    const listen = await api(webUrl, center.supervisor, 'POST', `/agents/${first.agentId}/monitor`, {
+      mode: 'listen',
+    });
+    expect(listen.status, JSON.stringify(listen.body)).toBe(200);
+    const media = listen.body.media as { meetingId: string; attendee: { joinToken: string } };
+    expect(media.meetingId).toBe(first.media.meetingId);
+    const seat = await phones.joinMeeting(media.meetingId, media.attendee.joinToken);
+    await talk(caller, seat, 'the supervisor hears the caller');
+    await talk(first.seat, seat, 'and the agent');
+    await unheard(seat, caller, 'the caller does not hear the supervisor');
+    await unheard(seat, first.seat, 'nor does the agent');
+
+    const barge = await api(webUrl, center.supervisor, 'POST', `/agents/${first.agentId}/monitor`, {
+      mode: 'barge',
+    });
+    expect(barge.status).toBe(200);
+    await talk(seat, caller, 'this is the supervisor');
+    await talk(seat, first.seat, 'hello agent');
+
+    expect((await api(webUrl, center.supervisor, 'DELETE', `/agents/${first.agentId}/monitor`)).status).toBe(
+      200,
+    );
+    await seat.waitFor('ended');
+    await talk(caller, first.seat, 'just the two of us');
+    caller.hangup();
+    await expect.poll(async () => (await first.state()).status, { timeout: 10_000 }).toBe('after-call');
+  });
+
+  it('forces an agent not ready and logs it out; only supervisors, and only their tenant’s agents', async () => {
+    const [first, second] = desks as [TestDesk, TestDesk];
+    await onlyReady(second);
+    const forced = await api(webUrl, center.supervisor, 'PUT', `/agents/${second.agentId}/state`, {
+      status: 'not-ready',
+      reason: 'lunch',
+    });
+    expect(forced.status, JSON.stringify(forced.body)).toBe(200);
+    expect(await second.state()).toMatchObject({ status: 'not-ready', reason: 'lunch' });
+    await second.socket.next(
+      (e) => e.type === 'agent.state' && (e.state as { reason?: string } | undefined)?.reason === 'lunch',
+    );
+
+    const agent = center.agents[0] as TestContactCenter['agents'][number];
+    for (const [user, method, path, body, status] of [
+      [center.supervisor, 'PUT', `/agents/${second.agentId}/state`, { status: 'away' }, 400],
+      [
+        center.supervisor,
+        'PUT',
+        `/agents/${second.agentId}/state`,
+        { status: 'not-ready', reason: 'nap' },
+        400,
+      ],
+      [center.supervisor, 'PUT', '/agents/agent-nobody/state', { status: 'available' }, 404],
+      [agent, 'PUT', `/agents/${second.agentId}/state`, { status: 'available' }, 403],
+      [center.supervisor, 'POST', `/agents/${second.agentId}/monitor`, { mode: 'listen' }, 409],
+      [center.supervisor, 'POST', `/agents/${first.agentId}/monitor`, { mode: 'whisper' }, 400],
+    ] as const) {
+      const answer = await api(webUrl, user, method, path, body);
+      expect(answer.status, `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(answer.body)}`).toBe(
+        status,
+      );
+    }
+    expect(await second.state()).toMatchObject({ status: 'not-ready', reason: 'lunch' });
+    const agentLooks = await api(webUrl, agent, 'GET', '/wallboard');
+    expect(agentLooks.status).toBe(403);
+    const stranger = await signIn(webUrl, { tenantId: randomTenantId('elsewhere'), groups: ['supervisor'] });
+    const elsewhere = await api(webUrl, stranger, 'PUT', `/agents/${second.agentId}/state`, {
+      status: 'available',
+    });
+    expect(elsewhere.status).toBe(404);
+    expect((await api(webUrl, stranger, 'GET', '/wallboard')).body).toMatchObject({ queues: [], agents: [] });
+
+    const out = await api(webUrl, center.supervisor, 'PUT', `/agents/${second.agentId}/state`, {
+      status: 'offline',
+    });
+    expect(out.status).toBe(200);
+    expect(await second.state()).toMatchObject({ status: 'offline' });
+    expect((await board()).agents.map((a) => a.agentId)).not.toContain(second.agentId);
+  });
+});
