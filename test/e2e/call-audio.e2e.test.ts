@@ -4,7 +4,8 @@
  * pop and accepts; speech from each side's fake microphone (a WAV file) reaches the other with a real level
  * (WebRTC statistics). Hold silences both ways and resume brings the audio back; a reload of the softphone
  * mid-call restores the call, its controls and its audio within 5 s; a blind transfer to a second agent
- * carries the caller's voice there; the caller hangs up and both agents end in wrap-up.
+ * carries the caller's voice there; the caller hangs up and both agents end in wrap-up. The supervisor's
+ * wallboard shows each change as it happens, and the supervisor listens in (hearing, unheard).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,10 +17,13 @@ import { type IvrTenant, ivrTenant } from '../support/ivr-tenant.ts';
 import { localCloud } from '../support/local-cloud.ts';
 import {
   type AudioStats,
+  accessible,
   agentStatus,
   openSoftphone,
+  openWallboard,
   phoneAudio,
   softphoneAudio,
+  wallboardAudio,
 } from '../support/softphone-page.ts';
 import { repoRoot } from '../support/start-local-cloud.ts';
 
@@ -102,8 +106,16 @@ describe('a call with real audio between the customer phone and the softphone', 
     const agentB = await openSoftphone(agents, webUrl, second);
     for (const page of [agentA, agentB])
       await expect.poll(() => page.getByRole('status', { name: 'Audio' }).textContent()).toBe('Audio: on');
+    const wallboard = await openWallboard(agents, webUrl, center.supervisor);
+    const shows = (agentId: string, state: string) =>
+      expect
+        .poll(() => wallboard.getByTestId(`state-${agentId}`).textContent(), { timeout: 5_000 })
+        .toBe(state);
+    await shows(first.agentId, 'Not ready · Just logged in');
     await agentA.getByRole('button', { name: /^Go ready/ }).click();
     await expect.poll(() => agentStatus(agentA)).toBe('Available');
+    await shows(first.agentId, 'Available');
+    await wallboard.screenshot({ path: join(screenshots, 'wallboard-idle.png') });
 
     const phone: Page = await callers.newPage({ viewport: { width: 1366, height: 768 } });
     await phone.goto(`${webUrl}/phone`);
@@ -118,11 +130,23 @@ describe('a call with real audio between the customer phone and the softphone', 
     await expect.poll(() => agentA.getByTestId('screen-pop').textContent()).toContain(tenant.number);
     await agentA.getByRole('button', { name: /^Accept/ }).click();
     await expect.poll(() => agentStatus(agentA)).toBe('On a call');
+    await shows(first.agentId, 'On a call');
     const toAgent = await hearsSpeech(() => softphoneAudio(agentA), 'the agent hears the caller');
     const toCaller = await hearsSpeech(() => phoneAudio(phone), 'the caller hears the agent');
     expect(toAgent.packetsSent).toBeGreaterThan(50);
     expect(toCaller.packetsSent).toBeGreaterThan(50);
     await phone.screenshot({ path: join(screenshots, 'customer-phone.png') });
+
+    // The supervisor listens: hears the call, and is heard by neither.
+    await wallboard.getByRole('button', { name: /^Listen/ }).click();
+    await expect
+      .poll(() => wallboard.getByRole('status', { name: 'Monitoring' }).textContent())
+      .toMatch(/^Listening to/);
+    await hearsSpeech(() => wallboardAudio(wallboard), 'the supervisor hears the call');
+    await wallboard.screenshot({ path: join(screenshots, 'wallboard-on-call.png') });
+    await accessible(wallboard, 'wallboard');
+    await wallboard.getByRole('button', { name: /^Stop monitoring/ }).click();
+    await expect.poll(() => wallboard.getByRole('status', { name: 'Monitoring' }).count()).toBe(0);
 
     // Hold: neither hears the other; resume: both do again.
     await agentA.getByRole('button', { name: /^Hold/ }).click();
@@ -149,14 +173,22 @@ describe('a call with real audio between the customer phone and the softphone', 
     await agentA.getByLabel('Queue, agent id or number').fill(second.agentId);
     await agentA.getByRole('button', { name: /^Blind transfer/ }).click();
     await expect.poll(() => agentStatus(agentA)).toBe('After-call work');
+    await shows(first.agentId, 'After-call work');
     await expect.poll(() => agentStatus(agentB), { timeout: 10_000 }).toBe('Incoming call');
+    await shows(second.agentId, 'Ringing');
     await agentB.getByRole('button', { name: /^Accept/ }).click();
     await expect.poll(() => agentStatus(agentB)).toBe('On a call');
+    await shows(second.agentId, 'On a call');
     await hearsSpeech(() => softphoneAudio(agentB), 'the second agent hears the caller');
 
     await phone.getByRole('button', { name: 'Hang up' }).click();
     await expect.poll(() => agentStatus(agentB), { timeout: 10_000 }).toBe('After-call work');
     expect(await agentStatus(agentA)).toBe('After-call work');
     await expect.poll(() => phone.getByTestId('phone-status').textContent()).toMatch(/^Call ended/);
+    await shows(second.agentId, 'After-call work');
+    // The queue answered the call once (the transfer does not count it again), within its target.
+    await expect.poll(() => wallboard.getByTestId('sales-service-level').textContent()).toBe('100%');
+    expect(await wallboard.getByTestId('sales-waiting').textContent()).toBe('0');
+    expect(await wallboard.getByTestId('sales-abandoned').textContent()).toBe('0');
   });
 });

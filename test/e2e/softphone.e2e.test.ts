@@ -5,8 +5,7 @@
  * then wraps up with a disposition; a second offer is declined. Screenshots at 1366×768 (idle, ringing,
  * on a call) and an accessibility check (axe-core) on each.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,13 +14,12 @@ import { launchBrowser } from '../support/browser.ts';
 import { contactCenter, type TestContactCenter } from '../support/contact-center.ts';
 import { type IvrTenant, ivrTenant } from '../support/ivr-tenant.ts';
 import { localCloud } from '../support/local-cloud.ts';
-import { openSoftphone } from '../support/softphone-page.ts';
+import { accessible, openSoftphone } from '../support/softphone-page.ts';
 import { repoRoot } from '../support/start-local-cloud.ts';
 
 const cloud = localCloud();
 const { webUrl } = cloud;
 const screenshots = join(repoRoot, 'test-results', 'screenshots');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let browser: Browser;
 let phones: PstnClient;
@@ -54,25 +52,6 @@ afterAll(async () => {
   await browser?.close();
   phones?.close();
 });
-
-/** No accessibility violations axe-core rates serious or critical. */
-async function accessible(page: Page, view: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run();
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  expect(violations, view).toEqual([]);
-}
 
 const status = (page: Page) => page.getByTestId('agent-status');
 

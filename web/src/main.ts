@@ -1,12 +1,13 @@
 /**
- * The web app's one entry: `/agent` is the softphone; `/phone` the customer phone (local cloud); `/` the
- * local cloud's status page. The wallboard, the
+ * The web app's one entry: `/agent` is the softphone; `/wallboard` the supervisor's; `/phone` the customer
+ * phone (local cloud); `/` the local cloud's status page. The wallboard, the
  * customer phone page and the admin console arrive as features under web/src/<feature>/.
  */
 import { startPhone } from './phone/phone-page.ts';
 import { startSoftphone } from './softphone/softphone.ts';
 import { fetchHealth } from './status/health-client.ts';
 import { renderHealth, renderHealthError } from './status/health-view.ts';
+import { startWallboard } from './wallboard/wallboard.ts';
 
 const app = document.querySelector<HTMLElement>('#app');
 if (app !== null) {
@@ -15,6 +16,10 @@ if (app !== null) {
     document.title = 'Softphone · Openline';
     app.classList.add('app-wide');
     startSoftphone(app);
+  } else if (path === '/wallboard') {
+    document.title = 'Wallboard · Openline';
+    app.classList.add('app-wide');
+    startWallboard(app);
   } else if (path === '/phone') {
     document.title = 'Phone · Openline';
     void startPhone(app);

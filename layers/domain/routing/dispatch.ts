@@ -264,7 +264,8 @@ export async function acceptOffer(
     const next = transition(stored.state, { kind: 'accept', callId }, ports.now());
     const write = { next, expectedVersion: stored.state.version, removeHints: [], putHints: [] };
     if (await ports.store.connect(tenant, routing, write)) {
-      if (routing.entry.outbound !== true) {
+      // A call counts for its queue once, when first answered (not again after a transfer).
+      if (routing.entry.outbound !== true && routing.timeline?.answeredAt === undefined) {
         const now = ports.now();
         const waitMs = now.getTime() - Date.parse(routing.entry.enqueuedAt);
         const target =
@@ -364,7 +365,13 @@ export async function endRouting(
     if (await ports.store.leave(tenant, routing, outcome, write, consulted)) {
       for (const released of [write?.next, consulted?.next])
         if (released?.status === 'available') await assignForAgent(ports, tenant, released);
-      if (outcome === 'gone' && routing.state !== 'connected' && routing.entry.outbound !== true)
+      const everAnswered = routing.timeline?.answeredAt !== undefined;
+      if (
+        outcome === 'gone' &&
+        routing.state !== 'connected' &&
+        routing.entry.outbound !== true &&
+        !everAnswered
+      )
         await countAbandon(ports, tenant, routing.entry);
       if (leftover !== undefined) await ports.consultLeft?.(tenant, leftover);
       return routing;
