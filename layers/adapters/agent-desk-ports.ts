@@ -62,6 +62,7 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
         const outcome = await gone(() => bridge.hangUp(carrier as unknown as SmaCarrier, callId));
         return outcome === 'gone' ? 'gone' : 'ok';
       },
+      digits: (carrier, callId, digits) => ok(gone(() => bridge.digits(sma(carrier), callId, digits))),
       guestSeat: (meetingId, agentId) => bridge.rejoinAgentSession(agentId, meetingId),
       removeSeat: (meetingId, attendeeId) => bridge.removeSeat(meetingId, attendeeId),
       supervisorSeat: (meetingId, userId) => bridge.seat(meetingId, `supervisor.${userId}`),

@@ -250,6 +250,11 @@ export class ChimeBridge {
     await this.update(carrier, callId, { action: 'dial', number });
   }
 
+  /** Plays DTMF tones to the caller (the agent's keypad: an IVR at the far end of a call out, say). */
+  async digits(carrier: SmaCarrier, callId: string, digits: string): Promise<void> {
+    await this.update(carrier, callId, { action: 'digits', digits });
+  }
+
   /** Hangs the call up (the agent ended it). */
   async hangUp(carrier: SmaCarrier, callId: string): Promise<void> {
     await this.update(carrier, callId, { action: 'hangup' });

@@ -191,11 +191,48 @@ export class DynamoDbRoutingStore implements RoutingStore {
       version: routing.version + 1,
       timeline: { ...routing.timeline, answeredAt: agent.next.call?.answeredAt ?? new Date().toISOString() },
     };
+    const answeredAt = next.timeline?.answeredAt as string;
     const outcome = await this.transact([
       this.routingUpdate(tenant, routing.entry.callId, routing.version, next),
       ...this.agentItems(tenant, agent),
+      // The agent's recent calls, written with the answer itself.
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...liveKeys.agentCallLog(tenant, agent.next.agentId, answeredAt, routing.entry.callId),
+            type: 'agent-call',
+            callId: routing.entry.callId,
+            queueId: routing.entry.queueId,
+            answeredAt,
+            expiresAt: Math.floor(Date.parse(answeredAt) / 1000) + AGENT_CALL_LOG_TTL_S,
+          },
+        },
+      },
     ]);
     return outcome === 'ok';
+  }
+
+  /** The calls the agent answered lately, newest first. */
+  async recentAgentCalls(
+    tenant: TenantId,
+    agentId: string,
+    limit: number,
+  ): Promise<{ callId: string; queueId: string; answeredAt: string }[]> {
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :calls)',
+        ExpressionAttributeValues: { ':pk': liveKeys.agentState(tenant, agentId).pk, ':calls': 'CALL#' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map((i) => ({
+      callId: i.callId as string,
+      queueId: i.queueId as string,
+      answeredAt: i.answeredAt as string,
+    }));
   }
 
   async requeue(
@@ -658,6 +695,8 @@ export class DynamoDbRoutingStore implements RoutingStore {
 
 /** Real-time counters are kept two days. */
 const COUNTERS_TTL_S = 2 * 24 * 3600;
+/** How long an agent's list of recent calls remembers a call. */
+const AGENT_CALL_LOG_TTL_S = 14 * 24 * 3600;
 
 /** The UTC day and 15-minute interval (`HHMM` of its start) a moment falls in. */
 function intervalOf(at: Date): { day: string; interval: string } {

@@ -252,6 +252,7 @@ async function turn(ports: SmaCallControlPorts, input: IvrTurnInput): Promise<Iv
  * - `hold` and `queue` take the caller out of the meeting to hold music (on hold; waiting in `queueId`);
  * - `dial` takes the caller out of the meeting and connects them to `number` (a transfer out);
  * - `mute` / `unmute` silence the agent's attendee for the caller, or not;
+ * - `digits` plays DTMF tones to the caller (the agent's keypad);
  * - `hangup` ends the call (the agent hung up).
  * Leaving a meeting is a Hangup of the meeting leg, and nothing follows a Hangup in one list (spec §3.7.2):
  * the next step waits in TransactionAttributes (`x`) for the Hangup's ACTION_SUCCESSFUL.
@@ -320,6 +321,16 @@ async function updateRequested(
       return response([muteAction(ctx, args.meetingId, args.attendeeId, args.action === 'mute')]);
     case 'hangup':
       return response([{ Type: 'Hangup', Parameters: { ParticipantTag: 'LEG-A', SipResponseCode: '0' } }]);
+    case 'digits':
+      // The agent's keypad: tones to the caller, only while they talk with the agent.
+      if (args.digits === undefined || !/^[0-9A-D*#,]{1,50}$/.test(args.digits) || meetingLeg === undefined)
+        break;
+      return response([
+        {
+          Type: 'SendDigits',
+          Parameters: { CallId: ctx.legA.CallId, Digits: args.digits, ToneDurationInMilliseconds: 100 },
+        },
+      ]);
     case 'announce': {
       // Only a caller still waiting hears it (an agent may have taken them meanwhile).
       if (state.position.awaiting !== 'queue' || meetingLeg !== undefined) return NO_ACTIONS;

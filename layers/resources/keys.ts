@@ -80,6 +80,11 @@ export const liveKeys = {
     gsi1pk: `${t(tenant)}#AGENTS`,
     gsi1sk: agentId,
   }),
+  /** A call the agent answered, in the agent's partition (its recent calls, newest last; TTL). */
+  agentCallLog: (tenant: TenantId, agentId: string, answeredAt: string, callId: string): Key => ({
+    pk: `${t(tenant)}#AGENT#${agentId}`,
+    sk: `CALL#${answeredAt}#${callId}`,
+  }),
   /** An agent's open WebSocket connections (several tabs or devices). */
   agentConnection: (tenant: TenantId, agentId: string, connectionId: string): Key => ({
     pk: `${t(tenant)}#AGENT#${agentId}`,

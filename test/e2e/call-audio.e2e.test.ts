@@ -136,6 +136,7 @@ describe('a call with real audio between the customer phone and the softphone', 
     expect(toAgent.packetsSent).toBeGreaterThan(50);
     expect(toCaller.packetsSent).toBeGreaterThan(50);
     await phone.screenshot({ path: join(screenshots, 'customer-phone.png') });
+    await accessible(phone, 'customer phone');
 
     // The supervisor listens: hears the call, and is heard by neither.
     await wallboard.getByRole('button', { name: /^Listen/ }).click();

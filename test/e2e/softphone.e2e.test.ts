@@ -91,6 +91,12 @@ describe('the agent softphone', () => {
     await caller.waitToHear(/hold-music/);
     await page.getByRole('button', { name: /^Resume/ }).click();
     await expect.poll(() => status(page).textContent()).toBe('On a call');
+    // The keypad plays tones to the caller.
+    await page.getByText('Keypad (tones to the caller)').click();
+    await page.getByRole('button', { name: 'Key 5' }).click();
+    await expect
+      .poll(() => caller.heard.some((h) => h.kind === 'tones' && h.digits === '5'), { timeout: 10_000 })
+      .toBe(true);
     await page.screenshot({ path: join(screenshots, 'softphone-on-call.png') });
     await accessible(page, 'on a call');
 
@@ -108,6 +114,9 @@ describe('the agent softphone', () => {
     await page.getByLabel('Notes').fill('ordered two boxes');
     await page.getByRole('button', { name: /^Finish wrap-up/ }).click();
     await expect.poll(() => status(page).textContent()).toBe('Available');
+    const mine = page.getByRole('list', { name: 'Your recent calls' });
+    await expect.poll(() => mine.textContent(), { timeout: 5_000 }).toContain(regular);
+    await expect.poll(() => mine.textContent(), { timeout: 5_000 }).toContain('sale');
 
     // The next call from the same number shows the last one in its history; this one is declined.
     const again = await phones.dial(regular, tenant.number);

@@ -259,6 +259,25 @@ describe('call controls', () => {
     expect(((await first.call('GET', '/reason-codes')).body.codes as unknown[]).length).toBe(2);
   });
 
+  it('plays the agent’s keypad to the caller as tones, and refuses keys that are not DTMF', async () => {
+    const [agent] = desks as [TestDesk];
+    await onlyReady(agent);
+    const { caller } = await connectedTo(agent);
+    const sent = await agent.call('POST', '/agent/call/digits', { digits: '12#' });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    await expect
+      .poll(() => caller.heard.some((h) => h.kind === 'tones' && h.digits === '12#'), { timeout: 10_000 })
+      .toBe(true);
+    for (const digits of ['', 'x', '1'.repeat(51), 7]) {
+      const refused = await agent.call('POST', '/agent/call/digits', { digits });
+      expect(refused.status, String(digits)).toBe(400);
+    }
+    expect((await agent.call('POST', '/agent/call/hold')).status).toBe(200);
+    expect((await agent.call('POST', '/agent/call/digits', { digits: '1' })).status).toBe(409);
+    caller.hangup();
+    await expect.poll(async () => (await agent.state()).status, { timeout: 10_000 }).toBe('after-call');
+  });
+
   it('refuses bad transfers and controls without a call, changing nothing', async () => {
     const [first, second] = desks as [TestDesk, TestDesk];
     expect((await first.call('POST', '/agent/call/hold')).status).toBe(409);

@@ -19,6 +19,7 @@ describe('the softphone’s rules', () => {
       'hold',
       'transfer',
       'consult',
+      'keypad',
     ]);
     const held = { status: 'on-call', call: { ...call, holdSince: call.offeredAt, muted: true } } as const;
     expect(allowedActions(held)).toEqual(['hang-up', 'unmute', 'resume', 'transfer', 'consult']);

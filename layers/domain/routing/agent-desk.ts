@@ -155,6 +155,25 @@ export async function hold(
   return changeAgentState(ports, tenant, agentId, { kind: on ? 'hold' : 'resume', callId: call.callId });
 }
 
+/**
+ * Plays DTMF tones to the other party (digits, `*`, `#`, A-D; a comma pauses): the agent's keypad, for an
+ * IVR at the far end of a call out or a transfer line.
+ */
+export async function sendDigits(
+  ports: AgentDeskPorts,
+  tenant: TenantId,
+  agentId: string,
+  digits: unknown,
+): Promise<AgentState> {
+  if (typeof digits !== 'string' || !/^[0-9A-D*#,]{1,50}$/.test(digits))
+    throw new ValidationError('digits are 1-50 of 0-9, *, #, A-D and , (a pause)');
+  const { state, call, carrier } = await currentCall(ports, tenant, agentId);
+  if (call.holdSince !== undefined) throw new ConflictError('the caller is on hold: resume the call first');
+  if ((await ports.media.digits(carrier, call.callId, digits)) === 'gone')
+    return callerGone(ports, tenant, call.callId);
+  return state;
+}
+
 /** Mutes the agent for the caller (or unmutes). While on hold it takes effect when the call resumes. */
 export async function mute(
   ports: AgentDeskPorts,

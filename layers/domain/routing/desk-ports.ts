@@ -60,6 +60,8 @@ export interface AgentDeskPorts extends RoutingPorts {
       call: { from: string; to: string; tenant: TenantId; agentId: string; meetingId: string },
     ): Promise<string>;
     hangUp(carrier: Carrier, callId: string): Promise<'ok' | 'gone'>;
+    /** Plays DTMF tones to the caller. */
+    digits(carrier: Carrier, callId: string, digits: string): Promise<'ok' | 'gone'>;
     /** A seat for a consulted agent in the consulting agent's meeting (its softphone joins it meanwhile). */
     guestSeat(meetingId: string, agentId: string): Promise<MediaSession>;
     removeSeat(meetingId: string, attendeeId: string): Promise<void>;

@@ -176,6 +176,12 @@ export interface RoutingStore {
     at: Date,
     withinTarget: boolean,
   ): Promise<void>;
+  /** The calls the agent answered lately, newest first (written with each answer). */
+  recentAgentCalls(
+    tenant: TenantId,
+    agentId: string,
+    limit: number,
+  ): Promise<{ callId: string; queueId: string; answeredAt: string }[]>;
   /** Counts a call the agent answered today (the wallboard's calls per agent). */
   recordAgentAnswer(tenant: TenantId, agentId: string, at: Date): Promise<void>;
   /** Counts a caller who hung up while waiting (or ringing), and whether after the target. */

@@ -24,7 +24,7 @@ export interface CallDetails {
 }
 
 export interface ScreenPopPorts {
-  readonly store: Pick<RoutingStore, 'agent' | 'callRouting'>;
+  readonly store: Pick<RoutingStore, 'agent' | 'callRouting' | 'recentAgentCalls'>;
   readonly calls: {
     details(tenant: TenantId, callId: string): Promise<CallDetails | undefined>;
     recentByCaller(tenant: TenantId, caller: string, limit: number): Promise<CallDetails[]>;
@@ -56,4 +56,14 @@ export async function screenPop(
     call: { ...call, ...(enqueuedAt === undefined ? {} : { enqueuedAt }) },
     history: earlier.filter((c) => c.callId !== callId).slice(0, HISTORY_LENGTH),
   };
+}
+
+/** How many of the agent's own recent calls its desk lists. */
+export const RECENT_CALLS = 10;
+
+/** The agent's latest answered calls, newest first, with what became of them (caller, status, disposition). */
+export async function recentCalls(ports: ScreenPopPorts, tenant: TenantId, agentId: string) {
+  const answered = await ports.store.recentAgentCalls(tenant, agentId, RECENT_CALLS);
+  const details = await Promise.all(answered.map((c) => ports.calls.details(tenant, c.callId)));
+  return answered.map((c, i) => ({ ...c, ...(details[i] === undefined ? {} : { call: details[i] }) }));
 }

@@ -48,7 +48,8 @@ export type DeskAction =
   | 'complete'
   | 'end-consult'
   | 'wrap-up'
-  | 'dial';
+  | 'dial'
+  | 'keypad';
 
 export const SHORTCUTS: Readonly<Partial<Record<DeskAction, string>>> = {
   ready: 'R',
@@ -84,6 +85,7 @@ export function allowedActions(state: AgentStateView): DeskAction[] {
       const consult = call?.consult;
       if (consult === undefined) {
         actions.push(call?.holdSince === undefined ? 'hold' : 'resume', 'transfer', 'consult');
+        if (call?.holdSince === undefined) actions.push('keypad');
         return actions;
       }
       if (consult.state === 'talking') {

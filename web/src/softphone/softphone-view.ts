@@ -32,6 +32,13 @@ export interface ScreenPopView {
   readonly history: readonly CallDetailsView[];
 }
 
+export interface RecentCallView {
+  readonly callId: string;
+  readonly queueId: string;
+  readonly answeredAt: string;
+  readonly call?: CallDetailsView;
+}
+
 export interface SoftphoneModel {
   readonly email: string;
   readonly state: AgentStateView;
@@ -40,6 +47,8 @@ export interface SoftphoneModel {
   readonly socket: SocketStatus;
   readonly message: { kind: 'error' | 'info'; text: string } | undefined;
   readonly busy: boolean;
+  /** The agent's latest answered calls, newest first. */
+  readonly recent: readonly RecentCallView[];
   /** The agent's audio: joining, on (microphone and speaker), listen-only (no microphone), failed. */
   readonly audio: 'joining' | 'on' | 'listen-only' | 'failed';
 }
@@ -82,6 +91,7 @@ const LABELS: Record<DeskAction, string> = {
   'end-consult': 'End consultation',
   'wrap-up': 'Finish wrap-up',
   dial: 'Call',
+  keypad: 'Keypad',
 };
 
 export function renderSoftphone(root: HTMLElement, model: SoftphoneModel, handlers: SoftphoneHandlers): void {
@@ -193,7 +203,7 @@ export function renderSoftphone(root: HTMLElement, model: SoftphoneModel, handle
       ),
     );
 
-  const side = h('aside', { class: 'side' }, popCard(model));
+  const side = h('aside', { class: 'side' }, popCard(model), recentCard(model));
   root.replaceChildren(
     h(
       'div',
@@ -208,6 +218,8 @@ export function renderSoftphone(root: HTMLElement, model: SoftphoneModel, handle
     element.addEventListener('click', () =>
       handlers.act(element.dataset.action as DeskAction, formValues(root)),
     );
+  for (const key of root.querySelectorAll<HTMLButtonElement>('[data-digit]'))
+    key.addEventListener('click', () => handlers.act('keypad', { digits: key.dataset.digit ?? '' }));
   root.querySelector('[data-action-sign-out]')?.addEventListener('click', () => handlers.signOut());
   tickTimers(root);
 }
@@ -319,6 +331,30 @@ function callCard(
     allowed.has('hang-up') ? button('hang-up', 'danger') : null,
   );
   lines.push(controls);
+  if (allowed.has('keypad'))
+    lines.push(
+      h(
+        'details',
+        { class: 'agent-keypad' },
+        h('summary', {}, 'Keypad (tones to the caller)'),
+        h(
+          'div',
+          { class: 'keypad', role: 'group', 'aria-label': 'Keypad' },
+          ...['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'].map((key) =>
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn btn-secondary key',
+                'data-digit': key,
+                'aria-label': `Key ${key}`,
+              },
+              key,
+            ),
+          ),
+        ),
+      ),
+    );
   if (allowed.has('transfer'))
     lines.push(
       h(
@@ -398,6 +434,28 @@ function popCard(model: SoftphoneModel): HTMLElement {
               {},
               h('time', { datetime: c.startedAt }, new Date(c.startedAt).toLocaleString()),
               ` · ${c.queue?.id ?? c.direction} · ${c.disposition?.code ?? c.endReason ?? c.status}`,
+            ),
+          ),
+        ),
+  );
+}
+
+function recentCard(model: SoftphoneModel): HTMLElement {
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'recent-title' },
+    h('h2', { id: 'recent-title', class: 'card-title' }, 'Your recent calls'),
+    model.recent.length === 0
+      ? h('p', { class: 'empty' }, 'No calls answered yet.')
+      : h(
+          'ul',
+          { class: 'history', 'aria-label': 'Your recent calls' },
+          ...model.recent.map((c) =>
+            h(
+              'li',
+              {},
+              h('time', { datetime: c.answeredAt }, new Date(c.answeredAt).toLocaleTimeString()),
+              ` · ${c.call?.caller ?? 'unknown caller'} · ${c.queueId === '(outbound)' ? 'outbound' : c.queueId} · ${c.call?.disposition?.code ?? c.call?.status ?? ''}`,
             ),
           ),
         ),

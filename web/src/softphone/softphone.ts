@@ -12,6 +12,7 @@ import { type AgentStateView, type DeskAction, shortcutAction } from './desk-mod
 import { Ringer } from './ring.ts';
 import {
   formValues,
+  type RecentCallView,
   renderSoftphone,
   type ScreenPopView,
   type SoftphoneModel,
@@ -68,6 +69,7 @@ class Softphone {
       message: undefined,
       busy: true,
       audio: 'joining',
+      recent: [],
     };
     window.openline = {
       mediaStats: async () => ({
@@ -100,6 +102,7 @@ class Softphone {
       ]);
       this.update({ reasons: reasons.codes, busy: false });
       this.applyState(login.state);
+      void this.loadRecent();
       if (login.media !== undefined) await this.joinOwnMedia(login.media);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return this.signOut('Your sign-in has expired.');
@@ -140,7 +143,10 @@ class Softphone {
     const next = state as AgentStateView & { version?: number };
     if (shown.version !== undefined && next.version !== undefined && next.version < shown.version) return;
     const callChanged = next.call?.callId !== shown.call?.callId;
+    const callEnded =
+      next.status !== shown.status && (next.status === 'after-call' || next.status === 'available');
     this.update({ state: next });
+    if (callEnded) void this.loadRecent();
     // The consultation is over (completed, ended, or the call with it): its seat goes.
     if (this.guestMedia !== undefined && (next.status !== 'on-call' || next.call?.consultOf === undefined)) {
       void this.guestMedia.close();
@@ -149,6 +155,15 @@ class Softphone {
     if (next.status === 'reserved' && next.call?.outbound !== true) this.ringer.start();
     else this.ringer.stop();
     if (callChanged && next.call !== undefined) void this.loadPop(next.call.callId);
+  }
+
+  private async loadRecent(): Promise<void> {
+    try {
+      const { calls } = await this.api<{ calls: RecentCallView[] }>('GET', '/agent/calls');
+      this.update({ recent: calls });
+    } catch {
+      // The list is a convenience: the desk works without it.
+    }
   }
 
   private async loadPop(callId: string): Promise<void> {
@@ -201,6 +216,7 @@ class Softphone {
         { code: form.disposition ?? 'none', notes: form.notes ?? '' },
       ],
       dial: () => ['POST', '/agent/calls', { to: (form['dial-number'] ?? '').replace(/[\s()-]/g, '') }],
+      keypad: () => ['POST', '/agent/call/digits', { digits: form.digits }],
     };
     this.update({ busy: true, message: undefined });
     try {
