@@ -1,7 +1,8 @@
 /**
  * One isolated Openline stack per region, stamped from the same constructs and the same resource
- * definitions as the local cloud. Telephony, APIs, auth, the lake and web hosting join it in later issues.
+ * definitions as the local cloud, and the web app. Telephony, APIs, auth and the lake join it in later issues.
  */
+import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { resources } from '../layers/resources/index.ts';
@@ -9,6 +10,7 @@ import type { AppConfig } from './bin/app-config.ts';
 import { CallEventsStreams } from './constructs/call-events-stream.ts';
 import { StateTables } from './constructs/state-tables.ts';
 import { StorageBuckets } from './constructs/storage-buckets.ts';
+import { WebHosting } from './constructs/web-hosting.ts';
 
 export interface RegionStackProps extends StackProps {
   readonly config: AppConfig;
@@ -37,6 +39,11 @@ export class RegionStack extends Stack {
       definitions: resources.buckets,
       stage: config.stage,
       recordingRetentionDays: config.recordingRetentionDays,
+    });
+    // Each region serves its own copy of the web app, so a region's failure takes no page down with it.
+    new WebHosting(this, 'Web', {
+      stage: config.stage,
+      siteDir: fileURLToPath(new URL('../web/dist', import.meta.url)),
     });
     this.functionEnvironment = {
       ...state.environment,

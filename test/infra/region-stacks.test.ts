@@ -88,7 +88,11 @@ describe('one stack per region', () => {
 
   it('creates private, TLS-only, encrypted buckets; recordings expire after the retention', () => {
     const buckets = primary.findResources('AWS::S3::Bucket');
-    expect(Object.keys(buckets)).toHaveLength(resources.buckets.length);
+    // The storage buckets of the definitions, and the web app's site bucket.
+    expect(Object.keys(buckets).filter((id) => id.startsWith('Storage'))).toHaveLength(
+      resources.buckets.length,
+    );
+    expect(Object.keys(buckets).filter((id) => id.startsWith('WebSite'))).toHaveLength(1);
     primary.allResourcesProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
@@ -110,7 +114,8 @@ describe('one stack per region', () => {
         ]),
       },
     });
-    primary.resourceCountIs('AWS::S3::BucketPolicy', resources.buckets.length);
+    // One policy per bucket (the storage buckets and the site): each refuses plain HTTP.
+    primary.resourceCountIs('AWS::S3::BucketPolicy', resources.buckets.length + 1);
     primary.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -118,6 +123,34 @@ describe('one stack per region', () => {
         ]),
       },
     });
+  });
+
+  it('serves the web app in every region through CloudFront only: HTTPS, the app shell for its routes', () => {
+    for (const template of [primary, standby]) {
+      template.hasResourceProperties('AWS::CloudFront::Distribution', {
+        DistributionConfig: Match.objectLike({
+          DefaultRootObject: 'index.html',
+          DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+          CustomErrorResponses: [
+            { ErrorCode: 403, ResponseCode: 200, ResponsePagePath: '/index.html', ErrorCachingMinTTL: 0 },
+            { ErrorCode: 404, ResponseCode: 200, ResponsePagePath: '/index.html', ErrorCachingMinTTL: 0 },
+          ],
+        }),
+      });
+      template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+      // The site bucket is private: only the distribution (by its ARN) may read it.
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: 's3:GetObject',
+              Principal: { Service: 'cloudfront.amazonaws.com' },
+              Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+            }),
+          ]),
+        },
+      });
+    }
   });
 
   it('rejects a bad configuration with a clear message', () => {
