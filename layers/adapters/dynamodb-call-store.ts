@@ -27,11 +27,24 @@ export function callRecordItem(
   return {
     ...liveKeys.call(call.tenant, call.callId),
     ...liveKeys.activeCallIndex(call.tenant, call.startedAt, call.callId),
-    ...liveKeys.callerHistoryIndex(call.tenant, call.caller, call.startedAt, call.callId),
+
     type: 'call',
     ...call,
     status,
     attributes: {},
+    expiresAt: Math.floor(Date.parse(call.startedAt) / 1000) + KEEP_AFTER_START_S,
+  };
+}
+
+/** A customer's call in its history with the tenant (see liveKeys.callerHistory). */
+export function callerHistoryItem(
+  call: Pick<CallRecordStart, 'tenant' | 'callId' | 'caller' | 'startedAt'>,
+): Record<string, unknown> {
+  return {
+    ...liveKeys.callerHistory(call.tenant, call.caller, call.startedAt, call.callId),
+    type: 'caller-call',
+    callId: call.callId,
+    startedAt: call.startedAt,
     expiresAt: Math.floor(Date.parse(call.startedAt) / 1000) + KEEP_AFTER_START_S,
   };
 }
@@ -55,6 +68,8 @@ export class DynamoDbCallStore {
       // A duplicate start (a retried first invocation) finds the record already there.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+    // Idempotent: a retried start writes the same item again.
+    await this.documents.send(new PutCommand({ TableName: this.table, Item: callerHistoryItem(call) }));
   }
 
   async endBeforeStart(tenant: TenantId, callId: string, end: CallRecordChange): Promise<void> {
@@ -128,18 +143,19 @@ export class DynamoDbCallStore {
 
   /** The customer's latest calls with the tenant, newest first (the customer's number, in either direction). */
   async recentByCaller(tenant: TenantId, caller: string, limit: number): Promise<CallDetails[]> {
-    const index = liveKeys.callerHistoryIndex(tenant, caller, '', '');
     const result = await this.documents.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': index.gsi2pk },
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': liveKeys.callerHistory(tenant, caller, '', '').pk },
         ScanIndexForward: false,
         Limit: limit,
       }),
     );
-    return (result.Items ?? []).map(shownCall);
+    const calls = await Promise.all(
+      (result.Items ?? []).map((item) => this.details(tenant, String(item.callId))),
+    );
+    return calls.filter((c): c is CallDetails => c !== undefined);
   }
 
   /** The contact center's number on the call (`dialled`: the number called, or the caller id shown). */

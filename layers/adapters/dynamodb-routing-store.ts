@@ -32,7 +32,7 @@ import {
 import type { AvailabilityHint } from '../domain/routing/strategies.ts';
 import type { TenantId } from '../domain/tenancy/ids.ts';
 import { liveKeys } from '../resources/keys.ts';
-import { callRecordItem } from './dynamodb-call-store.ts';
+import { callerHistoryItem, callRecordItem } from './dynamodb-call-store.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -285,6 +285,7 @@ export class DynamoDbRoutingStore implements RoutingStore {
         },
       },
       ...this.agentItems(tenant, agent),
+      { Put: { TableName: this.table, Item: callerHistoryItem({ tenant, ...call, caller: call.to }) } },
     ]);
     if (outcome === 'ok') return 'started';
     // The record is there already: call control ended the call (busy, unreachable) before this ran.

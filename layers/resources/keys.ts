@@ -122,10 +122,13 @@ export const liveKeys = {
     gsi1pk: `${t(tenant)}#CALLS#ACTIVE`,
     gsi1sk: `${startedAt}#${callId}`,
   }),
-  /** GSI2 entry of every call record: a customer's calls with the tenant, newest last (the screen pop). */
-  callerHistoryIndex: (tenant: TenantId, caller: string, startedAt: string, callId: string) => ({
-    gsi2pk: `${t(tenant)}#CALLER#${caller}`,
-    gsi2sk: `${startedAt}#${callId}`,
+  /**
+   * A customer's calls with the tenant, newest last (the screen pop): a small item written once when the
+   * call starts — not an index on the call record, which changes a dozen times a call.
+   */
+  callerHistory: (tenant: TenantId, caller: string, startedAt: string, callId: string): Key => ({
+    pk: `${t(tenant)}#CALLER#${caller}`,
+    sk: `${startedAt}#${callId}`,
   }),
   /** A caller's request to be called back (a queue's callback overflow), newest last. */
   callbackRequest: (tenant: TenantId, requestedAt: string, callId: string): Key => ({
