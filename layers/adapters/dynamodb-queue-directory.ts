@@ -12,6 +12,7 @@ import {
 import type { QueueDirectory } from '../domain/routing/routing-store.ts';
 import type { TenantId } from '../domain/tenancy/ids.ts';
 import { configKeys } from '../resources/keys.ts';
+import { queryAll } from './dynamodb-query-all.ts';
 
 const CACHE_MS = 5_000;
 
@@ -105,20 +106,11 @@ export class DynamoDbQueueDirectory implements QueueDirectory {
 
   /** Every agent profile of the tenant (the wallboard's names), by agent id. */
   async agentProfiles(tenant: TenantId): Promise<Map<string, AgentProfile>> {
-    const profiles = new Map<string, AgentProfile>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': configKeys.tenant(tenant).pk, ':prefix': 'AGENT#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) profiles.set(item.agentId as string, item.profile as AgentProfile);
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return profiles;
+    const items = await queryAll(this.documents, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': configKeys.tenant(tenant).pk, ':prefix': 'AGENT#' },
+    });
+    return new Map(items.map((item) => [item.agentId as string, item.profile as AgentProfile]));
   }
 }

@@ -344,26 +344,36 @@ export class DynamoDbRoutingStore implements RoutingStore {
   }
 
   async dueAgents(now: string): Promise<{ tenant: TenantId; agentId: string }[]> {
-    // This minute's bucket and the two before it (stragglers of a sweep that ran late).
-    const minutes = [0, 1, 2].map((back) => new Date(Date.parse(now) - back * 60_000).toISOString());
     const due: { tenant: TenantId; agentId: string }[] = [];
+    for (const item of await this.due(liveKeys.deadlineBucket, now, 'gsi2sk')) {
+      const [, tenant, agentId] = String(item.gsi2sk).split('#');
+      if (tenant !== undefined && agentId !== undefined) due.push({ tenant: tenant as TenantId, agentId });
+    }
+    return due;
+  }
+
+  /** Items of a gsi2 minute bucket due by `now`: this minute's and the two before (a sweep that ran late). */
+  private async due(
+    bucket: (minute: string) => string,
+    now: string,
+    projection: string,
+  ): Promise<Record<string, unknown>[]> {
+    const minutes = [0, 1, 2].map((back) => new Date(Date.parse(now) - back * 60_000).toISOString());
+    const items: Record<string, unknown>[] = [];
     for (const minute of minutes) {
       const result = await this.documents.send(
         new QueryCommand({
           TableName: this.table,
           IndexName: 'gsi2',
           KeyConditionExpression: 'gsi2pk = :bucket AND gsi2sk <= :now',
-          ExpressionAttributeValues: { ':bucket': liveKeys.deadlineBucket(minute), ':now': `${now}#~` },
-          ProjectionExpression: 'gsi2sk',
+          ExpressionAttributeValues: { ':bucket': bucket(minute), ':now': `${now}#~` },
+          ProjectionExpression: projection,
           Limit: 500,
         }),
       );
-      for (const item of result.Items ?? []) {
-        const [, tenant, agentId] = String(item.gsi2sk).split('#');
-        if (tenant !== undefined && agentId !== undefined) due.push({ tenant: tenant as TenantId, agentId });
-      }
+      items.push(...(result.Items ?? []));
     }
-    return due;
+    return items;
   }
 
   async activeQueues(): Promise<{ tenant: TenantId; queueId: string; lastEnqueuedAt: string }[]> {
@@ -539,23 +549,10 @@ export class DynamoDbRoutingStore implements RoutingStore {
   }
 
   async dueWaits(now: string): Promise<{ tenant: TenantId; entry: QueueEntry }[]> {
-    const minutes = [0, 1, 2].map((back) => new Date(Date.parse(now) - back * 60_000).toISOString());
     const due: { tenant: TenantId; entry: QueueEntry }[] = [];
-    for (const minute of minutes) {
-      const result = await this.documents.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :bucket AND gsi2sk <= :now',
-          ExpressionAttributeValues: { ':bucket': liveKeys.waitDueBucket(minute), ':now': `${now}#~` },
-          ProjectionExpression: 'tenantId, entry',
-          Limit: 500,
-        }),
-      );
-      for (const item of result.Items ?? [])
-        if (item.tenantId !== undefined && item.entry !== undefined)
-          due.push({ tenant: item.tenantId as TenantId, entry: item.entry as QueueEntry });
-    }
+    for (const item of await this.due(liveKeys.waitDueBucket, now, 'tenantId, entry'))
+      if (item.tenantId !== undefined && item.entry !== undefined)
+        due.push({ tenant: item.tenantId as TenantId, entry: item.entry as QueueEntry });
     return due;
   }
 

@@ -5,56 +5,46 @@
  * and not: the caller returns to the queue). Bad requests change nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PstnClient, type RemoteCall } from '../../infra/local/chime/pstn-client.ts';
-import {
-  api,
-  contactCenter,
-  openDesk,
-  type TestContactCenter,
-  type TestDesk,
-} from '../support/contact-center.ts';
-import { callersOf, holdMusicHeard, joined, talk, unheard } from '../support/conversation.ts';
-import { type IvrTenant, ivrTenant } from '../support/ivr-tenant.ts';
+import type { PstnClient, RemoteCall } from '../../infra/local/chime/pstn-client.ts';
+import { api, type TestContactCenter, type TestDesk } from '../support/contact-center.ts';
+import { holdMusicHeard, joined, talk, unheard } from '../support/conversation.ts';
+import { type DeskRig, deskRig } from '../support/desk-rig.ts';
+import type { IvrTenant } from '../support/ivr-tenant.ts';
 import { localCloud } from '../support/local-cloud.ts';
 
 const cloud = localCloud();
 const { webUrl } = cloud;
 
+let rig: DeskRig;
 let phones: PstnClient;
 let tenant: IvrTenant;
 let center: TestContactCenter;
-let desks: TestDesk[];
-let onlyReady: ReturnType<typeof callersOf>['onlyReady'];
-let connectedTo: ReturnType<typeof callersOf>['connectedTo'];
+let desks: readonly TestDesk[];
+let onlyReady: DeskRig['onlyReady'];
+let connectedTo: DeskRig['connectedTo'];
 
 beforeAll(async () => {
-  phones = await PstnClient.connect(webUrl);
-  tenant = await ivrTenant(cloud, 'controls');
-  await tenant.publish({
-    schemaVersion: 1,
-    name: 'straight to sales',
-    languages: ['en-US'],
-    start: 'hi',
-    nodes: {
-      hi: { type: 'play', prompt: { say: { 'en-US': 'Thank you for calling.' } }, next: 'tag' },
-      tag: { type: 'setAttribute', values: { intent: 'sales', tier: 'gold' }, next: 'q' },
-      q: { type: 'enqueue', queue: 'sales' },
-    },
-  });
-  center = await contactCenter(webUrl, {
-    tenantId: tenant.tenant,
-    // Wrap-up lasts until the agent ends it, so the tests see each agent's state after a call.
+  rig = await deskRig(cloud, {
+    name: 'controls',
     queues: { sales: { name: 'Sales', acwSeconds: null }, support: { name: 'Support', acwSeconds: null } },
     agents: 2,
+    firstCaller: 2000,
+    flow: {
+      schemaVersion: 1,
+      name: 'straight to sales',
+      languages: ['en-US'],
+      start: 'hi',
+      nodes: {
+        hi: { type: 'play', prompt: { say: { 'en-US': 'Thank you for calling.' } }, next: 'tag' },
+        tag: { type: 'setAttribute', values: { intent: 'sales', tier: 'gold' }, next: 'q' },
+        q: { type: 'enqueue', queue: 'sales' },
+      },
+    },
   });
-  desks = await Promise.all(center.agents.map((agent) => openDesk(webUrl, agent, phones)));
-  ({ onlyReady, connectedTo } = callersOf(phones, tenant.number, desks, 2000));
+  ({ phones, tenant, center, desks, onlyReady, connectedTo } = rig);
 });
 
-afterAll(async () => {
-  await Promise.all(desks.map((desk) => desk.close()));
-  phones.close();
-});
+afterAll(() => rig.close());
 
 describe('call controls', () => {
   it('holds the caller (hold music, neither hears the other) and resumes the conversation', async () => {

@@ -5,28 +5,36 @@
  * tenant only, and for supervisors only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PstnClient } from '../../infra/local/chime/pstn-client.ts';
+import type { PstnClient } from '../../infra/local/chime/pstn-client.ts';
 import { randomTenantId, signIn } from '../support/auth.ts';
-import {
-  api,
-  contactCenter,
-  openDesk,
-  type TestContactCenter,
-  type TestDesk,
-} from '../support/contact-center.ts';
-import { callersOf, talk, unheard } from '../support/conversation.ts';
-import { type IvrTenant, ivrTenant } from '../support/ivr-tenant.ts';
+import { api, type TestContactCenter, type TestDesk } from '../support/contact-center.ts';
+import { talk, unheard } from '../support/conversation.ts';
+import { type DeskRig, deskRig } from '../support/desk-rig.ts';
+import type { IvrTenant } from '../support/ivr-tenant.ts';
 import { localCloud } from '../support/local-cloud.ts';
 
 const cloud = localCloud();
 const { webUrl } = cloud;
 
+let rig: DeskRig;
 let phones: PstnClient;
 let tenant: IvrTenant;
 let center: TestContactCenter;
-let desks: TestDesk[];
-let onlyReady: ReturnType<typeof callersOf>['onlyReady'];
-let connectedTo: ReturnType<typeof callersOf>['connectedTo'];
+let desks: readonly TestDesk[];
+let onlyReady: DeskRig['onlyReady'];
+let connectedTo: DeskRig['connectedTo'];
+
+beforeAll(async () => {
+  rig = await deskRig(cloud, {
+    name: 'board',
+    queues: { sales: { name: 'Sales', acwSeconds: null, serviceLevelSeconds: 20 } },
+    agents: 2,
+    firstCaller: 4000,
+  });
+  ({ phones, tenant, center, desks, onlyReady, connectedTo } = rig);
+});
+
+afterAll(() => rig.close());
 
 interface Board {
   queues: {
@@ -47,30 +55,6 @@ const board = async () => {
   return answer.body as unknown as Board;
 };
 const sales = async () => (await board()).queues.find((q) => q.queueId === 'sales');
-
-beforeAll(async () => {
-  phones = await PstnClient.connect(webUrl);
-  tenant = await ivrTenant(cloud, 'board');
-  await tenant.publish({
-    schemaVersion: 1,
-    name: 'straight to sales',
-    languages: ['en-US'],
-    start: 'q',
-    nodes: { q: { type: 'enqueue', queue: 'sales' } },
-  });
-  center = await contactCenter(webUrl, {
-    tenantId: tenant.tenant,
-    queues: { sales: { name: 'Sales', acwSeconds: null, serviceLevelSeconds: 20 } },
-    agents: 2,
-  });
-  desks = await Promise.all(center.agents.map((agent) => openDesk(webUrl, agent, phones)));
-  ({ onlyReady, connectedTo } = callersOf(phones, tenant.number, desks, 4000));
-});
-
-afterAll(async () => {
-  await Promise.all(desks.map((desk) => desk.close()));
-  phones.close();
-});
 
 describe('the supervisor', () => {
   it('sees callers wait and abandon, calls answered within the target, and agents by state', async () => {

@@ -6,44 +6,33 @@
  * decline, the consulted agent leaving and the caller hanging up mid-consultation release everyone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PstnClient, type RemoteCall } from '../../infra/local/chime/pstn-client.ts';
-import { contactCenter, openDesk, type TestDesk } from '../support/contact-center.ts';
-import { callersOf, joined, talk, unheard } from '../support/conversation.ts';
-import { type IvrTenant, ivrTenant } from '../support/ivr-tenant.ts';
+import type { PstnClient, RemoteCall } from '../../infra/local/chime/pstn-client.ts';
+import type { TestDesk } from '../support/contact-center.ts';
+import { joined, talk, unheard } from '../support/conversation.ts';
+import { type DeskRig, deskRig } from '../support/desk-rig.ts';
+import type { IvrTenant } from '../support/ivr-tenant.ts';
 import { localCloud } from '../support/local-cloud.ts';
 
 const cloud = localCloud();
-const { webUrl } = cloud;
 
+let rig: DeskRig;
 let phones: PstnClient;
 let tenant: IvrTenant;
-let desks: TestDesk[];
-let onlyReady: ReturnType<typeof callersOf>['onlyReady'];
-let connectedTo: ReturnType<typeof callersOf>['connectedTo'];
+let desks: readonly TestDesk[];
+let onlyReady: DeskRig['onlyReady'];
+let connectedTo: DeskRig['connectedTo'];
 
 beforeAll(async () => {
-  phones = await PstnClient.connect(webUrl);
-  tenant = await ivrTenant(cloud, 'warm');
-  await tenant.publish({
-    schemaVersion: 1,
-    name: 'straight to sales',
-    languages: ['en-US'],
-    start: 'q',
-    nodes: { q: { type: 'enqueue', queue: 'sales' } },
-  });
-  const center = await contactCenter(webUrl, {
-    tenantId: tenant.tenant,
+  rig = await deskRig(cloud, {
+    name: 'warm',
     queues: { sales: { name: 'Sales', acwSeconds: null }, support: { name: 'Support', acwSeconds: null } },
     agents: 3,
+    firstCaller: 3000,
   });
-  desks = await Promise.all(center.agents.map((agent) => openDesk(webUrl, agent, phones)));
-  ({ onlyReady, connectedTo } = callersOf(phones, tenant.number, desks, 3000));
+  ({ phones, tenant, desks, onlyReady, connectedTo } = rig);
 });
 
-afterAll(async () => {
-  await Promise.all(desks.map((desk) => desk.close()));
-  phones.close();
-});
+afterAll(() => rig.close());
 
 type Call = Record<string, unknown> & { consult?: Record<string, unknown> };
 const callOf = async (desk: TestDesk) => (await desk.state()).call as Call | undefined;

@@ -25,7 +25,10 @@ describe('the softphone’s rules', () => {
     expect(allowedActions(held)).toEqual(['hang-up', 'unmute', 'resume', 'transfer', 'consult']);
     const ringing = { ...call, consult: { kind: 'agent', agentId: 'a2', state: 'ringing' } } as const;
     expect(allowedActions({ status: 'on-call', call: ringing })).toEqual(['hang-up', 'mute', 'end-consult']);
-    const talking = { ...call, consult: { kind: 'number', number: '+1', state: 'talking' } } as const;
+    const talking = {
+      ...call,
+      consult: { kind: 'number', number: '+1', callId: 'c2', state: 'talking' },
+    } as const;
     expect(allowedActions({ status: 'on-call', call: talking })).toEqual([
       'hang-up',
       'mute',

@@ -5,7 +5,7 @@
  * every read is bounded (a page of each queue's head, a Query for the agents, minute counters).
  */
 import type { TenantId } from '../tenancy/ids.ts';
-import { AGENT_STATUSES, type AgentState, type AgentStatus, agentView } from './agent-state.ts';
+import { AGENT_STATUSES, type AgentState, type AgentStatus } from './agent-state.ts';
 import type { AgentProfile, QueueConfig } from './queue-config.ts';
 import type { QueueCounters, RoutingStore } from './routing-store.ts';
 
@@ -39,6 +39,9 @@ export interface QueueTile {
   readonly abandoned: number;
   readonly agents: Readonly<Record<AgentStatus, number>>;
 }
+
+/** The wallboard as the API sends it. */
+export type Wallboard = Awaited<ReturnType<typeof wallboard>>;
 
 export async function wallboard(ports: WallboardPorts, tenant: TenantId) {
   const now = ports.now();
@@ -79,8 +82,9 @@ export async function wallboard(ports: WallboardPorts, tenant: TenantId) {
     queues,
     agents: agents
       .filter((a) => a.status !== 'offline')
+      .map(({ media: _media, lastOffered: _lastOffered, ...shown }) => shown)
       .map((a) => ({
-        ...agentView(a),
+        ...a,
         name: profiles.get(a.agentId)?.name ?? a.agentId,
         callsToday: today.get(a.agentId) ?? 0,
       }))

@@ -1,6 +1,6 @@
 /** The sign-in form (agents and supervisors): email and password against the contact center's issuer. */
 import { h } from '../shared/dom.ts';
-import { type Session, signIn } from '../shared/session.ts';
+import { currentSession, type Session, signIn, signOut } from '../shared/session.ts';
 
 export function renderSignIn(
   root: HTMLElement,
@@ -37,4 +37,35 @@ export function renderSignIn(
   });
   root.replaceChildren(h('div', { class: 'sign-in-page' }, form));
   form.querySelector<HTMLInputElement>('#email')?.focus();
+}
+
+/**
+ * Runs a page for a signed-in user of one of `groups`; anyone else gets the sign-in form first (a user of
+ * another role is signed out and told so).
+ */
+export function withSignIn(
+  root: HTMLElement,
+  page: {
+    title: string;
+    role: string;
+    groups: readonly string[];
+    /** Shown above the form (why the user is asked to sign in again). */
+    notice?: string;
+    start(session: Session): void;
+  },
+): void {
+  const session = currentSession();
+  const allowed = session?.groups.some((g) => page.groups.includes(g)) === true;
+  if (session !== undefined && allowed) {
+    page.start(session);
+    return;
+  }
+  if (session !== undefined) signOut();
+  renderSignIn(root, {
+    title: page.title,
+    role: page.role,
+    notice:
+      session === undefined ? page.notice : `This account is not ${page.role}’s: sign in as ${page.role}.`,
+    onSignedIn: () => withSignIn(root, { ...page, notice: undefined }),
+  });
 }

@@ -1,35 +1,13 @@
+import type { AgentState, AgentStatus } from '../../../layers/domain/routing/agent-state.ts';
+
 /**
  * What the softphone shows and allows, derived from the agent's state as the API reports it: pure, so the
  * rules (which buttons, which shortcut does what, how a status reads) are tested without a browser.
  */
-export interface AgentCallView {
-  readonly callId: string;
-  readonly queueId: string;
-  readonly offeredAt: string;
-  readonly offerExpiresAt?: string;
-  readonly answeredAt?: string;
-  readonly holdSince?: string;
-  readonly muted?: boolean;
-  readonly outbound?: boolean;
-  readonly consultOf?: string;
-  readonly conference?: boolean;
-  readonly consult?: {
-    kind: 'agent' | 'number';
-    state: 'ringing' | 'talking';
-    agentId?: string;
-    number?: string;
-  };
-}
-
-export interface AgentStateView {
-  readonly agentId?: string;
-  readonly status: 'offline' | 'available' | 'not-ready' | 'reserved' | 'on-call' | 'after-call';
-  readonly since?: string;
-  readonly reason?: string;
-  readonly acwUntil?: string;
-  readonly callsAnswered?: number;
-  readonly call?: AgentCallView;
-}
+/** The agent's state as the agent API shows it (`agentView`): a logged-out agent is just `offline`. */
+export type AgentStateView = { readonly status: AgentStatus } & Partial<
+  Omit<AgentState, 'status' | 'media' | 'lastOffered'>
+>;
 
 /** The desk's actions; each has a button, and the common ones a shortcut (Alt + key). */
 export type DeskAction =

@@ -2,6 +2,7 @@
  * The softphone's screen, rebuilt from its model on every change (inputs keep what the agent typed); the
  * timers tick in place. Every control has an accessible name; the common ones show their Alt shortcut.
  */
+import type { CallDetails, ScreenPop } from '../../../layers/domain/routing/screen-pop.ts';
 import { elapsed, h } from '../shared/dom.ts';
 import type { SocketStatus } from '../shared/live-socket.ts';
 import {
@@ -13,37 +14,24 @@ import {
   waitedSeconds,
 } from './desk-model.ts';
 
-export interface CallDetailsView {
-  readonly callId: string;
-  readonly caller: string;
-  readonly dialled: string;
-  readonly status: string;
-  readonly direction: 'inbound' | 'outbound';
-  readonly startedAt: string;
-  readonly queue?: { readonly id: string };
-  readonly enqueuedAt?: string;
-  readonly endReason?: string;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly disposition?: { readonly code: string };
-}
-
-export interface ScreenPopView {
-  readonly call: CallDetailsView;
-  readonly history: readonly CallDetailsView[];
-}
+/** The API's shapes, shared with the handlers (type-only: nothing of the server reaches the bundle). */
+export type {
+  CallDetails as CallDetailsView,
+  ScreenPop as ScreenPopView,
+} from '../../../layers/domain/routing/screen-pop.ts';
 
 export interface RecentCallView {
   readonly callId: string;
   readonly queueId: string;
   readonly answeredAt: string;
-  readonly call?: CallDetailsView;
+  readonly call?: CallDetails;
 }
 
 export interface SoftphoneModel {
   readonly email: string;
   readonly state: AgentStateView;
   readonly reasons: readonly { code: string; label: string }[];
-  readonly pop: ScreenPopView | undefined;
+  readonly pop: ScreenPop | undefined;
   readonly socket: SocketStatus;
   readonly message: { kind: 'error' | 'info'; text: string } | undefined;
   readonly busy: boolean;

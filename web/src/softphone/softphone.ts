@@ -3,11 +3,11 @@
  * back, call included), follows its state from the live WebSocket (and re-reads it after a reconnection),
  * rings on an offer, pops the caller's details, and turns buttons and Alt shortcuts into agent API calls.
  */
-import { renderSignIn } from '../auth/sign-in-view.ts';
+import { withSignIn } from '../auth/sign-in-view.ts';
 import { joinMedia, type MediaSessionInfo, type SoftphoneMedia } from '../media/softphone-media.ts';
 import { type Api, ApiError, apiClient } from '../shared/api-client.ts';
 import { openLiveSocket } from '../shared/live-socket.ts';
-import { currentSession, type Session, signOut } from '../shared/session.ts';
+import { type Session, signOut } from '../shared/session.ts';
 import { type AgentStateView, type DeskAction, shortcutAction } from './desk-model.ts';
 import { Ringer } from './ring.ts';
 import {
@@ -20,19 +20,13 @@ import {
 } from './softphone-view.ts';
 
 export function startSoftphone(root: HTMLElement, notice?: string): void {
-  const session = currentSession();
-  if (session === undefined || !session.groups.includes('agent')) {
-    if (session !== undefined) signOut();
-    renderSignIn(root, {
-      title: 'Openline softphone',
-      role: 'an agent',
-      notice:
-        session === undefined ? notice : 'This account is not an agent’s: sign in with an agent account.',
-      onSignedIn: () => startSoftphone(root),
-    });
-    return;
-  }
-  void new Softphone(root, session).start();
+  withSignIn(root, {
+    title: 'Openline softphone',
+    role: 'an agent',
+    groups: ['agent'],
+    ...(notice === undefined ? {} : { notice }),
+    start: (session) => void new Softphone(root, session).start(),
+  });
 }
 
 type StateBody = { state?: AgentStateView; media?: MediaSessionInfo };

@@ -2,36 +2,14 @@
  * The wallboard's screen: a tile per queue and a table of agents, rebuilt from the latest snapshot; times
  * (in state, longest wait) tick in place between snapshots.
  */
+import type { Wallboard } from '../../../layers/domain/routing/wallboard.ts';
 import { elapsed, h } from '../shared/dom.ts';
 import type { SocketStatus } from '../shared/live-socket.ts';
 
-export interface QueueTileView {
-  readonly queueId: string;
-  readonly name: string;
-  readonly waiting: number;
-  readonly longestWaitSeconds: number | null;
-  readonly serviceLevel: { readonly targetSeconds: number; readonly percent: number | null };
-  readonly answered: number;
-  readonly abandoned: number;
-  readonly agents: Readonly<Record<string, number>>;
-}
-
-export interface AgentRowView {
-  readonly agentId: string;
-  readonly name: string;
-  readonly status: string;
-  readonly since?: string;
-  readonly reason?: string;
-  readonly callsToday: number;
-  readonly call?: { readonly callId: string; readonly queueId: string; readonly holdSince?: string };
-}
-
-export interface WallboardSnapshot {
-  readonly at: string;
-  readonly windowMinutes: number;
-  readonly queues: readonly QueueTileView[];
-  readonly agents: readonly AgentRowView[];
-}
+/** The API's shapes, shared with the handlers (type-only). */
+export type WallboardSnapshot = Wallboard;
+type QueueTileView = Wallboard['queues'][number];
+type AgentRowView = Wallboard['agents'][number];
 
 export interface WallboardModel {
   readonly email: string;
@@ -181,7 +159,7 @@ function tile(q: QueueTileView, model: WallboardModel): HTMLElement {
     h(
       'p',
       { class: 'tile-agents', 'data-testid': `${q.queueId}-agents` },
-      ['available', 'reserved', 'on-call', 'after-call', 'not-ready']
+      (['available', 'reserved', 'on-call', 'after-call', 'not-ready'] as const)
         .map((s) => `${q.agents[s] ?? 0} ${STATUS[s]?.toLowerCase()}`)
         .join(' · '),
     ),

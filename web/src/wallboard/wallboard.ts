@@ -3,11 +3,11 @@
  * live WebSocket says something changed (an agent's state, a call) — no polling; listens to or barges into
  * an agent's call with the supervisor's own audio; forces agents' states.
  */
-import { renderSignIn } from '../auth/sign-in-view.ts';
+import { withSignIn } from '../auth/sign-in-view.ts';
 import { joinMedia, type MediaSessionInfo, type SoftphoneMedia } from '../media/softphone-media.ts';
 import { type Api, ApiError, apiClient } from '../shared/api-client.ts';
 import { openLiveSocket } from '../shared/live-socket.ts';
-import { currentSession, type Session, signOut } from '../shared/session.ts';
+import { type Session, signOut } from '../shared/session.ts';
 import {
   renderWallboard,
   tickWallboard,
@@ -17,22 +17,13 @@ import {
 } from './wallboard-view.ts';
 
 export function startWallboard(root: HTMLElement, notice?: string): void {
-  const session = currentSession();
-  const allowed = session?.groups.some((g) => g === 'supervisor' || g === 'admin') === true;
-  if (session === undefined || !allowed) {
-    if (session !== undefined) signOut();
-    renderSignIn(root, {
-      title: 'Openline wallboard',
-      role: 'a supervisor',
-      notice:
-        session === undefined
-          ? notice
-          : 'This account is not a supervisor’s: sign in with a supervisor account.',
-      onSignedIn: () => startWallboard(root),
-    });
-    return;
-  }
-  void new Wallboard(root, session).start();
+  withSignIn(root, {
+    title: 'Openline wallboard',
+    role: 'a supervisor',
+    groups: ['supervisor', 'admin'],
+    ...(notice === undefined ? {} : { notice }),
+    start: (session) => void new Wallboard(root, session).start(),
+  });
 }
 
 declare global {
