@@ -7,9 +7,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PstnClient } from '../../infra/local/chime/pstn-client.ts';
+import { type TenantId, tenantId } from '../../layers/domain/tenancy/ids.ts';
+import { liveKeys } from '../../layers/resources/keys.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { contactCenter, type TestContactCenter } from '../support/contact-center.ts';
 import { type IvrTenant, ivrTenant } from '../support/ivr-tenant.ts';
@@ -53,6 +56,24 @@ afterAll(async () => {
   phones?.close();
 });
 
+/** Closes every WebSocket connection of the agent from the gateway's side (its management API). */
+async function closeConnections(tenant: TenantId, agentId: string): Promise<void> {
+  const found = await cloud.clients.documents.send(
+    new QueryCommand({
+      TableName: cloud.config.tables.live,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :connections)',
+      ExpressionAttributeValues: { ':pk': liveKeys.agentState(tenant, agentId).pk, ':connections': 'CONN#' },
+    }),
+  );
+  expect(found.Items?.length).toBeGreaterThan(0);
+  for (const item of found.Items ?? []) {
+    const closed = await fetch(`${webUrl}/_gateway/ws/@connections/${String(item.connectionId)}`, {
+      method: 'DELETE',
+    });
+    expect(closed.status).toBeLessThan(300);
+  }
+}
+
 const status = (page: Page) => page.getByTestId('agent-status');
 
 describe('the agent softphone', () => {
@@ -67,6 +88,17 @@ describe('the agent softphone', () => {
       .poll(() => page.getByRole('status', { name: 'Audio' }).textContent())
       .toBe('Audio: no microphone');
     await expect.poll(() => page.getByRole('status', { name: 'Connection' }).textContent()).toBe('Connected');
+    // The connection drops: the page says so, reconnects by itself, and reads back what it missed.
+    // (The gateway closes the agent's connections, as API Gateway does to idle or old ones.)
+    const connection = page.getByRole('status', { name: 'Connection' });
+    const reconnecting = page.waitForFunction(
+      () =>
+        document.querySelector('[aria-label="Connection"]')?.textContent ===
+        'Connection lost · reconnecting…',
+    );
+    await closeConnections(tenantId(agent.tenantId), agent.agentId);
+    await reconnecting;
+    await expect.poll(() => connection.textContent(), { timeout: 15_000 }).toBe('Connected');
     await page.keyboard.press('Alt+KeyR');
     await expect.poll(() => status(page).textContent()).toBe('Available');
     await page.screenshot({ path: join(screenshots, 'softphone-idle.png') });
