@@ -7,7 +7,7 @@
 import type { AwsClients } from '../config/aws-clients.ts';
 import type { OpenlineConfig } from '../config/config.ts';
 import type { AgentDeskPorts } from '../domain/routing/agent-desk.ts';
-import { CallGoneError, ChimeBridge, type SmaCarrier } from './chime-bridge.ts';
+import { CallGoneError, ChimeBridge, coachMeetingName, type SmaCarrier } from './chime-bridge.ts';
 import { DynamoDbCallStore } from './dynamodb-call-store.ts';
 import { DynamoDbNumberRoutes } from './dynamodb-number-routes.ts';
 import { routingPorts } from './routing-ports.ts';
@@ -20,11 +20,16 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
     config.region,
   );
   const calls = new DynamoDbCallStore(clients.documents, config.tables.live);
+  const notifier = new WebSocketNotifier(
+    clients.documents,
+    config.tables.live,
+    () => clients.websocketManagement,
+  );
   const routing = routingPorts({
     documents: clients.documents,
     liveTable: config.tables.live,
     configTable: config.tables.config,
-    notifier: new WebSocketNotifier(clients.documents, config.tables.live, () => clients.websocketManagement),
+    notifier,
     media: { bridge, carrier: (tenant, callId) => calls.carrier(tenant, callId) },
   });
   const numbers = new DynamoDbNumberRoutes(clients.documents, config.tables.config);
@@ -66,10 +71,14 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
       guestSeat: (meetingId, agentId) => bridge.rejoinAgentSession(agentId, meetingId),
       removeSeat: (meetingId, attendeeId) => bridge.removeSeat(meetingId, attendeeId),
       supervisorSeat: (meetingId, userId) => bridge.seat(meetingId, `supervisor.${userId}`),
+      openCoachMeeting: (tenant, agentId) => bridge.openCoachMeeting(tenant, agentId),
+      isCoachMeeting: async (meetingId, tenant, agentId) =>
+        (await bridge.meetingName(meetingId)) === coachMeetingName(tenant, agentId),
       consultCall: (carrier, call) => bridge.consultCall(sma(carrier), call),
       pair: (carrier, tenant, callId, consultCallId) =>
         ok(gone(() => bridge.pair(sma(carrier), tenant, callId, consultCallId))),
     },
+    tellAgent: (tenant, agentId, message) => notifier.toAgent(tenant, agentId, message),
     lines: {
       outbound: async (tenant, from) => {
         const line = await numbers.outboundLine(tenant, config.region, from);

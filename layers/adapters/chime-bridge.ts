@@ -95,6 +95,29 @@ export class ChimeBridge {
     }
   }
 
+  /** A coaching meeting: a supervisor whispers to an agent there, unheard by the caller. */
+  async openCoachMeeting(tenant: TenantId, agentId: string): Promise<string> {
+    const { Meeting } = await this.meetings.send(
+      new CreateMeetingCommand({
+        MediaRegion: this.mediaRegion,
+        ExternalMeetingId: coachMeetingName(tenant, agentId),
+        ClientRequestToken: randomUUID(),
+      }),
+    );
+    return Meeting?.MeetingId as string;
+  }
+
+  /** The name a meeting was created with (whose it is), or undefined for a meeting that is gone. */
+  async meetingName(meetingId: string): Promise<string | undefined> {
+    try {
+      const { Meeting } = await this.meetings.send(new GetMeetingCommand({ MeetingId: meetingId }));
+      return Meeting?.ExternalMeetingId;
+    } catch (error) {
+      if (error instanceof MeetingNotFound) return undefined;
+      throw error;
+    }
+  }
+
   /** Removes an attendee (a consulted agent's seat in another agent's meeting); one already gone is fine. */
   async removeSeat(meetingId: string, attendeeId: string): Promise<void> {
     try {
@@ -274,4 +297,9 @@ export class ChimeBridge {
       throw error;
     }
   }
+}
+
+/** A coaching meeting's name: the tenant and the agent coached (at most 64 characters). */
+export function coachMeetingName(tenant: TenantId, agentId: string): string {
+  return `${tenant}.coach.${agentId}`.slice(0, 64);
 }

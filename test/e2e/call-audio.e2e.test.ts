@@ -5,7 +5,8 @@
  * (WebRTC statistics). Hold silences both ways and resume brings the audio back; a reload of the softphone
  * mid-call restores the call, its controls and its audio within 5 s; a blind transfer to a second agent
  * carries the caller's voice there; the caller hangs up and both agents end in wrap-up. The supervisor's
- * wallboard shows each change as it happens, and the supervisor listens in (hearing, unheard).
+ * wallboard shows each change as it happens; the supervisor listens in (hearing, unheard) and whispers
+ * (heard by the agent alone).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -148,6 +149,18 @@ describe('a call with real audio between the customer phone and the softphone', 
     await accessible(wallboard, 'wallboard');
     await wallboard.getByRole('button', { name: /^Stop monitoring/ }).click();
     await expect.poll(() => wallboard.getByRole('status', { name: 'Monitoring' }).count()).toBe(0);
+
+    // The supervisor whispers: the agent hears the coaching, the caller hears only the agent.
+    await wallboard.getByRole('button', { name: /^Whisper/ }).click();
+    await expect
+      .poll(() => agentA.getByRole('status', { name: 'Coaching' }).textContent())
+      .toBe('Supervisor whispering');
+    await hearsSpeech(() => softphoneAudio(agentA, 'coach'), 'the agent hears the whisper');
+    expect((await phoneAudio(phone))?.audible).toBe(1);
+    await wallboard.getByRole('button', { name: /^Stop monitoring/ }).click();
+    await expect
+      .poll(() => agentA.getByRole('status', { name: 'Coaching' }).count(), { timeout: 5_000 })
+      .toBe(0);
 
     // Hold: neither hears the other; resume: both do again.
     await agentA.getByRole('button', { name: /^Hold/ }).click();

@@ -117,6 +117,49 @@ describe('the supervisor', () => {
     await expect.poll(async () => (await first.state()).status, { timeout: 10_000 }).toBe('after-call');
   });
 
+  it('whispers to the agent alone: a coaching meeting the agent is told to join, while listening to the call', async () => {
+    const [first] = desks as [TestDesk];
+    await onlyReady(first);
+    const { caller } = await connectedTo(first);
+    const whisper = await api(webUrl, center.supervisor, 'POST', `/agents/${first.agentId}/monitor`, {
+      mode: 'whisper',
+    });
+    expect(whisper.status, JSON.stringify(whisper.body)).toBe(200);
+    type Seat = { meetingId: string; attendee: { joinToken: string } };
+    const { media, coach } = whisper.body as unknown as { media: Seat; coach: Seat };
+    expect(coach.meetingId).not.toBe(first.media.meetingId);
+    const told = (await first.socket.next((e) => e.type === 'coach')) as unknown as { media: Seat };
+    expect(told.media.meetingId).toBe(coach.meetingId);
+
+    const listening = await phones.joinMeeting(media.meetingId, media.attendee.joinToken);
+    const coaching = await phones.joinMeeting(coach.meetingId, coach.attendee.joinToken);
+    const coached = await phones.joinMeeting(told.media.meetingId, told.media.attendee.joinToken);
+    await talk(caller, listening, 'the supervisor hears the caller');
+    await talk(coaching, coached, 'offer the discount');
+    await talk(coached, coaching, 'will do');
+    await unheard(coaching, caller, 'the caller does not hear the whisper');
+    await unheard(listening, caller, 'nor the listening seat');
+
+    const foreign = await api(
+      webUrl,
+      center.supervisor,
+      'DELETE',
+      `/agents/${first.agentId}/monitor?coachMeetingId=${encodeURIComponent(first.media.meetingId)}`,
+    );
+    expect(foreign.status).toBe(400);
+    const stop = await api(
+      webUrl,
+      center.supervisor,
+      'DELETE',
+      `/agents/${first.agentId}/monitor?coachMeetingId=${encodeURIComponent(coach.meetingId)}`,
+    );
+    expect(stop.status, JSON.stringify(stop.body)).toBe(200);
+    await Promise.all([listening.waitFor('ended'), coaching.waitFor('ended'), coached.waitFor('ended')]);
+    await talk(caller, first.seat, 'still talking to the agent');
+    caller.hangup();
+    await expect.poll(async () => (await first.state()).status, { timeout: 10_000 }).toBe('after-call');
+  });
+
   it('forces an agent not ready and logs it out; only supervisors, and only their tenant’s agents', async () => {
     const [first, second] = desks as [TestDesk, TestDesk];
     await onlyReady(second);
@@ -143,7 +186,7 @@ describe('the supervisor', () => {
       [center.supervisor, 'PUT', '/agents/agent-nobody/state', { status: 'available' }, 404],
       [agent, 'PUT', `/agents/${second.agentId}/state`, { status: 'available' }, 403],
       [center.supervisor, 'POST', `/agents/${second.agentId}/monitor`, { mode: 'listen' }, 409],
-      [center.supervisor, 'POST', `/agents/${first.agentId}/monitor`, { mode: 'whisper' }, 400],
+      [center.supervisor, 'POST', `/agents/${first.agentId}/monitor`, { mode: 'coach' }, 400],
     ] as const) {
       const answer = await api(webUrl, user, method, path, body);
       expect(answer.status, `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(answer.body)}`).toBe(

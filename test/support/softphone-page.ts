@@ -43,11 +43,12 @@ export interface AudioStats {
   readonly totalAudioEnergy: number;
 }
 
-export const softphoneAudio = (page: Page) =>
-  page.evaluate(async () => {
-    const stats = (await window.openline?.mediaStats()) as { own?: unknown; guest?: unknown } | undefined;
-    return stats?.own as AudioStats | undefined;
-  });
+/** The softphone's audio: its own meeting, or a coaching seat (a supervisor whispering). */
+export const softphoneAudio = (page: Page, seat: 'own' | 'coach' = 'own') =>
+  page.evaluate(async (which) => {
+    const stats = (await window.openline?.mediaStats()) as Record<string, unknown> | undefined;
+    return stats?.[which] as AudioStats | undefined;
+  }, seat);
 
 export const phoneAudio = (page: Page) =>
   page.evaluate(async () => (await window.openlinePhone?.mediaStats()) as AudioStats | undefined);

@@ -1,7 +1,7 @@
 /**
- * POST /api/v1/agents/{agentId}/monitor `{"mode":"listen"|"barge"}`: a seat for the supervisor in the
- * agent's meeting (`media`, which the wallboard joins), muted to listen or unmuted to barge in; asking again
- * switches mode.
+ * POST /api/v1/agents/{agentId}/monitor `{"mode":"listen"|"whisper"|"barge"}`: a seat for the supervisor
+ * in the agent's meeting (`media`, which the wallboard joins), muted to listen or whisper, unmuted to barge
+ * in; a whisper adds `coach`, the supervisor's seat in a coaching meeting the agent is told to join.
  */
 import { httpHandler, jsonBody } from '../../../layers/adapters/http-api.ts';
 import { monitor } from '../../../layers/domain/routing/supervision.ts';

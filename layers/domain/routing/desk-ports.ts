@@ -67,6 +67,10 @@ export interface AgentDeskPorts extends RoutingPorts {
     removeSeat(meetingId: string, attendeeId: string): Promise<void>;
     /** A supervisor's seat in an agent's meeting (the same one each time it asks). */
     supervisorSeat(meetingId: string, userId: string): Promise<MediaSession>;
+    /** A new coaching meeting for the agent (a supervisor whispers there). */
+    openCoachMeeting(tenant: TenantId, agentId: string): Promise<string>;
+    /** Whether the meeting is a coaching meeting of this tenant's agent (false if it is gone). */
+    isCoachMeeting(meetingId: string, tenant: TenantId, agentId: string): Promise<boolean>;
     /** Calls a number the agent consults about `callId`; it joins the agent's meeting when answered. */
     consultCall(
       carrier: Carrier,
@@ -79,6 +83,8 @@ export interface AgentDeskPorts extends RoutingPorts {
   readonly lines: {
     outbound(tenant: TenantId, from?: string): Promise<{ number: string; carrier: Carrier } | undefined>;
   };
+  /** Tells the agent's connections something (a whisper's seat to take). */
+  readonly tellAgent: (tenant: TenantId, agentId: string, message: Record<string, unknown>) => Promise<void>;
   readonly calls: {
     carrier(tenant: TenantId, callId: string): Promise<Carrier | undefined>;
     /** The contact center's own number on the call (the number dialled, or shown on an outbound call). */

@@ -1,7 +1,9 @@
 /**
  * What a supervisor does to an agent: force its state (ready, not ready with a reason, logged out), and
  * monitor its call — listen (a muted seat in the agent's meeting: it hears the caller and the agent, and
- * neither hears it) or barge in (the same seat, unmuted: all three talk). Within the supervisor's tenant.
+ * neither hears it), whisper (listen, and talk to the agent alone in a coaching meeting the agent's
+ * softphone is told to join: a meeting mutes an attendee for everyone, so coaching needs a meeting of its
+ * own) or barge in (the seat unmuted: all three talk). Within the supervisor's tenant.
  */
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { TenantId } from '../tenancy/ids.ts';
@@ -35,7 +37,7 @@ export async function forceState(
   }
 }
 
-export type MonitorMode = 'listen' | 'barge';
+export type MonitorMode = 'listen' | 'whisper' | 'barge';
 
 /** A seat for the supervisor in the agent's meeting, muted to listen, unmuted to barge in. */
 export async function monitor(
@@ -44,8 +46,9 @@ export async function monitor(
   supervisorId: string,
   agentId: string,
   mode: unknown,
-): Promise<{ mode: MonitorMode; media: MediaSession }> {
-  if (mode !== 'listen' && mode !== 'barge') throw new ValidationError('mode must be listen or barge');
+): Promise<{ mode: MonitorMode; media: MediaSession; coach?: MediaSession }> {
+  if (mode !== 'listen' && mode !== 'whisper' && mode !== 'barge')
+    throw new ValidationError('mode must be listen, whisper or barge');
   const { state, meetingId } = await agentMeeting(ports, tenant, agentId);
   const call = state.status === 'on-call' ? state.call : undefined;
   if (call === undefined) throw new ConflictError(`agent ${agentId} is not on a call`);
@@ -55,7 +58,7 @@ export async function monitor(
   const carrier = await ports.calls.carrier(tenant, call.callId);
   if (carrier === undefined) throw new ConflictError('the call has ended');
   const media = await ports.media.supervisorSeat(meetingId, supervisorId);
-  const muted = mode === 'listen';
+  const muted = mode !== 'barge';
   const outcome = await ports.media.mute(
     carrier,
     call.callId,
@@ -63,7 +66,14 @@ export async function monitor(
     muted,
   );
   if (outcome === 'gone') throw new ConflictError('the call has ended');
-  return { mode, media };
+  if (mode !== 'whisper') return { mode, media };
+  const coachMeetingId = await ports.media.openCoachMeeting(tenant, agentId);
+  const [coach, agentSeat] = await Promise.all([
+    ports.media.supervisorSeat(coachMeetingId, supervisorId),
+    ports.media.guestSeat(coachMeetingId, agentId),
+  ]);
+  await ports.tellAgent(tenant, agentId, { type: 'coach', supervisorId, media: agentSeat });
+  return { mode, media, coach };
 }
 
 /** The supervisor leaves the agent's meeting. */
@@ -72,7 +82,17 @@ export async function stopMonitoring(
   tenant: TenantId,
   supervisorId: string,
   agentId: string,
+  coachMeetingId?: unknown,
 ): Promise<void> {
+  if (coachMeetingId !== undefined) {
+    // Only a coaching meeting of this tenant's agent: a meeting id alone proves nothing.
+    if (
+      typeof coachMeetingId !== 'string' ||
+      !(await ports.media.isCoachMeeting(coachMeetingId, tenant, agentId))
+    )
+      throw new ValidationError(`coachMeetingId is not a coaching meeting of agent ${agentId}`);
+    await ports.media.closeSession(coachMeetingId);
+  }
   const { meetingId } = await agentMeeting(ports, tenant, agentId);
   const seat = await ports.media.supervisorSeat(meetingId, supervisorId);
   await ports.media.removeSeat(meetingId, seat.attendee.attendeeId);

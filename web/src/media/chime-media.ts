@@ -33,9 +33,13 @@ export async function joinChime(
   audio.autoplay = true;
   await meeting.audioVideo.bindAudioElement(audio);
   if (microphone !== undefined) await meeting.audioVideo.startAudioInput(microphone);
+  const ended = new Promise<void>((resolve) => {
+    meeting.audioVideo.addObserver({ audioVideoDidStop: () => resolve() });
+  });
   meeting.audioVideo.start();
   return {
     kind: 'chime',
+    ended,
     microphone: microphone !== undefined,
     stats: async (): Promise<MediaStats> => {
       let packetsSent = 0;

@@ -19,6 +19,8 @@ export interface SoftphoneMedia {
   /** False when the browser gave no microphone: the agent hears, but cannot be heard. */
   readonly microphone: boolean;
   stats(): Promise<MediaStats>;
+  /** Settles when the seat is gone (removed from the meeting, or the meeting ended). */
+  readonly ended: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,10 +54,18 @@ async function joinLocal(
     }
   }
   const media = new BeaconMedia(socket, seat, microphone ?? new MediaStream());
+  const joined = seat;
+  const ended = new Promise<void>((resolve) => {
+    socket.on((event) => {
+      if (event.callId === joined && event.type === 'state' && event.state === 'ended') resolve();
+    });
+  });
+  void ended.then(() => media.close());
   return {
     kind: 'local',
     microphone: microphone !== undefined,
     stats: () => media.stats(),
+    ended,
     close: async () => {
       media.close();
       socket.hangup(seat);

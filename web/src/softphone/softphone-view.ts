@@ -35,6 +35,8 @@ export interface SoftphoneModel {
   readonly socket: SocketStatus;
   readonly message: { kind: 'error' | 'info'; text: string } | undefined;
   readonly busy: boolean;
+  /** A supervisor is whispering to the agent (a coaching seat is joined). */
+  readonly coached: boolean;
   /** The agent's latest answered calls, newest first. */
   readonly recent: readonly RecentCallView[];
   /** The agent's audio: joining, on (microphone and speaker), listen-only (no microphone), failed. */
@@ -124,6 +126,13 @@ export function renderSoftphone(root: HTMLElement, model: SoftphoneModel, handle
       { class: `connection audio-${model.audio}`, role: 'status', 'aria-label': 'Audio' },
       AUDIO[model.audio],
     ),
+    model.coached
+      ? h(
+          'span',
+          { class: 'connection audio-on', role: 'status', 'aria-label': 'Coaching' },
+          'Supervisor whispering',
+        )
+      : null,
     h('span', { class: 'who' }, model.email),
     h('button', { type: 'button', class: 'btn btn-quiet', 'data-action-sign-out': 'true' }, 'Sign out'),
   );

@@ -47,6 +47,8 @@ class Softphone {
   /** The agent's own meeting, and a seat in another agent's while consulted. */
   private media: SoftphoneMedia | undefined;
   private guestMedia: SoftphoneMedia | undefined;
+  /** A supervisor's coaching seat, while one whispers to the agent. */
+  private coachMedia: SoftphoneMedia | undefined;
   private readonly onKey = (event: KeyboardEvent) => this.shortcut(event);
 
   constructor(
@@ -64,11 +66,13 @@ class Softphone {
       busy: true,
       audio: 'joining',
       recent: [],
+      coached: false,
     };
     window.openline = {
       mediaStats: async () => ({
         own: await this.media?.stats(),
         guest: await this.guestMedia?.stats(),
+        coach: await this.coachMedia?.stats(),
       }),
     };
   }
@@ -84,6 +88,7 @@ class Softphone {
       },
       onEvent: (event) => {
         if (event.type === 'agent.state') this.applyState((event as { state?: AgentStateView }).state);
+        else if (event.type === 'coach') void this.joinCoach((event as { media?: MediaSessionInfo }).media);
         else if (event.type === 'offer') void this.refresh();
       },
     });
@@ -119,6 +124,24 @@ class Softphone {
       this.guestMedia = await joinMedia(session);
     } catch (error) {
       this.update({ message: { kind: 'error', text: `Consultation audio: ${messageOf(error)}` } });
+    }
+  }
+
+  /** A supervisor whispers: the agent takes the coaching seat, until the supervisor ends it. */
+  private async joinCoach(session: MediaSessionInfo | undefined): Promise<void> {
+    if (session === undefined) return;
+    await this.coachMedia?.close();
+    try {
+      const coach = await joinMedia(session);
+      this.coachMedia = coach;
+      this.update({ coached: true });
+      await coach.ended;
+      if (this.coachMedia === coach) {
+        this.coachMedia = undefined;
+        this.update({ coached: false });
+      }
+    } catch (error) {
+      this.update({ message: { kind: 'error', text: `Coaching audio: ${messageOf(error)}` } });
     }
   }
 
@@ -232,6 +255,7 @@ class Softphone {
     this.ringer.stop();
     void this.media?.close();
     void this.guestMedia?.close();
+    void this.coachMedia?.close();
     this.socket?.close();
     clearInterval(this.clock);
     document.removeEventListener('keydown', this.onKey);

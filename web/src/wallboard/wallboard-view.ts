@@ -18,15 +18,19 @@ export interface WallboardModel {
   /** When the snapshot arrived (the page's clock), to age its waits. */
   readonly receivedAt: number;
   readonly reasons: readonly { code: string; label: string }[];
-  readonly monitoring: { readonly agentId: string; readonly mode: 'listen' | 'barge' } | undefined;
+  readonly monitoring:
+    | { readonly agentId: string; readonly mode: 'listen' | 'whisper' | 'barge' }
+    | undefined;
   readonly message: { kind: 'error' | 'info'; text: string } | undefined;
 }
 
 export type WallboardAction =
-  | { kind: 'listen' | 'barge' | 'stop'; agentId: string }
+  | { kind: 'listen' | 'whisper' | 'barge' | 'stop'; agentId: string }
   | { kind: 'not-ready'; agentId: string; reason: string }
   | { kind: 'ready' | 'log-out'; agentId: string }
   | { kind: 'sign-out' };
+
+const MONITORING = { listen: 'Listening to', whisper: 'Whispering to', barge: 'Barged into' } as const;
 
 const STATUS: Record<string, string> = {
   available: 'Available',
@@ -63,7 +67,7 @@ export function renderWallboard(
       : h(
           'span',
           { class: 'connection audio-on', role: 'status', 'aria-label': 'Monitoring' },
-          `${model.monitoring.mode === 'listen' ? 'Listening to' : 'Barged into'} ${nameOf(board, model.monitoring.agentId)}`,
+          `${MONITORING[model.monitoring.mode]} ${nameOf(board, model.monitoring.agentId)}`,
         ),
     h('span', { class: 'who' }, model.email),
     h('button', { type: 'button', class: 'btn btn-quiet', 'data-act': 'sign-out' }, 'Sign out'),
@@ -206,8 +210,12 @@ function agentRow(agent: AgentRowView, model: WallboardModel): HTMLElement {
     h(
       'td',
       { class: 'actions' },
-      onCall && !monitoring ? button('listen', 'Listen') : null,
-      onCall && model.monitoring?.mode !== 'barge' ? button('barge', 'Barge in') : null,
+      // One mode at a time: stop monitoring to change it.
+      onCall && model.monitoring === undefined ? button('listen', 'Listen') : null,
+      onCall && model.monitoring === undefined ? button('whisper', 'Whisper') : null,
+      onCall && (model.monitoring === undefined || (monitoring && model.monitoring?.mode === 'listen'))
+        ? button('barge', 'Barge in')
+        : null,
       monitoring ? button('stop', 'Stop monitoring') : null,
       agent.status === 'available' || agent.status === 'after-call' || agent.status === 'not-ready'
         ? h(

@@ -40,6 +40,8 @@ class Wallboard {
   private clock: ReturnType<typeof setInterval> | undefined;
   private pending: ReturnType<typeof setTimeout> | undefined;
   private media: SoftphoneMedia | undefined;
+  /** While whispering: the coaching meeting and the supervisor's seat in it. */
+  private coach: { meetingId: string; media: SoftphoneMedia } | undefined;
 
   constructor(
     private readonly root: HTMLElement,
@@ -100,25 +102,34 @@ class Wallboard {
       case 'sign-out':
         return this.signOut();
       case 'listen':
+      case 'whisper':
       case 'barge': {
-        const answer = await this.api<{ media: MediaSessionInfo }>(
+        const answer = await this.api<{ media: MediaSessionInfo; coach?: MediaSessionInfo }>(
           'POST',
           `/agents/${action.agentId}/monitor`,
           { mode: action.kind },
         );
+        // Barging in from listening keeps the seat (now unmuted); otherwise the seat is taken now.
         if (this.model.monitoring?.agentId !== action.agentId) {
           await this.media?.close();
           this.media = await joinMedia(answer.media);
         }
+        if (answer.coach !== undefined) {
+          this.coach = { meetingId: answer.coach.meetingId, media: await joinMedia(answer.coach) };
+        }
         this.update({ monitoring: { agentId: action.agentId, mode: action.kind } });
         return;
       }
-      case 'stop':
-        await this.api('DELETE', `/agents/${action.agentId}/monitor`);
-        await this.media?.close();
+      case 'stop': {
+        const coach = this.coach;
+        const query = coach === undefined ? '' : `?coachMeetingId=${encodeURIComponent(coach.meetingId)}`;
+        await this.api('DELETE', `/agents/${action.agentId}/monitor${query}`);
+        await Promise.all([this.media?.close(), coach?.media.close()]);
         this.media = undefined;
+        this.coach = undefined;
         this.update({ monitoring: undefined });
         return;
+      }
       case 'not-ready':
         await this.api('PUT', `/agents/${action.agentId}/state`, {
           status: 'not-ready',
@@ -147,6 +158,7 @@ class Wallboard {
     clearInterval(this.clock);
     clearTimeout(this.pending);
     void this.media?.close();
+    void this.coach?.media.close();
     signOut();
     startWallboard(this.root, notice);
   }
