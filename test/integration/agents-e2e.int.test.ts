@@ -2,7 +2,8 @@
  * The demo contact center end to end, with the two command-line tools a developer uses: `npm run call`
  * dials the demo number and presses 1 (sales); with no agent logged in the caller waits on hold; with
  * `npm run agents -- --count 3` logged in, the caller is offered to an agent, connected to the agent's
- * meeting (they hear each other), and the call completes; the agent is available again after wrap-up.
+ * meeting (they hear each other), and the call completes; the agent is available again after wrap-up. The
+ * customer phone page (in Chromium) calls the demo number too, and waits on hold in sales.
  *
  * This file is the only one that logs agents into the demo tenant, so the demo queues are its own.
  */
@@ -11,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentState } from '../../layers/domain/routing/agent-state.ts';
 import { tenantId } from '../../layers/domain/tenancy/ids.ts';
 import { liveKeys } from '../../layers/resources/keys.ts';
+import { launchBrowser } from '../support/browser.ts';
 import { runCli, startCli } from '../support/cli.ts';
 import { localCloud } from '../support/local-cloud.ts';
 
@@ -51,6 +53,27 @@ describe('the demo contact center with agents', () => {
       'speech: Thank you. Connecting you to sales.',
       'audio:platform/prompts/hold-music.wav',
     ]);
+  });
+
+  it('lets the customer phone page call the demo number: the menu, a key, the queue’s hold music', async () => {
+    const { number } = await demo();
+    const browser = await launchBrowser();
+    try {
+      const phone = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      await phone.goto(`${cloud.webUrl}/phone`);
+      // The page offers the demo number to call.
+      await expect.poll(() => phone.getByLabel('Number to call').inputValue()).toBe(number);
+      await phone.getByRole('button', { name: 'Call' }).click();
+      const heard = phone.getByRole('list', { name: 'What you hear' });
+      await expect.poll(() => heard.textContent(), { timeout: 10_000 }).toContain('For sales, press 1.');
+      await phone.getByRole('button', { name: 'Key 1' }).click();
+      await expect.poll(() => heard.textContent(), { timeout: 10_000 }).toContain('Connecting you to sales.');
+      await expect.poll(() => heard.textContent(), { timeout: 10_000 }).toContain('♪ hold-music');
+      await phone.getByRole('button', { name: 'Hang up' }).click();
+      await expect.poll(() => phone.getByTestId('phone-status').textContent()).toMatch(/^Call ended/);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('connects the caller to one of npm run agents\u2019 agents; the call completes and the agent is available after wrap-up', async () => {
