@@ -24,6 +24,9 @@ export default defineConfig({
           name: 'local-cloud',
           include: ['test/integration/**/*.int.test.ts', 'test/e2e/**/*.e2e.test.ts'],
           globalSetup: ['test/support/local-cloud.global-setup.ts'],
+          // One file at a time: the files share one local cloud, and two of them (agents-e2e, call-audio)
+          // work in the demo tenant, whose queues must see only their callers and agents.
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -7,20 +7,11 @@ import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { socketIdentity } from '../../layers/adapters/caller-identity.ts';
 import { logger } from '../../layers/adapters/logger.ts';
-import { WebSocketNotifier } from '../../layers/adapters/websocket-notifier.ts';
+import { runtimeNotifier } from '../../layers/adapters/websocket-notifier.ts';
 import { runtimeClients } from '../../layers/config/aws-clients.ts';
-import { runtimeConfig } from '../../layers/config/config.ts';
 import { UnauthorizedError } from '../../layers/domain/errors.ts';
 
-let notifier: WebSocketNotifier | undefined;
-const connections = () => {
-  notifier ??= new WebSocketNotifier(
-    runtimeClients().documents,
-    runtimeConfig().tables.live,
-    () => runtimeClients().websocketManagement,
-  );
-  return notifier;
-};
+const connections = runtimeNotifier;
 
 export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> {
   const { routeKey, connectionId } = event.requestContext;

@@ -8,9 +8,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../../layers/adapters/logger.ts';
-import { WebSocketNotifier } from '../../layers/adapters/websocket-notifier.ts';
-import { runtimeClients } from '../../layers/config/aws-clients.ts';
-import { runtimeConfig } from '../../layers/config/config.ts';
+import { runtimeNotifier } from '../../layers/adapters/websocket-notifier.ts';
 import type { AgentState } from '../../layers/domain/routing/agent-state.ts';
 import {
   agentStateEvent,
@@ -20,15 +18,7 @@ import {
 } from '../../layers/domain/routing/live-events.ts';
 import { tenantId } from '../../layers/domain/tenancy/ids.ts';
 
-let notifier: WebSocketNotifier | undefined;
-const connections = () => {
-  notifier ??= new WebSocketNotifier(
-    runtimeClients().documents,
-    runtimeConfig().tables.live,
-    () => runtimeClients().websocketManagement,
-  );
-  return notifier;
-};
+const connections = runtimeNotifier;
 
 const AGENT_STATE = /^T#([^#]+)#AGENT#([^#]+)$/;
 const CALL_STATE = /^T#([^#]+)#CALL#([^#]+)$/;

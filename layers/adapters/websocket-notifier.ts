@@ -16,6 +16,8 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { runtimeClients } from '../config/aws-clients.ts';
+import { runtimeConfig } from '../config/config.ts';
 import type { Audience } from '../domain/routing/live-events.ts';
 import type { TenantId } from '../domain/tenancy/ids.ts';
 import { type Key, liveKeys } from '../resources/keys.ts';
@@ -150,4 +152,16 @@ export class WebSocketNotifier {
       return true;
     }
   }
+}
+
+let runtime: WebSocketNotifier | undefined;
+
+/** The notifier of a handler, over the handler's own clients and tables (built once per cold start). */
+export function runtimeNotifier(): WebSocketNotifier {
+  runtime ??= new WebSocketNotifier(
+    runtimeClients().documents,
+    runtimeConfig().tables.live,
+    () => runtimeClients().websocketManagement,
+  );
+  return runtime;
 }

@@ -15,6 +15,7 @@ import { createAwsClients } from '../../layers/config/aws-clients.ts';
 import { loadConfig } from '../../layers/config/config.ts';
 import { ivrTenant } from '../support/ivr-tenant.ts';
 import { repoRoot, startCloudProcess } from '../support/start-local-cloud.ts';
+import { summary } from './percentiles.ts';
 
 interface Options {
   calls: number;
@@ -92,24 +93,6 @@ function tenStepFlow(orderServiceUrl: string) {
       status: { type: 'play', prompt: say('{{o.status}}.'), next: 'bye' },
       bye: { type: 'hangup', prompt: say('Bye.') },
     },
-  };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)] as number;
-}
-
-function summary(values: readonly number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 10) / 10;
-  return {
-    count: sorted.length,
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted.at(-1) ?? Number.NaN),
   };
 }
 

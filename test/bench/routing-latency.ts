@@ -22,6 +22,7 @@ import type { CallRouting } from '../../layers/domain/routing/routing-store.ts';
 import { liveKeys } from '../../layers/resources/keys.ts';
 import { ivrTenant } from '../support/ivr-tenant.ts';
 import { repoRoot } from '../support/start-local-cloud.ts';
+import { summary } from './percentiles.ts';
 
 interface Options {
   calls: number;
@@ -85,22 +86,6 @@ function meter(client: ReturnType<typeof runtimeClients>['dynamodb']) {
   );
   return total;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0
-    ? Number.NaN
-    : (sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number);
-const summary = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const r = (n: number) => Math.round(n * 10) / 10;
-  return {
-    count: sorted.length,
-    p50: r(percentile(sorted, 50)),
-    p95: r(percentile(sorted, 95)),
-    p99: r(percentile(sorted, 99)),
-    max: r(sorted.at(-1) ?? Number.NaN),
-  };
-};
 
 async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));

@@ -1,6 +1,7 @@
 /**
- * A call with real audio, in real headless Chromium: the customer phone page dials the tenant's number,
- * hears the menu, presses 1 and waits in the queue; the agent's softphone gets the offer with its screen
+ * A call with real audio, in real headless Chromium, in the demo contact center `npm start` seeds: the
+ * customer phone page dials the demo number, hears the menu, presses 1 and waits in the sales queue; the
+ * demo agents sign in; the agent's softphone gets the offer with its screen
  * pop and accepts; speech from each side's fake microphone (a WAV file) reaches the other with a real level
  * (WebRTC statistics). Hold silences both ways and resume brings the audio back; a reload of the softphone
  * mid-call restores the call, its controls and its audio within 5 s; a blind transfer to a second agent
@@ -12,9 +13,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS } from '../../infra/local/demo/seed-demo-users.ts';
+import { entityId, type TenantId, tenantId } from '../../layers/domain/tenancy/ids.ts';
+import { requestIdToken, type TestUser } from '../support/auth.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { contactCenter, type TestContactCenter } from '../support/contact-center.ts';
-import { type IvrTenant, ivrTenant } from '../support/ivr-tenant.ts';
+import { api } from '../support/contact-center.ts';
 import { localCloud } from '../support/local-cloud.ts';
 import {
   type AudioStats,
@@ -35,8 +38,34 @@ const screenshots = join(repoRoot, 'test-results', 'screenshots');
 
 let callers: Browser;
 let agents: Browser;
-let tenant: IvrTenant;
-let center: TestContactCenter;
+let demo: { tenant: TenantId; number: string };
+/** The demo tenant's users (`npm start` prints their passwords), with their ids. */
+let first: DemoSignIn;
+let second: DemoSignIn;
+let supervisor: DemoSignIn;
+
+interface DemoSignIn extends TestUser {
+  readonly agentId: string;
+}
+
+async function demoUser(email: string): Promise<DemoSignIn> {
+  const user = DEMO_USERS.find((u) => u.email === email);
+  if (user === undefined) throw new Error(`no demo user ${email}`);
+  const idToken = await requestIdToken(webUrl, user.email, user.password);
+  const claims = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString()) as {
+    sub: string;
+  };
+  return {
+    userId: claims.sub,
+    agentId: entityId('agent', claims.sub),
+    email: user.email,
+    password: user.password,
+    tenantId: demo.tenant,
+    groups: user.groups,
+    idToken,
+    authorization: `Bearer ${idToken}`,
+  };
+}
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
@@ -44,35 +73,29 @@ beforeAll(async () => {
     launchBrowser({ microphone: join(fixtures, 'caller-speech.wav') }),
     launchBrowser({ microphone: join(fixtures, 'agent-speech.wav') }),
   ]);
-  tenant = await ivrTenant(cloud, 'audio');
-  const say = (text: string) => ({ say: { 'en-US': text } });
-  await tenant.publish({
-    schemaVersion: 1,
-    name: 'menu to sales',
-    languages: ['en-US'],
-    start: 'menu',
-    nodes: {
-      menu: {
-        type: 'menu',
-        prompt: say('Welcome to the shop. For sales, press 1.'),
-        options: { '1': 'queue' },
-        timeoutSeconds: 5,
-        exhausted: 'bye',
-      },
-      queue: { type: 'enqueue', queue: 'sales', prompt: say('Please hold for the next agent.') },
-      bye: { type: 'hangup', prompt: say('Goodbye.') },
-    },
-  });
-  center = await contactCenter(webUrl, {
-    tenantId: tenant.tenant,
-    queues: { sales: { name: 'Sales', acwSeconds: null } },
-    agents: 2,
-  });
+  const health = (await (await fetch(`${webUrl}/health`)).json()) as {
+    demo: { tenantId: string; numbers: string[] };
+  };
+  demo = { tenant: tenantId(health.demo.tenantId), number: health.demo.numbers[0] as string };
+  [first, second, supervisor] = await Promise.all([
+    demoUser('agent1@demo.openline.local'),
+    demoUser('agent2@demo.openline.local'),
+    demoUser('supervisor@demo.openline.local'),
+  ]);
 });
 
 afterAll(async () => {
+  // The demo agents leave as they came: logged out, so the demo queues are free for the next test.
+  await Promise.all([first, second].map((agent) => agent && api(webUrl, agent, 'DELETE', '/agent/session')));
   await Promise.all([callers?.close(), agents?.close()]);
 });
+
+/** Calls the demo sales queue answered so far (the supervisor's wallboard figures). */
+const salesAnswered = async () => {
+  const board = await api(webUrl, supervisor, 'GET', '/wallboard');
+  return (board.body.queues as { queueId: string; answered: number }[]).find((q) => q.queueId === 'sales')
+    ?.answered;
+};
 
 /** Waits until `read` reports audio arriving with a real level (speech, not silence), and returns it. */
 async function hearsSpeech(read: () => Promise<AudioStats | undefined>, what: string): Promise<AudioStats> {
@@ -99,15 +122,12 @@ const silent = (read: () => Promise<AudioStats | undefined>) =>
 
 describe('a call with real audio between the customer phone and the softphone', () => {
   it('carries speech both ways through menu, queue, hold, a reload and a transfer', async () => {
-    const [first, second] = center.agents as [
-      TestContactCenter['agents'][number],
-      TestContactCenter['agents'][number],
-    ];
     const agentA = await openSoftphone(agents, webUrl, first);
     const agentB = await openSoftphone(agents, webUrl, second);
     for (const page of [agentA, agentB])
       await expect.poll(() => page.getByRole('status', { name: 'Audio' }).textContent()).toBe('Audio: on');
-    const wallboard = await openWallboard(agents, webUrl, center.supervisor);
+    const answeredBefore = await salesAnswered();
+    const wallboard = await openWallboard(agents, webUrl, supervisor);
     const shows = (agentId: string, state: string) =>
       expect
         .poll(() => wallboard.getByTestId(`state-${agentId}`).textContent(), { timeout: 5_000 })
@@ -120,15 +140,15 @@ describe('a call with real audio between the customer phone and the softphone', 
 
     const phone: Page = await callers.newPage({ viewport: { width: 1366, height: 768 } });
     await phone.goto(`${webUrl}/phone`);
-    await phone.getByLabel('Number to call').fill(tenant.number);
+    await expect.poll(() => phone.getByLabel('Number to call').inputValue()).toBe(demo.number);
     await phone.getByRole('button', { name: 'Call' }).click();
     const heard = phone.getByRole('list', { name: 'What you hear' });
     await expect.poll(() => heard.textContent(), { timeout: 10_000 }).toContain('For sales, press 1.');
     await phone.getByRole('button', { name: 'Key 1' }).click();
-    await expect.poll(() => heard.textContent(), { timeout: 10_000 }).toContain('Please hold');
+    await expect.poll(() => heard.textContent(), { timeout: 10_000 }).toContain('Connecting you to sales.');
 
     await expect.poll(() => agentStatus(agentA), { timeout: 10_000 }).toBe('Incoming call');
-    await expect.poll(() => agentA.getByTestId('screen-pop').textContent()).toContain(tenant.number);
+    await expect.poll(() => agentA.getByTestId('screen-pop').textContent()).toContain(demo.number);
     await agentA.getByRole('button', { name: /^Accept/ }).click();
     await expect.poll(() => agentStatus(agentA)).toBe('On a call');
     await shows(first.agentId, 'On a call');
@@ -197,12 +217,12 @@ describe('a call with real audio between the customer phone and the softphone', 
 
     await phone.getByRole('button', { name: 'Hang up' }).click();
     await expect.poll(() => agentStatus(agentB), { timeout: 10_000 }).toBe('After-call work');
-    expect(await agentStatus(agentA)).toBe('After-call work');
+    // The first agent's timed wrap-up (the demo queue's: 10 s) may have ended meanwhile.
+    expect(['After-call work', 'Available']).toContain(await agentStatus(agentA));
     await expect.poll(() => phone.getByTestId('phone-status').textContent()).toMatch(/^Call ended/);
     await shows(second.agentId, 'After-call work');
-    // The queue answered the call once (the transfer does not count it again), within its target.
-    await expect.poll(() => wallboard.getByTestId('sales-service-level').textContent()).toBe('100%');
+    // The queue answered the call once (the transfer does not count it again).
+    expect(await salesAnswered()).toBe((answeredBefore ?? 0) + 1);
     expect(await wallboard.getByTestId('sales-waiting').textContent()).toBe('0');
-    expect(await wallboard.getByTestId('sales-abandoned').textContent()).toBe('0');
   });
 });
