@@ -1,0 +1,198 @@
+/**
+ * Every HTTP route of functions/routes.ts, against the local cloud, in two batteries:
+ * - isolation: users of two other tenants (admin, supervisor, agent each) call every route with tenant B's
+ *   ids in the path (its flow, queue, agent, call); no answer carries B's data, and B is unchanged after;
+ * - malformed input: every route gets bodies and path parameters that are not what it takes (not JSON,
+ *   wrong types, huge strings, unknown fields, injection strings); none answers 5xx, every 4xx says why,
+ *   and the caller's own tenant is unchanged after.
+ * The routes come from the route table itself, so a route added later is covered without a word here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpRoutes } from '../../functions/routes.ts';
+import type { TestUser } from '../support/auth.ts';
+import { api, type TestContactCenter, type TestDesk } from '../support/contact-center.ts';
+import { type DeskRig, deskRig } from '../support/desk-rig.ts';
+import { localCloud } from '../support/local-cloud.ts';
+
+const cloud = localCloud();
+const { webUrl } = cloud;
+
+/** Words only tenant B's data contains: an answer to anyone else that holds one of them leaked. */
+const B_MARKERS = ['B-private-queue', 'B private flow', 'B-Agent-Secret', '+14255557777'];
+
+let victim: DeskRig;
+let attackers: DeskRig[];
+let bCallId: string;
+const routes = httpRoutes.filter((r) => r.auth === 'jwt');
+
+beforeAll(async () => {
+  victim = await deskRig(cloud, {
+    name: 'iso-b',
+    queues: { sales: { name: 'B-private-queue', acwSeconds: null } },
+    agents: 1,
+    firstCaller: 5000,
+    flow: {
+      schemaVersion: 1,
+      name: 'B private flow',
+      languages: ['en-US'],
+      start: 'q',
+      nodes: { q: { type: 'enqueue', queue: 'sales' } },
+    },
+  });
+  attackers = await Promise.all(
+    ['iso-a', 'iso-c'].map((name, i) =>
+      deskRig(cloud, {
+        name,
+        queues: { sales: { name: 'Sales', acwSeconds: null } },
+        agents: 1,
+        firstCaller: 5100 + i * 100,
+      }),
+    ),
+  );
+  const [bAgent] = victim.center.agents as [TestContactCenter['agents'][number]];
+  const named = await api(webUrl, victim.center.admin, 'PUT', `/agents/${bAgent.agentId}`, {
+    name: 'B-Agent-Secret',
+    queues: { sales: 1 },
+  });
+  expect(named.status).toBe(200);
+  // B has a call in progress: its caller is on the line with B's agent.
+  const [bDesk] = victim.desks as [TestDesk];
+  expect((await bDesk.call('PUT', '/agent/state', { status: 'available' })).status).toBe(200);
+  await victim.phones.dial('+14255557777', victim.tenant.number);
+  const offer = await bDesk.nextOffer();
+  expect((await bDesk.call('POST', `/agent/calls/${offer.callId}/accept`)).status).toBe(200);
+  bCallId = offer.callId;
+});
+
+afterAll(async () => {
+  await Promise.all([victim, ...attackers].map((rig) => rig?.close()));
+});
+
+/** The route's path with its parameters filled in. */
+function pathOf(routeKey: string, values: Record<string, string>): { method: string; path: string } {
+  const [method, template] = routeKey.split(' ') as [string, string];
+  const path = template
+    .replace(/^\/api\/v1/, '')
+    .replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? 'x'));
+  return { method, path };
+}
+
+/** What B looks like to B's own admin: compared before and after each battery. */
+async function snapshot(rig: DeskRig) {
+  const admin = rig.center.admin;
+  const [desk] = rig.desks as [TestDesk];
+  const read = async (path: string) => (await api(webUrl, admin, 'GET', path)).body;
+  const state = await desk.state();
+  return {
+    flows: await read('/flows'),
+    flow: await read('/flows/main'),
+    queues: await read('/queues'),
+    reasons: await read('/reason-codes'),
+    callbacks: await read('/callbacks'),
+    agent: {
+      status: state.status,
+      reason: state.reason,
+      call: (state.call as { callId?: string } | undefined)?.callId,
+    },
+  };
+}
+
+/** A body each route could take (so that a refusal is about the tenant, not the shape). */
+const plausibleBody: Record<string, unknown> = {
+  'POST /api/v1/flows/validate': { schemaVersion: 1 },
+  'PUT /api/v1/flows/{flowId}/draft': {
+    schemaVersion: 1,
+    name: 'x',
+    languages: ['en-US'],
+    start: 'h',
+    nodes: { h: { type: 'hangup' } },
+  },
+  'POST /api/v1/flows/{flowId}/versions': {},
+  'POST /api/v1/flows/{flowId}/rollback': { version: 1 },
+  'PUT /api/v1/queues/{queueId}': { name: 'Taken over' },
+  'PUT /api/v1/agents/{agentId}': { name: 'Taken over', queues: { sales: 1 } },
+  'PUT /api/v1/agents/{agentId}/state': { status: 'offline' },
+  'POST /api/v1/agents/{agentId}/monitor': { mode: 'listen' },
+  'PUT /api/v1/agent/state': { status: 'available' },
+  'POST /api/v1/agent/call/transfer': { to: { agentId: 'x' } },
+  'POST /api/v1/agent/call/consult': { to: { agentId: 'x' } },
+  'PUT /api/v1/agent/call/mute': { muted: true },
+  'POST /api/v1/agent/call/digits': { digits: '1' },
+  'POST /api/v1/agent/wrap-up': { code: 'done' },
+  'PUT /api/v1/reason-codes': { codes: [{ code: 'x', label: 'X' }] },
+};
+
+describe('every route', () => {
+  it('keeps tenant B’s data from the users of two other tenants, whatever B ids they send', async () => {
+    const before = await snapshot(victim);
+    const [bAgent] = victim.center.agents as [TestContactCenter['agents'][number]];
+    const ids = { flowId: 'main', version: '1', queueId: 'sales', agentId: bAgent.agentId, callId: bCallId };
+    const leaks: string[] = [];
+    for (const rig of attackers) {
+      const users: TestUser[] = [rig.center.admin, rig.center.supervisor, ...rig.center.agents];
+      for (const user of users)
+        for (const route of routes) {
+          const { method, path } = pathOf(route.routeKey, ids);
+          // Logging out would only end the attacker's own session; it is left for last, below.
+          if (route.routeKey.endsWith('/agent/session') && method === 'DELETE') continue;
+          const answer = await api(webUrl, user, method, path, plausibleBody[route.routeKey]);
+          const text = JSON.stringify(answer.body);
+          if (answer.status >= 500)
+            leaks.push(`${route.routeKey} as ${user.groups.join('+')}: ${answer.status} ${text}`);
+          for (const marker of B_MARKERS)
+            if (text.includes(marker) || text.includes(victim.tenant.tenant))
+              leaks.push(
+                `${route.routeKey} as ${user.groups.join('+')} answered B's data: ${text.slice(0, 200)}`,
+              );
+        }
+    }
+    expect(leaks).toEqual([]);
+    expect(await snapshot(victim)).toEqual(before);
+  });
+
+  it('answers bad bodies and parameters with a 4xx that says why, never a 5xx, and changes nothing', async () => {
+    const rig = attackers[0] as DeskRig;
+    const before = await snapshot(rig);
+    const huge = 'x'.repeat(200_000);
+    const bodies: (string | unknown)[] = [
+      'not json at all',
+      '[]',
+      'null',
+      '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+      { name: 12345, status: ['available'], to: { number: { $ne: null } }, codes: 'all' },
+      { name: huge, notes: huge, digits: huge, reason: huge },
+      { id: "' OR '1'='1", reason: '<script>alert(1)</script>', to: { queueId: '../../etc/passwd' } },
+      { unexpected: true, extra: { deeply: { nested: [1, 2, 3] } } },
+    ];
+    const params = ['..%2F..%2Fetc', 'x'.repeat(300), "'%20OR%20'1'='1", '%00', 'T%23other%23AGENT'];
+    const failures: string[] = [];
+    // An admin (also a supervisor's rights) and an agent between them reach every route's handler.
+    const users: TestUser[] = [rig.center.admin, ...rig.center.agents];
+    for (const route of routes) {
+      if (route.routeKey.endsWith('/agent/session')) continue; // logging in and out is not about its body
+      const [method, template] = route.routeKey.split(' ') as [string, string];
+      const paths = template.includes('{')
+        ? params.map((p) => template.replace(/^\/api\/v1/, '').replace(/\{\w+\}/g, p))
+        : [template.replace(/^\/api\/v1/, '')];
+      for (const user of users)
+        for (const path of paths)
+          for (const body of method === 'GET' ? [undefined] : bodies) {
+            const response = await fetch(`${webUrl}/api/v1${path}`, {
+              method,
+              headers: { authorization: user.authorization, 'content-type': 'application/json' },
+              ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+            });
+            const text = await response.text();
+            const where = `${method} ${path.slice(0, 60)} as ${user.groups.join('+')} with ${String(typeof body === 'string' ? body : JSON.stringify(body)).slice(0, 60)}`;
+            if (response.status >= 500) failures.push(`${where}: ${response.status} ${text.slice(0, 200)}`);
+            else if (response.status >= 400) {
+              const message = (JSON.parse(text || '{}') as { message?: unknown }).message;
+              if (typeof message !== 'string' || message.length === 0)
+                failures.push(`${where}: ${response.status} without a message`);
+            }
+          }
+    }
+    expect(failures).toEqual([]);
+    expect(await snapshot(rig)).toEqual(before);
+  });
+});
