@@ -19,6 +19,7 @@ export interface WebSocketRouteDefinition {
 
 export const httpRoutes: readonly HttpRouteDefinition[] = [
   { routeKey: 'GET /api/v1/status', module: 'api/get-status.ts', auth: 'none' },
+  { routeKey: 'GET /api/v1/openapi.json', module: 'api/get-openapi.ts', auth: 'none' },
   { routeKey: 'GET /api/v1/me', module: 'api/get-me.ts', auth: 'jwt' },
   { routeKey: 'GET /api/v1/flows', module: 'api/flows/list-flows.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/flows/validate', module: 'api/flows/validate-flow.ts', auth: 'jwt' },

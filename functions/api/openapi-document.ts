@@ -1,0 +1,327 @@
+/**
+ * The OpenAPI 3.1 document of the HTTP API, served at GET /api/v1/openapi.json. Every operation is described
+ * here by hand (what it does, who may call it, what it takes); the request schemas of the documents the API
+ * validates (flows, queues, agent profiles, reason codes) are generated from the same zod schemas that
+ * validate them. A test holds this list and the route table to each other, and validates the document.
+ */
+import { z } from 'zod';
+import { flowDocumentSchema } from '../../layers/domain/flows/flow-document.ts';
+import {
+  agentProfileSchema,
+  queueConfigSchema,
+  reasonCodesSchema,
+} from '../../layers/domain/routing/queue-config.ts';
+import { httpRoutes } from '../routes.ts';
+
+type Role = 'anyone' | 'member' | 'admin' | 'supervisor' | 'agent';
+
+interface Operation {
+  readonly summary: string;
+  readonly tag: 'status' | 'flows' | 'queues and agents' | 'supervision' | 'agent desk' | 'callbacks';
+  /** Who may call it (supervisor routes also take admins; `member`: any signed-in user of the tenant). */
+  readonly roles: readonly Role[];
+  readonly body?: Record<string, unknown>;
+  /** The status of success when it is not 200. */
+  readonly success?: number;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const object = (properties: Record<string, unknown>, required: string[] = []) => ({
+  type: 'object',
+  properties,
+  ...(required.length === 0 ? {} : { required }),
+});
+const target = {
+  oneOf: [
+    object({ queueId: { type: 'string' } }, ['queueId']),
+    object({ agentId: { type: 'string' } }, ['agentId']),
+    object({ number: { type: 'string', description: 'E.164, in the tenant’s country' } }, ['number']),
+  ],
+};
+
+export const OPERATIONS: Readonly<Record<string, Operation>> = {
+  'GET /api/v1/openapi.json': { summary: 'This document', tag: 'status', roles: ['anyone'] },
+  'GET /api/v1/status': {
+    summary: 'The API’s liveness, version and region',
+    tag: 'status',
+    roles: ['anyone'],
+  },
+  'GET /api/v1/me': {
+    summary: 'The signed-in user, from its verified token',
+    tag: 'status',
+    roles: ['member'],
+  },
+  'GET /api/v1/flows': { summary: 'The tenant’s flows', tag: 'flows', roles: ['admin', 'supervisor'] },
+  'POST /api/v1/flows/validate': {
+    summary: 'Checks a flow document and lists every problem',
+    tag: 'flows',
+    roles: ['admin', 'supervisor'],
+    body: ref('FlowDocument'),
+  },
+  'GET /api/v1/flows/{flowId}': {
+    summary: 'A flow: its published version and its draft',
+    tag: 'flows',
+    roles: ['admin', 'supervisor'],
+  },
+  'PUT /api/v1/flows/{flowId}/draft': {
+    summary: 'Saves a valid document as the flow’s draft',
+    tag: 'flows',
+    roles: ['admin'],
+    body: ref('FlowDocument'),
+  },
+  'POST /api/v1/flows/{flowId}/versions': {
+    summary: 'Publishes a document (or the draft) as a new version',
+    tag: 'flows',
+    roles: ['admin'],
+    body: object({ document: ref('FlowDocument') }),
+    success: 201,
+  },
+  'GET /api/v1/flows/{flowId}/versions': {
+    summary: 'Every version of a flow, newest first',
+    tag: 'flows',
+    roles: ['admin', 'supervisor'],
+  },
+  'GET /api/v1/flows/{flowId}/versions/{version}': {
+    summary: 'One version’s document',
+    tag: 'flows',
+    roles: ['admin', 'supervisor'],
+  },
+  'POST /api/v1/flows/{flowId}/rollback': {
+    summary: 'New calls use an earlier version again',
+    tag: 'flows',
+    roles: ['admin'],
+    body: object({ version: { type: 'integer', minimum: 1 } }, ['version']),
+  },
+  'GET /api/v1/queues': {
+    summary: 'The tenant’s queues',
+    tag: 'queues and agents',
+    roles: ['admin', 'supervisor'],
+  },
+  'PUT /api/v1/queues/{queueId}': {
+    summary: 'Creates or replaces a queue',
+    tag: 'queues and agents',
+    roles: ['admin'],
+    body: ref('QueueConfig'),
+  },
+  'PUT /api/v1/agents/{agentId}': {
+    summary: 'Creates or replaces an agent’s profile (skills, queues)',
+    tag: 'queues and agents',
+    roles: ['admin'],
+    body: ref('AgentProfile'),
+  },
+  'GET /api/v1/reason-codes': {
+    summary: 'The tenant’s not-ready reason codes',
+    tag: 'queues and agents',
+    roles: ['member'],
+  },
+  'PUT /api/v1/reason-codes': {
+    summary: 'Replaces the tenant’s not-ready reason codes',
+    tag: 'queues and agents',
+    roles: ['admin'],
+    body: ref('ReasonCodes'),
+  },
+  'GET /api/v1/wallboard': {
+    summary: 'Queues and agents now: waiting, longest wait, service level, abandoned, states',
+    tag: 'supervision',
+    roles: ['supervisor'],
+  },
+  'PUT /api/v1/agents/{agentId}/state': {
+    summary: 'Sets an agent ready, not ready, or logs it out',
+    tag: 'supervision',
+    roles: ['supervisor'],
+    body: object({ status: { enum: ['available', 'not-ready', 'offline'] }, reason: { type: 'string' } }, [
+      'status',
+    ]),
+  },
+  'POST /api/v1/agents/{agentId}/monitor': {
+    summary: 'Listens to, whispers to or barges into an agent’s call: a seat in its meeting',
+    tag: 'supervision',
+    roles: ['supervisor'],
+    body: object({ mode: { enum: ['listen', 'whisper', 'barge'] } }, ['mode']),
+  },
+  'DELETE /api/v1/agents/{agentId}/monitor': {
+    summary: 'Stops monitoring (and ends a whisper’s coaching meeting: `coachMeetingId` query parameter)',
+    tag: 'supervision',
+    roles: ['supervisor'],
+  },
+  'GET /api/v1/callbacks': {
+    summary: 'Callers who asked to be called back',
+    tag: 'callbacks',
+    roles: ['supervisor'],
+  },
+  'POST /api/v1/agent/session': {
+    summary: 'Logs the agent in; returns its media session',
+    tag: 'agent desk',
+    roles: ['agent'],
+  },
+  'DELETE /api/v1/agent/session': { summary: 'Logs the agent out', tag: 'agent desk', roles: ['agent'] },
+  'GET /api/v1/agent/state': { summary: 'The agent’s state', tag: 'agent desk', roles: ['agent'] },
+  'PUT /api/v1/agent/state': {
+    summary: 'Ready, or not ready with a reason code',
+    tag: 'agent desk',
+    roles: ['agent'],
+    body: object({ status: { enum: ['available', 'not-ready'] }, reason: { type: 'string' } }, ['status']),
+  },
+  'POST /api/v1/agent/calls': {
+    summary: 'Calls a number out, from one of the tenant’s numbers',
+    tag: 'agent desk',
+    roles: ['agent'],
+    body: object({ to: { type: 'string' }, from: { type: 'string' } }, ['to']),
+    success: 201,
+  },
+  'GET /api/v1/agent/calls': { summary: 'The agent’s recent calls', tag: 'agent desk', roles: ['agent'] },
+  'GET /api/v1/agent/calls/{callId}': {
+    summary: 'The screen pop of the agent’s own call',
+    tag: 'agent desk',
+    roles: ['agent'],
+  },
+  'POST /api/v1/agent/calls/{callId}/accept': {
+    summary: 'Accepts an offer',
+    tag: 'agent desk',
+    roles: ['agent'],
+  },
+  'POST /api/v1/agent/calls/{callId}/decline': {
+    summary: 'Declines an offer',
+    tag: 'agent desk',
+    roles: ['agent'],
+  },
+  'POST /api/v1/agent/call/hangup': {
+    summary: 'Hangs up (a consulted agent leaves the consultation)',
+    tag: 'agent desk',
+    roles: ['agent'],
+    success: 202,
+  },
+  'POST /api/v1/agent/call/hold': { summary: 'Puts the caller on hold', tag: 'agent desk', roles: ['agent'] },
+  'POST /api/v1/agent/call/resume': {
+    summary: 'Takes the caller off hold',
+    tag: 'agent desk',
+    roles: ['agent'],
+  },
+  'PUT /api/v1/agent/call/mute': {
+    summary: 'Mutes or unmutes the agent for the caller',
+    tag: 'agent desk',
+    roles: ['agent'],
+    body: object({ muted: { type: 'boolean' } }, ['muted']),
+  },
+  'POST /api/v1/agent/call/digits': {
+    summary: 'Plays DTMF tones to the other party',
+    tag: 'agent desk',
+    roles: ['agent'],
+    body: object({ digits: { type: 'string', pattern: '^[0-9A-D*#,]{1,50}$' } }, ['digits']),
+  },
+  'POST /api/v1/agent/call/transfer': {
+    summary: 'Blind transfer to a queue, an agent or a number',
+    tag: 'agent desk',
+    roles: ['agent'],
+    body: object({ to: target }, ['to']),
+  },
+  'POST /api/v1/agent/call/consult': {
+    summary: 'Consults an agent, a queue’s free agent or a number while the caller holds',
+    tag: 'agent desk',
+    roles: ['agent'],
+    body: object({ to: target }, ['to']),
+  },
+  'DELETE /api/v1/agent/call/consult': {
+    summary: 'Ends the consultation',
+    tag: 'agent desk',
+    roles: ['agent'],
+  },
+  'POST /api/v1/agent/call/conference': {
+    summary: 'The caller joins the consultation',
+    tag: 'agent desk',
+    roles: ['agent'],
+  },
+  'POST /api/v1/agent/call/transfer/complete': {
+    summary: 'Completes a warm transfer',
+    tag: 'agent desk',
+    roles: ['agent'],
+  },
+  'POST /api/v1/agent/wrap-up': {
+    summary: 'Ends after-call work with a disposition',
+    tag: 'agent desk',
+    roles: ['agent'],
+    body: object({ code: { type: 'string' }, notes: { type: 'string', maxLength: 2000 } }),
+  },
+};
+
+const jsonSchema = (schema: z.ZodType) => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  return rest;
+};
+
+export function openApiDocument(version: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of httpRoutes) {
+    const [method, path] = route.routeKey.split(' ') as [string, string];
+    const operation = OPERATIONS[route.routeKey];
+    if (operation === undefined)
+      throw new Error(`${route.routeKey} is not described in the OpenAPI document`);
+    const parameters = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string', maxLength: 64 },
+    }));
+    const success = String(operation.success ?? 200);
+    paths[path] ??= {};
+    (paths[path] as Record<string, unknown>)[method.toLowerCase()] = {
+      operationId: route.module.replace(/\.ts$/, '').replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase()),
+      summary: operation.summary,
+      tags: [operation.tag],
+      description: `Who: ${operation.roles.join(', ')}.`,
+      ...(route.auth === 'jwt' ? { security: [{ idToken: [] }] } : { security: [] }),
+      ...(parameters.length === 0 ? {} : { parameters }),
+      ...(operation.body === undefined
+        ? {}
+        : { requestBody: { required: true, content: { 'application/json': { schema: operation.body } } } }),
+      responses: {
+        [success]: { description: 'Done', content: { 'application/json': { schema: { type: 'object' } } } },
+        ...Object.fromEntries(
+          (route.auth === 'jwt' ? ['400', '401', '403', '404', '409'] : ['400']).map((status) => [
+            status,
+            { description: ERRORS[status], content: { 'application/json': { schema: ref('Error') } } },
+          ]),
+        ),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Openline API',
+      version,
+      description:
+        'The contact center’s HTTP API. Every tenant-scoped route takes the tenant from the caller’s verified ID token, never from the request. Live events arrive over the WebSocket API (`/ws?token=…`).',
+    },
+    servers: [{ url: '/' }],
+    paths,
+    components: {
+      securitySchemes: { idToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: {
+        Error: object(
+          {
+            error: { type: 'string' },
+            message: { type: 'string' },
+            problems: {
+              type: 'array',
+              items: object({ path: { type: 'string' }, message: { type: 'string' } }),
+            },
+          },
+          ['message'],
+        ),
+        FlowDocument: jsonSchema(flowDocumentSchema),
+        QueueConfig: jsonSchema(queueConfigSchema),
+        AgentProfile: jsonSchema(agentProfileSchema),
+        ReasonCodes: jsonSchema(reasonCodesSchema),
+      },
+    },
+  };
+}
+
+const ERRORS: Record<string, string> = {
+  '400': 'The request is not valid: the message (and `problems`) say why; nothing changed',
+  '401': 'No valid ID token',
+  '403': 'The caller’s role may not do this',
+  '404': 'Not found in the caller’s tenant',
+  '409': 'The state does not allow it now: the message says what does',
+};
