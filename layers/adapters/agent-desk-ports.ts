@@ -72,7 +72,9 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
       removeSeat: (meetingId, attendeeId) => bridge.removeSeat(meetingId, attendeeId),
       supervisorSeat: (meetingId, userId) => bridge.seat(meetingId, `supervisor.${userId}`),
       openCoachMeeting: (tenant, agentId) => bridge.openCoachMeeting(tenant, agentId),
+      // A meeting id is a UUID: anything else is no meeting of ours (and is not sent on to Chime).
       isCoachMeeting: async (meetingId, tenant, agentId) =>
+        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(meetingId) &&
         (await bridge.meetingName(meetingId)) === coachMeetingName(tenant, agentId),
       consultCall: (carrier, call) => bridge.consultCall(sma(carrier), call),
       pair: (carrier, tenant, callId, consultCallId) =>

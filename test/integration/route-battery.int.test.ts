@@ -39,16 +39,18 @@ beforeAll(async () => {
       nodes: { q: { type: 'enqueue', queue: 'sales' } },
     },
   });
-  attackers = await Promise.all(
-    ['iso-a', 'iso-c'].map((name, i) =>
-      deskRig(cloud, {
+  // One after the other: each orders a number, and two orders at once would race for the same one.
+  attackers = [];
+  for (const [i, name] of ['iso-a', 'iso-c'].entries())
+    attackers.push(
+      await deskRig(cloud, {
         name,
         queues: { sales: { name: 'Sales', acwSeconds: null } },
         agents: 1,
         firstCaller: 5100 + i * 100,
       }),
-    ),
-  );
+    );
+
   const [bAgent] = victim.center.agents as [TestContactCenter['agents'][number]];
   const named = await api(webUrl, victim.center.admin, 'PUT', `/agents/${bAgent.agentId}`, {
     name: 'B-Agent-Secret',
@@ -65,7 +67,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([victim, ...attackers].map((rig) => rig?.close()));
+  await Promise.all([victim, ...(attackers ?? [])].map((rig) => rig?.close()));
 });
 
 /** The route's path with its parameters filled in. */

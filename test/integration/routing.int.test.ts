@@ -21,6 +21,7 @@ import {
   enqueueCall,
   type RoutingPorts,
   returnOffer,
+  transferToQueue,
 } from '../../layers/domain/routing/dispatch.ts';
 import { parseQueueConfig } from '../../layers/domain/routing/queue-config.ts';
 import type { RoutingStore } from '../../layers/domain/routing/routing-store.ts';
@@ -371,6 +372,8 @@ describe('the call distributor', () => {
     // Answered, then the caller hangs up: both agents go to wrap-up in the one write.
     await changeAgentState(ports, tenant, spare, { kind: 'ready' });
     await offerConsultation(ports, tenant, host, first, spare);
+    // While consulting, the call cannot be transferred blind (the consulted agent would be left ringing).
+    await expect(transferToQueue(ports, tenant, host, first, 'q')).rejects.toThrow(/consulting/);
     const seat = { meetingId: 'm-1', attendeeId: 'a-1' };
     await acceptConsultation(ports, tenant, spare, first, seat);
     expect(await stateOf(ports, tenant, host)).toMatchObject({ call: { consult: { state: 'talking' } } });
@@ -387,6 +390,23 @@ describe('the call distributor', () => {
       call: { callId: first },
     });
     expect(left).toEqual([{ callId: first, guestSeat: seat }]);
+  });
+
+  it('counts a call for its queue once, though a transfer brings it back and another agent answers it', async () => {
+    const { tenant, ports, tick, ids } = await setUp({}, 2);
+    const [a, b] = ids as [string, string];
+    const since = ports.now();
+    const { callId } = await newCall(tenant, ports);
+    const offeredTo = (await ports.store.callRouting(tenant, callId)) as { agentId: string };
+    await acceptOffer(ports, tenant, offeredTo.agentId, callId);
+    tick(5);
+    await transferToQueue(ports, tenant, offeredTo.agentId, callId, 'q');
+    const other = offeredTo.agentId === a ? b : a;
+    expect(await ports.store.callRouting(tenant, callId)).toMatchObject({ state: 'offered', agentId: other });
+    await acceptOffer(ports, tenant, other, callId);
+    await endRouting(ports, tenant, callId, 'gone');
+    const counted = await ports.store.countersBetween(tenant, 'q', since, ports.now());
+    expect(counted).toMatchObject({ answered: 1, abandoned: 0 });
   });
 
   it('sweeps waiting callers: announces their place and expected wait, and overflows them at the maximum wait', async () => {

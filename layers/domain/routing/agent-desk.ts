@@ -142,6 +142,11 @@ export async function hold(
       return callerGone(ports, tenant, call.callId);
   }
   if (!on && held) {
+    // Taking the caller off hold now would put them into the consultation.
+    if (call.consult !== undefined)
+      throw new ConflictError(
+        'you are consulting: make it a conference, complete the transfer or end the consultation',
+      );
     const meetingId = state.media?.meetingId;
     if (meetingId === undefined) throw new ConflictError('you have no media session: log in again');
     const muted = call.muted === true ? state.media?.attendeeId : undefined;

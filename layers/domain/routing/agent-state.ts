@@ -310,11 +310,21 @@ export function transition(state: AgentState, action: AgentAction, now: Date): A
         const prior = state.call?.priorReason;
         return withoutCall(prior === undefined ? next('available') : next('not-ready', { reason: prior }));
       }
-      return next('after-call', {
-        ...(action.acwSeconds === null
-          ? {}
-          : { acwUntil: new Date(now.getTime() + action.acwSeconds * 1000).toISOString() }),
-      });
+      {
+        // Wrap-up keeps the call's facts, not a consultation or a seat that ended with it.
+        const {
+          consult: _consult,
+          conference: _conference,
+          guestSeat: _seat,
+          ...ended
+        } = state.call as AgentCall;
+        return next('after-call', {
+          call: ended,
+          ...(action.acwSeconds === null
+            ? {}
+            : { acwUntil: new Date(now.getTime() + action.acwSeconds * 1000).toISOString() }),
+        });
+      }
   }
 }
 

@@ -26,7 +26,7 @@ import {
   type MediaSession,
   type TransferTarget,
 } from './desk-ports.ts';
-import { endRouting } from './dispatch.ts';
+import { endRouting, returnToQueue } from './dispatch.ts';
 
 /**
  * Starts a consultation: the caller holds while the agent's desk rings another agent (a queue: its best
@@ -79,13 +79,20 @@ export async function consult(
   const number = dialableNumber(target.number, own);
   // The caller holds before the number can answer into the agent's meeting.
   await hold();
-  const consultCallId = await ports.media.consultCall(carrier, {
-    from: own,
-    to: number,
-    tenant,
-    callId,
-    meetingId,
-  });
+  let consultCallId: string;
+  try {
+    consultCallId = await ports.media.consultCall(carrier, {
+      from: own,
+      to: number,
+      tenant,
+      callId,
+      meetingId,
+    });
+  } catch (error) {
+    // The number could not be called: the caller, held for it, comes back to the agent.
+    if (call.holdSince === undefined) await ports.media.connect(carrier, callId, meetingId);
+    throw error;
+  }
   try {
     return await startNumberConsultation(ports, tenant, agentId, callId, { number, consultCallId });
   } catch (error) {
@@ -149,8 +156,13 @@ export async function completeWarmTransfer(
   const { callId } = call;
   const done = await completeTransfer(ports, tenant, agentId, callId);
   if (done.consult.kind === 'number') {
-    if ((await ports.media.pair(carrier, tenant, callId, done.consult.callId)) === 'gone')
+    if ((await ports.media.pair(carrier, tenant, callId, done.consult.callId)) === 'gone') {
+      // One of the two left as the transfer completed: the other is not left alone in the new meeting.
       await ports.media.hangUp(carrier, done.consult.callId);
+      if ((await returnToQueue(ports, tenant, callId)) === 'queued')
+        await ports.media.park(carrier, callId, { kind: 'queue', queueId: done.queueId });
+      else await ports.media.hangUp(carrier, callId);
+    }
     return done.host;
   }
   const guestMeeting = done.guest?.media?.meetingId;

@@ -296,6 +296,8 @@ export async function completeTransfer(
 ): Promise<{
   host: AgentState;
   consult: Consultation;
+  /** The queue the call belongs to (where it returns if a transfer to a number falls through). */
+  queueId: string;
   guest?: AgentState;
   guestSeat?: AgentCall['guestSeat'];
 }> {
@@ -309,7 +311,7 @@ export async function completeTransfer(
     if (consult.kind === 'number') {
       if (await ports.store.leave(tenant, routing, 'transferred', leaving)) {
         if (leaving.next.status === 'available') await assignForAgent(ports, tenant, leaving.next);
-        return { host: leaving.next, consult };
+        return { host: leaving.next, consult, queueId: routing.entry.queueId };
       }
       continue;
     }
@@ -323,6 +325,7 @@ export async function completeTransfer(
       return {
         host: leaving.next,
         consult,
+        queueId: routing.entry.queueId,
         guest: takes,
         ...(guestCall.guestSeat === undefined ? {} : { guestSeat: guestCall.guestSeat }),
       };

@@ -265,11 +265,12 @@ export async function acceptOffer(
     const write = { next, expectedVersion: stored.state.version, removeHints: [], putHints: [] };
     if (await ports.store.connect(tenant, routing, write)) {
       // A call counts for its queue once, when first answered (not again after a transfer).
-      if (routing.entry.outbound !== true && routing.timeline?.answeredAt === undefined) {
+      const answeredBefore = routing.entry.answered === true || routing.timeline?.answeredAt !== undefined;
+      if (routing.entry.outbound !== true && !answeredBefore) {
         const now = ports.now();
         const waitMs = now.getTime() - Date.parse(routing.entry.enqueuedAt);
-        const target =
-          ((await ports.queues.queue(tenant, routing.entry.queueId))?.serviceLevelSeconds ?? 20) * 1000;
+        const config = await ports.queues.queue(tenant, routing.entry.queueId).catch(() => undefined);
+        const target = (config?.serviceLevelSeconds ?? 20) * 1000;
         // The queue's answer rate and service level (estimated waits, wallboards): a counter, not a record;
         // a failure to count must not undo the answer.
         await ports.store
@@ -363,17 +364,19 @@ export async function endRouting(
       }
     }
     if (await ports.store.leave(tenant, routing, outcome, write, consulted)) {
+      // The media first: what follows is best effort, and must not keep a consultation in a meeting.
+      if (leftover !== undefined) await ports.consultLeft?.(tenant, leftover);
       for (const released of [write?.next, consulted?.next])
-        if (released?.status === 'available') await assignForAgent(ports, tenant, released);
-      const everAnswered = routing.timeline?.answeredAt !== undefined;
+        if (released?.status === 'available')
+          await assignForAgent(ports, tenant, released).catch(() => undefined);
+      const everAnswered = routing.entry.answered === true || routing.timeline?.answeredAt !== undefined;
       if (
         outcome === 'gone' &&
         routing.state !== 'connected' &&
         routing.entry.outbound !== true &&
         !everAnswered
       )
-        await countAbandon(ports, tenant, routing.entry);
-      if (leftover !== undefined) await ports.consultLeft?.(tenant, leftover);
+        await countAbandon(ports, tenant, routing.entry).catch(() => undefined);
       return routing;
     }
   }
@@ -439,12 +442,15 @@ export async function transferToQueue(
     const { routing, agent } = await connectedCall(ports, tenant, agentId, callId);
     if ((await ports.store.queueLength(tenant, queueId, queue.maxSize)) >= queue.maxSize)
       throw new ConflictError(`queue '${queueId}' is full`);
+    if (agent.state.call?.consult !== undefined)
+      throw new ConflictError('you are consulting: complete the transfer, or end the consultation first');
     const enqueuedAt = ports.now().toISOString();
     const entry: QueueEntry = {
       ...routing.entry,
       queueId,
       enqueuedAt,
       declinedBy: [],
+      answered: true,
       ...waitTimes(queue, enqueuedAt),
     };
     const leaving = await leavingAgent(ports, tenant, agent, routing);
@@ -471,6 +477,8 @@ export async function transferToAgent(
   if (targetId === agentId) throw new ConflictError('you cannot transfer a call to yourself');
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const { routing, agent } = await connectedCall(ports, tenant, agentId, callId);
+    if (agent.state.call?.consult !== undefined)
+      throw new ConflictError('you are consulting: complete the transfer, or end the consultation first');
     const queue = await requireQueue(ports, tenant, routing.entry.queueId);
     const target = await ports.store.agent(tenant, targetId);
     if (target?.state.status !== 'available') throw new ConflictError(`agent ${targetId} is not available`);
@@ -542,6 +550,8 @@ export async function returnToQueue(
       queueId: target,
       enqueuedAt,
       declinedBy: [],
+      // A transfer out that nobody answered comes back answered before; an overflowed caller was not.
+      ...(from === 'transferred' ? { answered: true } : {}),
       ...waitTimes(queue, enqueuedAt),
     };
     if (await ports.store.requeue(tenant, routing, entry, undefined)) {

@@ -24,6 +24,8 @@ export interface QueueEntry {
   readonly waitDeadline?: string;
   /** The caller's next position and wait announcement. */
   readonly announceAt?: string;
+  /** An agent has answered this call before (it came back by a transfer): it counts for its queue once. */
+  readonly answered?: boolean;
 }
 
 /** A call an agent places, as routing starts it (the call record is created with it). */

@@ -52,6 +52,10 @@ export async function monitor(
   const { state, meetingId } = await agentMeeting(ports, tenant, agentId);
   const call = state.status === 'on-call' ? state.call : undefined;
   if (call === undefined) throw new ConflictError(`agent ${agentId} is not on a call`);
+  if (call.consultOf !== undefined)
+    throw new ConflictError(
+      `agent ${agentId} is consulted on agent ${call.consultOf}'s call: monitor that agent`,
+    );
   // The seat's mute is set through the caller's leg in the meeting: not while the caller holds.
   if (call.holdSince !== undefined)
     throw new ConflictError('the caller is on hold: try again when the call resumes');

@@ -45,7 +45,9 @@ export class BeaconMedia {
     this.unsubscribe = socket.on((event) => {
       if (event.callId !== callId) return;
       if (event.type === 'beacon-heard') this.heard(event.endpoint);
-      else if (event.type === 'rtc') void this.signal(event.from, event.data);
+      // A negotiation cut short (the link dropped or replaced meanwhile) is dropped; beacons relink it.
+      else if (event.type === 'rtc')
+        void this.signal(event.from, event.data).catch(() => this.drop(event.from));
     });
     socket.beacon(callId);
     this.timers.push(setInterval(() => socket.beacon(callId), BEACON_MS));
@@ -86,12 +88,15 @@ export class BeaconMedia {
   private heard(endpoint: string): void {
     if (endpoint === this.callId) return;
     const peer = this.peers.get(endpoint);
-    if (peer !== undefined) {
+    // A link that failed is made again while its peer is still heard.
+    if (peer !== undefined && (peer.pc.connectionState === 'failed' || peer.pc.connectionState === 'closed'))
+      this.drop(endpoint);
+    else if (peer !== undefined) {
       peer.lastHeard = Date.now();
       return;
     }
     // Only one side offers; the other asks it to (at most every two seconds), in case it does not hear us.
-    if (this.callId < endpoint) void this.offer(endpoint);
+    if (this.callId < endpoint) void this.offer(endpoint).catch(() => this.drop(endpoint));
     else if (Date.now() - (this.asked.get(endpoint) ?? 0) > 2_000) {
       this.asked.set(endpoint, Date.now());
       this.socket.rtc(this.callId, endpoint, { kind: 'want' });
@@ -100,7 +105,10 @@ export class BeaconMedia {
 
   private async signal(from: string, data: Record<string, unknown>): Promise<void> {
     if (data.kind === 'want') {
-      if (this.callId < from && !this.peers.has(from)) await this.offer(from);
+      const peer = this.peers.get(from);
+      const down = peer?.pc.connectionState === 'failed' || peer?.pc.connectionState === 'closed';
+      if (down) this.drop(from);
+      if (this.callId < from && (peer === undefined || down)) await this.offer(from);
       return;
     }
     if (data.kind === 'offer' && typeof data.sdp === 'string') {

@@ -41,7 +41,7 @@ class Wallboard {
   private pending: ReturnType<typeof setTimeout> | undefined;
   private media: SoftphoneMedia | undefined;
   /** While whispering: the coaching meeting and the supervisor's seat in it. */
-  private coach: { meetingId: string; media: SoftphoneMedia } | undefined;
+  private coach: { agentId: string; meetingId: string; media: SoftphoneMedia } | undefined;
 
   constructor(
     private readonly root: HTMLElement,
@@ -115,13 +115,18 @@ class Wallboard {
           this.media = await joinMedia(answer.media);
         }
         if (answer.coach !== undefined) {
-          this.coach = { meetingId: answer.coach.meetingId, media: await joinMedia(answer.coach) };
+          this.coach = {
+            agentId: action.agentId,
+            meetingId: answer.coach.meetingId,
+            media: await joinMedia(answer.coach),
+          };
         }
         this.update({ monitoring: { agentId: action.agentId, mode: action.kind } });
         return;
       }
       case 'stop': {
-        const coach = this.coach;
+        // Only the coaching meeting of the agent being left goes with it.
+        const coach = this.coach?.agentId === action.agentId ? this.coach : undefined;
         const query = coach === undefined ? '' : `?coachMeetingId=${encodeURIComponent(coach.meetingId)}`;
         await this.api('DELETE', `/agents/${action.agentId}/monitor${query}`);
         await Promise.all([this.media?.close(), coach?.media.close()]);
