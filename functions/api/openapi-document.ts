@@ -277,7 +277,7 @@ export function openApiDocument(version: string) {
       responses: {
         [success]: { description: 'Done', content: { 'application/json': { schema: { type: 'object' } } } },
         ...Object.fromEntries(
-          (route.auth === 'jwt' ? ['400', '401', '403', '404', '409'] : ['400']).map((status) => [
+          (route.auth === 'jwt' ? ['400', '401', '403', '404', '409', '429'] : ['400']).map((status) => [
             status,
             { description: ERRORS[status], content: { 'application/json': { schema: ref('Error') } } },
           ]),
@@ -324,4 +324,5 @@ const ERRORS: Record<string, string> = {
   '403': 'The caller’s role may not do this',
   '404': 'Not found in the caller’s tenant',
   '409': 'The state does not allow it now: the message says what does',
+  '429': 'The tenant is over its API request rate: retry after the seconds in Retry-After',
 };

@@ -5,8 +5,9 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { OpenlineError, ValidationError } from '../domain/errors.ts';
+import { OpenlineError, TooManyRequestsError, ValidationError } from '../domain/errors.ts';
 import { logger } from './logger.ts';
+import { tenantRateLimit } from './tenant-rate-limit.ts';
 
 export type HttpResult = { status: number; body: unknown; headers?: Record<string, string> };
 export type HttpRoute = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResult>;
@@ -20,7 +21,9 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
 export function errorResponse(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
   if (error instanceof OpenlineError && error.expose && error.status < 500) {
     const problems = error instanceof ValidationError ? error.problems : undefined;
-    return json(error.status, { error: error.name, message: error.message, problems, requestId });
+    const headers: Record<string, string> =
+      error instanceof TooManyRequestsError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+    return json(error.status, { error: error.name, message: error.message, problems, requestId }, headers);
   }
   logger().error('request failed', { requestId, error: error as Error });
   return json(500, { error: 'InternalError', message: 'Internal error', requestId });
@@ -31,6 +34,8 @@ export function httpHandler(route: HttpRoute) {
     async (event, context) => {
       const requestId = event.requestContext.requestId;
       try {
+        // A signed-in request counts against its tenant's rate (a noisy tenant cannot crowd out the others).
+        await tenantRateLimit(event);
         const result = await route(event, context);
         return json(result.status, result.body, result.headers);
       } catch (error) {

@@ -41,3 +41,14 @@ export class NotFoundError extends OpenlineError {
 export class ConflictError extends OpenlineError {
   readonly status = 409;
 }
+
+/** The caller's tenant is over one of its limits for now: retry after the given seconds. */
+export class TooManyRequestsError extends OpenlineError {
+  readonly status = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The per-tenant API rate limit: one counter item per tenant and second in the live table, incremented on
+ * the condition that it stays within the tenant's limit (so every handler instance in every container
+ * counts together). Over the limit, the request is refused with 429 and Retry-After. A request without a
+ * verified tenant (an open route) is not counted; if the counter cannot be reached, the request goes on.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { runtimeClients } from '../config/aws-clients.ts';
+import { runtimeConfig } from '../config/config.ts';
+import { TooManyRequestsError } from '../domain/errors.ts';
+import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
+import { type TenantLimits, tenantLimitsOf } from '../domain/tenancy/limits.ts';
+import { configKeys, liveKeys } from '../resources/keys.ts';
+import { logger } from './logger.ts';
+
+const LIMITS_CACHE_MS = 30_000;
+const limits = new Map<string, { at: number; limits: TenantLimits }>();
+
+export async function tenantRateLimit(event: APIGatewayProxyEventV2): Promise<void> {
+  const tenant = verifiedTenant(event);
+  if (tenant === undefined) return;
+  const now = new Date();
+  let perSecond: number | undefined;
+  try {
+    perSecond = (await limitsOf(tenant)).apiRequestsPerSecond;
+    await runtimeClients().documents.send(
+      new UpdateCommand({
+        TableName: runtimeConfig().tables.live,
+        Key: liveKeys.tenantRateWindow(tenant, 'api', now.toISOString().slice(0, 19)),
+        UpdateExpression: 'ADD requests :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+        ConditionExpression: 'attribute_not_exists(requests) OR requests < :limit',
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':limit': perSecond,
+          ':expires': Math.floor(now.getTime() / 1000) + 120,
+        },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException)
+      throw new TooManyRequestsError(
+        `this contact center is over its ${perSecond} API requests a second: retry in a second`,
+        1,
+      );
+    // The limit protects the others; it must not take the API down with it.
+    logger().warn('the rate counter could not be reached', { tenantId: tenant, error: error as Error });
+  }
+}
+
+/** The tenant of a request whose token the gateway verified; undefined for an open route. */
+function verifiedTenant(event: APIGatewayProxyEventV2): TenantId | undefined {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer?.jwt?.claims;
+  const raw = claims?.['custom:tenant_id'];
+  if (typeof raw !== 'string') return undefined;
+  try {
+    return tenantId(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+async function limitsOf(tenant: TenantId): Promise<TenantLimits> {
+  const cached = limits.get(tenant);
+  if (cached !== undefined && Date.now() - cached.at < LIMITS_CACHE_MS) return cached.limits;
+  const item = (
+    await runtimeClients().documents.send(
+      new GetCommand({ TableName: runtimeConfig().tables.config, Key: configKeys.limits(tenant) }),
+    )
+  ).Item;
+  const found = tenantLimitsOf(item?.limits);
+  limits.set(tenant, { at: Date.now(), limits: found });
+  return found;
+}

@@ -1,0 +1,22 @@
+/**
+ * A tenant's limits, set by the platform's operator (not by the tenant): what keeps one noisy tenant from
+ * degrading the others in the pooled deployment.
+ */
+import { z } from 'zod';
+
+export const tenantLimitsSchema = z.strictObject({
+  /**
+   * Signed-in API requests per second, across all of the tenant's users and keys. The default serves the
+   * largest tenant of the design (5,000 seats, 5,000 calls in 3 minutes) with room to spare.
+   */
+  apiRequestsPerSecond: z.number().int().min(1).max(100_000).default(1_000),
+});
+export type TenantLimits = z.infer<typeof tenantLimitsSchema>;
+
+export const DEFAULT_TENANT_LIMITS: TenantLimits = tenantLimitsSchema.parse({});
+
+/** The stored limits, with defaults for whatever is missing or not valid. */
+export function tenantLimitsOf(stored: unknown): TenantLimits {
+  const parsed = tenantLimitsSchema.safeParse(stored ?? {});
+  return parsed.success ? parsed.data : DEFAULT_TENANT_LIMITS;
+}
