@@ -149,7 +149,9 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
   const ctx = { ...base, tenant: state.tenant };
   switch (event.InvocationEventType) {
     case 'HANGUP':
-      return ports.invocations.once(state.tenant, callId, key, () => hangUp(ports, event, state, callId));
+      return ports.invocations.once(state.tenant, callId, key, () =>
+        hangUp(ports, event, state, callId, carrier),
+      );
     case 'ACTION_SUCCESSFUL':
     case 'ACTION_FAILED': {
       if (event.InvocationEventType === 'ACTION_FAILED')
@@ -620,6 +622,8 @@ async function hangUp(
   event: SmaEvent,
   state: CallState,
   callId: string,
+  /** Where the SMA runs this call (the other of a pair runs there too). */
+  carrier: Readonly<Record<string, string>>,
 ): Promise<SmaResponse> {
   const tag = event.ActionData?.Parameters?.ParticipantTag;
   const others = event.CallDetails.Participants.filter(
@@ -645,10 +649,6 @@ async function hangUp(
     await ports.leaveRouting(state.tenant, callId);
   }
   if (link?.role === 'pair') {
-    const carrier = {
-      region: event.CallDetails.AwsRegion,
-      sipMediaApplicationId: event.CallDetails.SipMediaApplicationId,
-    };
     await ports.endPair(carrier, link.callId, link.meetingId);
   }
   const other = others[0];

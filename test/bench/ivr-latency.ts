@@ -1,21 +1,12 @@
-/**
- * `npm run bench:ivr -- [--calls N] [--concurrency C] [--json]`: the call-control handler's response time
- * per SMA invocation on the local cloud, for a ten-step IVR flow (play, language, attribute, hours, branch,
- * menu, input, data lookup, status prompt, hang-up). It starts its own in-memory local cloud, places the
- * calls through the virtual PSTN, and reads each invocation's handler time from the SIP media
- * application's call log. Results go to test/bench/results/ivr-latency.{json,md}.
- */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 import type { CallLogEntry } from '../../infra/local/chime/call-log.ts';
 import { PstnClient } from '../../infra/local/chime/pstn-client.ts';
 import { handlerEnvironmentFromHealth } from '../../infra/local/handler-environment.ts';
 import { createAwsClients } from '../../layers/config/aws-clients.ts';
 import { loadConfig } from '../../layers/config/config.ts';
 import { ivrTenant } from '../support/ivr-tenant.ts';
-import { repoRoot, startCloudProcess } from '../support/start-local-cloud.ts';
-import { summary } from './percentiles.ts';
+import { startCloudProcess } from '../support/start-local-cloud.ts';
+import { keepResult, summary } from './bench-results.ts';
 
 interface Options {
   calls: number;
@@ -170,12 +161,7 @@ async function main(): Promise<void> {
       handlerMsByEvent: byType,
       deadlineMs: 5000,
     };
-    const folder = join(repoRoot, 'test', 'bench', 'results');
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'ivr-latency.json'), `${JSON.stringify(result, null, 2)}\n`);
-    writeFileSync(join(folder, 'ivr-latency.md'), markdown(result));
-    if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else log(markdown(result));
+    keepResult('ivr-latency', result, markdown(result), options.json);
   } finally {
     await cloud.stop();
   }

@@ -1,16 +1,4 @@
-/**
- * `npm run bench:routing -- [--calls N] [--agents A] [--concurrency C] [--json]`: queued calls answered by
- * headless agents on a local cloud run in this process, measuring per handled call
- *  - the DynamoDB capacity every handler consumed (IVR, routing, agent API): read and write units, as DynamoDB
- *    reports them (ReturnConsumedCapacity, on the handlers' own client), and
- *  - the assignment latency as docs define it (shared/design/metrics-and-prices.md): from "a call is waiting
- *    and an eligible agent is available" to the offer (the reservation committed), and on to "bridge
- *    requested" (UpdateSipMediaApplicationCall sent after the agent accepted).
- * Results go to test/bench/results/routing-latency.{json,md}.
- */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createAgent, HeadlessAgent, issueToken } from '../../infra/local/agent-client.ts';
 import { PstnClient } from '../../infra/local/chime/pstn-client.ts';
@@ -21,8 +9,7 @@ import { parseQueueConfig } from '../../layers/domain/routing/queue-config.ts';
 import type { CallRouting } from '../../layers/domain/routing/routing-store.ts';
 import { liveKeys } from '../../layers/resources/keys.ts';
 import { ivrTenant } from '../support/ivr-tenant.ts';
-import { repoRoot } from '../support/start-local-cloud.ts';
-import { summary } from './percentiles.ts';
+import { keepResult, summary } from './bench-results.ts';
 
 interface Options {
   calls: number;
@@ -258,12 +245,7 @@ async function main(): Promise<void> {
       notes:
         'readyToOffer is the distributor (the later of enqueued and agent ready, to the reservation committed); offerToBridgeRequested includes the offer pushed to the headless agent over its WebSocket and the agent accepting at once (its API call).',
     };
-    const folder = join(repoRoot, 'test', 'bench', 'results');
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'routing-latency.json'), `${JSON.stringify(result, null, 2)}\n`);
-    writeFileSync(join(folder, 'routing-latency.md'), markdown(result));
-    if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else log(markdown(result));
+    keepResult('routing-latency', result, markdown(result), o.json);
   } finally {
     await cloud.stop();
   }

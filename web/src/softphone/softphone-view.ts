@@ -5,6 +5,7 @@
 import type { CallDetails, ScreenPop } from '../../../layers/domain/routing/screen-pop.ts';
 import { elapsed, h } from '../shared/dom.ts';
 import type { SocketStatus } from '../shared/live-socket.ts';
+import { banner, topbar } from '../shared/page-chrome.ts';
 import {
   type AgentStateView,
   allowedActions,
@@ -85,7 +86,8 @@ const LABELS: Record<DeskAction, string> = {
 };
 
 export function renderSoftphone(root: HTMLElement, model: SoftphoneModel, handlers: SoftphoneHandlers): void {
-  const kept = keptInputs(root);
+  // What the agent typed survives the rebuild.
+  const kept = formValues(root);
   const allowed = new Set(allowedActions(model.state));
   const reasons = Object.fromEntries(model.reasons.map((r) => [r.code, r.label]));
   const button = (action: DeskAction, variant = 'secondary', label = LABELS[action]) => {
@@ -106,41 +108,17 @@ export function renderSoftphone(root: HTMLElement, model: SoftphoneModel, handle
   };
   const { state } = model;
 
-  const top = h(
-    'header',
-    { class: 'topbar' },
-    h('span', { class: 'brand' }, 'Openline'),
-    h('span', { class: 'product' }, 'Softphone'),
-    h('span', { class: 'spacer' }),
-    h(
-      'span',
-      { class: `connection connection-${model.socket}`, role: 'status', 'aria-label': 'Connection' },
-      model.socket === 'connected'
-        ? 'Connected'
-        : model.socket === 'connecting'
-          ? 'Connecting…'
-          : 'Connection lost · reconnecting…',
-    ),
-    h(
-      'span',
-      { class: `connection audio-${model.audio}`, role: 'status', 'aria-label': 'Audio' },
-      AUDIO[model.audio],
-    ),
-    model.coached
-      ? h(
-          'span',
-          { class: 'connection audio-on', role: 'status', 'aria-label': 'Coaching' },
-          'Supervisor whispering',
-        )
-      : null,
-    h('span', { class: 'who' }, model.email),
-    h('button', { type: 'button', class: 'btn btn-quiet', 'data-action-sign-out': 'true' }, 'Sign out'),
-  );
-
-  const banner =
-    model.message === undefined
-      ? h('div', { class: 'banner-slot', role: 'alert' })
-      : h('div', { class: `banner banner-${model.message.kind}`, role: 'alert' }, model.message.text);
+  const top = topbar({
+    product: 'Softphone',
+    socket: model.socket,
+    connected: 'Connected',
+    pills: [
+      { label: 'Audio', className: `audio-${model.audio}`, text: AUDIO[model.audio] },
+      model.coached ? { label: 'Coaching', className: 'audio-on', text: 'Supervisor whispering' } : undefined,
+    ],
+    email: model.email,
+    onSignOut: () => handlers.signOut(),
+  });
 
   const stateCard = h(
     'section',
@@ -206,7 +184,7 @@ export function renderSoftphone(root: HTMLElement, model: SoftphoneModel, handle
       'div',
       { class: 'softphone' },
       top,
-      banner,
+      banner(model.message),
       h('div', { class: 'columns' }, h('div', { class: 'main-col' }, ...cards), side),
     ),
   );
@@ -217,7 +195,6 @@ export function renderSoftphone(root: HTMLElement, model: SoftphoneModel, handle
     );
   for (const key of root.querySelectorAll<HTMLButtonElement>('[data-digit]'))
     key.addEventListener('click', () => handlers.act('keypad', { digits: key.dataset.digit ?? '' }));
-  root.querySelector('[data-action-sign-out]')?.addEventListener('click', () => handlers.signOut());
   tickTimers(root);
 }
 
@@ -474,10 +451,6 @@ export function formValues(root: HTMLElement): Record<string, string> {
   ))
     values[input.name] = input.value;
   return values;
-}
-
-function keptInputs(root: HTMLElement): Record<string, string> {
-  return formValues(root);
 }
 
 function restoreInputs(root: HTMLElement, kept: Record<string, string>): void {

@@ -5,6 +5,7 @@
 import type { Wallboard } from '../../../layers/domain/routing/wallboard.ts';
 import { elapsed, h } from '../shared/dom.ts';
 import type { SocketStatus } from '../shared/live-socket.ts';
+import { banner, topbar } from '../shared/page-chrome.ts';
 
 /** The API's shapes, shared with the handlers (type-only). */
 export type WallboardSnapshot = Wallboard;
@@ -47,35 +48,23 @@ export function renderWallboard(
   act: (action: WallboardAction) => void,
 ): void {
   const board = model.board;
-  const top = h(
-    'header',
-    { class: 'topbar' },
-    h('span', { class: 'brand' }, 'Openline'),
-    h('span', { class: 'product' }, 'Wallboard'),
-    h('span', { class: 'spacer' }),
-    h(
-      'span',
-      { class: `connection connection-${model.socket}`, role: 'status', 'aria-label': 'Connection' },
-      model.socket === 'connected'
-        ? 'Live'
-        : model.socket === 'connecting'
-          ? 'Connecting…'
-          : 'Connection lost · reconnecting…',
-    ),
-    model.monitoring === undefined
-      ? null
-      : h(
-          'span',
-          { class: 'connection audio-on', role: 'status', 'aria-label': 'Monitoring' },
-          `${MONITORING[model.monitoring.mode]} ${nameOf(board, model.monitoring.agentId)}`,
-        ),
-    h('span', { class: 'who' }, model.email),
-    h('button', { type: 'button', class: 'btn btn-quiet', 'data-act': 'sign-out' }, 'Sign out'),
-  );
-  const banner =
-    model.message === undefined
-      ? h('div', { class: 'banner-slot', role: 'alert' })
-      : h('div', { class: `banner banner-${model.message.kind}`, role: 'alert' }, model.message.text);
+  const monitoring = model.monitoring;
+  const top = topbar({
+    product: 'Wallboard',
+    socket: model.socket,
+    connected: 'Live',
+    pills: [
+      monitoring === undefined
+        ? undefined
+        : {
+            label: 'Monitoring',
+            className: 'audio-on',
+            text: `${MONITORING[monitoring.mode]} ${nameOf(board, monitoring.agentId)}`,
+          },
+    ],
+    email: model.email,
+    onSignOut: () => act({ kind: 'sign-out' }),
+  });
   const tiles = h(
     'section',
     { class: 'tiles', 'aria-label': 'Queues' },
@@ -103,7 +92,7 @@ export function renderWallboard(
       'div',
       { class: 'wallboard' },
       top,
-      banner,
+      banner(model.message),
       h(
         'div',
         { class: 'board' },
@@ -119,10 +108,10 @@ export function renderWallboard(
   );
   for (const button of root.querySelectorAll<HTMLButtonElement>('[data-act]'))
     button.addEventListener('click', () => {
-      const kind = button.dataset.act as WallboardAction['kind'];
+      // The agents table's buttons: each names its action and its agent.
+      const kind = button.dataset.act as Exclude<WallboardAction['kind'], 'sign-out'>;
       const agentId = button.dataset.agent ?? '';
-      if (kind === 'sign-out') act({ kind });
-      else if (kind === 'not-ready') {
+      if (kind === 'not-ready') {
         const reason = root.querySelector<HTMLSelectElement>(`select[data-agent="${agentId}"]`)?.value ?? '';
         act({ kind, agentId, reason });
       } else act({ kind, agentId });
