@@ -20,6 +20,8 @@ export interface WebSocketRouteDefinition {
 export const httpRoutes: readonly HttpRouteDefinition[] = [
   { routeKey: 'GET /api/v1/status', module: 'api/get-status.ts', auth: 'none' },
   { routeKey: 'GET /api/v1/openapi.json', module: 'api/get-openapi.ts', auth: 'none' },
+  { routeKey: 'POST /api/v1/signups', module: 'api/signup/create-signup.ts', auth: 'none' },
+  { routeKey: 'GET /api/v1/signups/{signupId}', module: 'api/signup/get-signup.ts', auth: 'none' },
   { routeKey: 'GET /api/v1/me', module: 'api/get-me.ts', auth: 'jwt' },
   { routeKey: 'GET /api/v1/flows', module: 'api/flows/list-flows.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/flows/validate', module: 'api/flows/validate-flow.ts', auth: 'jwt' },
@@ -117,6 +119,13 @@ export const scheduledFunctions: readonly ScheduledFunctionDefinition[] = [
     module: 'dispatcher/sweep.ts',
     awsInput: { loopSeconds: 55 },
     localEveryMs: 1_000,
+    localInput: {},
+  },
+  {
+    name: 'openline-signup-worker',
+    module: 'signup/worker.ts',
+    awsInput: { loopSeconds: 55 },
+    localEveryMs: 500,
     localInput: {},
   },
 ];

@@ -17,12 +17,21 @@ type Role = 'anyone' | 'member' | 'admin' | 'supervisor' | 'agent';
 
 interface Operation {
   readonly summary: string;
-  readonly tag: 'status' | 'flows' | 'queues and agents' | 'supervision' | 'agent desk' | 'callbacks';
+  readonly tag:
+    | 'status'
+    | 'sign-up'
+    | 'flows'
+    | 'queues and agents'
+    | 'supervision'
+    | 'agent desk'
+    | 'callbacks';
   /** Who may call it (supervisor routes also take admins; `member`: any signed-in user of the tenant). */
   readonly roles: readonly Role[];
   readonly body?: Record<string, unknown>;
   /** The status of success when it is not 200. */
   readonly success?: number;
+  /** Error statuses of an open route (signed-in routes all share theirs). */
+  readonly errors?: readonly string[];
 }
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -45,6 +54,39 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     summary: 'The API’s liveness, version and region',
     tag: 'status',
     roles: ['anyone'],
+  },
+  'POST /api/v1/signups': {
+    summary:
+      'Signs a new contact center up: its admin user now, then its tenant, starter flow and queue, and a phone number (follow the returned sign-up until it is live). Needs a proof of work: SHA-256 of `openline-signup|<email>|<issuedAt>|<nonce>` with 16 leading zero bits; 10 sign-ups per network per hour',
+    tag: 'sign-up',
+    roles: ['anyone'],
+    body: object(
+      {
+        companyName: { type: 'string', minLength: 2, maxLength: 100 },
+        email: { type: 'string', format: 'email' },
+        password: {
+          type: 'string',
+          description: '8+ characters with a lowercase, an uppercase, a number and a symbol',
+        },
+        numberType: { enum: ['local', 'toll-free'], default: 'local' },
+        areaCode: {
+          type: 'string',
+          pattern: '^[2-9]\\d{2}$',
+          description: 'local numbers only; absent for any',
+        },
+        proof: object({ issuedAt: { type: 'integer' }, nonce: { type: 'string' } }, ['issuedAt', 'nonce']),
+      },
+      ['companyName', 'email', 'password', 'proof'],
+    ),
+    success: 202,
+    errors: ['400', '409', '429'],
+  },
+  'GET /api/v1/signups/{signupId}': {
+    summary:
+      'A sign-up’s progress: its steps, its number once live, or why it failed (and that nothing was kept)',
+    tag: 'sign-up',
+    roles: ['anyone'],
+    errors: ['400', '404'],
   },
   'GET /api/v1/me': {
     summary: 'The signed-in user, from its verified token',
@@ -277,7 +319,10 @@ export function openApiDocument(version: string) {
       responses: {
         [success]: { description: 'Done', content: { 'application/json': { schema: { type: 'object' } } } },
         ...Object.fromEntries(
-          (route.auth === 'jwt' ? ['400', '401', '403', '404', '409', '429'] : ['400']).map((status) => [
+          (route.auth === 'jwt'
+            ? ['400', '401', '403', '404', '409', '429']
+            : (operation.errors ?? ['400'])
+          ).map((status) => [
             status,
             { description: ERRORS[status], content: { 'application/json': { schema: ref('Error') } } },
           ]),

@@ -13,6 +13,9 @@ export interface LocalEndpoints {
   readonly s3: string;
   readonly chimeSdkVoice: string;
   readonly websocketManagement: string;
+  /** The local issuer's user pool admin API, and its pool id. */
+  readonly cognito: string;
+  readonly userPoolId: string;
 }
 
 export function handlerEnvironment(at: LocalEndpoints): Record<string, string> {
@@ -28,6 +31,8 @@ export function handlerEnvironment(at: LocalEndpoints): Record<string, string> {
     AWS_ENDPOINT_URL_CHIME_SDK_VOICE: at.chimeSdkVoice,
     // The emulator serves the meetings API on the voice API's port, as one Chime service.
     AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS: at.chimeSdkVoice,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: at.cognito,
+    OPENLINE_USER_POOL_ID: at.userPoolId,
     OPENLINE_WEBSOCKET_MANAGEMENT_URL: at.websocketManagement,
     // The demo order service and test services run on loopback without TLS.
     OPENLINE_LOOKUP_PLAIN_HTTP_HOSTS: '127.0.0.1,localhost',
@@ -41,7 +46,10 @@ export function handlerEnvironment(at: LocalEndpoints): Record<string, string> {
 /** The same environment, for a tool or test that found a running local cloud through GET /health. */
 export function handlerEnvironmentFromHealth(health: {
   region: string;
-  services: Record<string, { endpoint: string; managementEndpoint?: unknown }>;
+  services: Record<
+    string,
+    { endpoint: string; managementEndpoint?: unknown; adminEndpoint?: unknown; userPoolId?: unknown }
+  >;
 }): Record<string, string> {
   const endpoint = (name: string): string => {
     const service = health.services[name];
@@ -55,5 +63,7 @@ export function handlerEnvironmentFromHealth(health: {
     s3: endpoint('s3'),
     chimeSdkVoice: endpoint('chimeSdkVoice'),
     websocketManagement: String(health.services.websocketApi?.managementEndpoint ?? ''),
+    cognito: String(health.services.auth?.adminEndpoint ?? ''),
+    userPoolId: String(health.services.auth?.userPoolId ?? ''),
   });
 }

@@ -6,7 +6,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ChimeSDKVoiceClient } from '@aws-sdk/client-chime-sdk-voice';
 import { DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
@@ -17,13 +16,18 @@ import {
   streamFunctions,
   websocketRoutes,
 } from '../../functions/routes.ts';
+import { PlatformTelephony } from '../../layers/adapters/platform-telephony.ts';
 import { type AwsClients, createAwsClients } from '../../layers/config/aws-clients.ts';
 import { loadConfig, type OpenlineConfig } from '../../layers/config/config.ts';
 import { bootstrapResources } from './bootstrap-resources.ts';
 import { type ChimeEmulator, startChimeEmulator } from './chime/chime-emulator.ts';
 import { emulatorControls } from './chime/emulator-controls.ts';
 import { lambdaArn } from './chime/function-registry.ts';
-import { type ProvisionedNumber, provisionNumber } from './chime/provision-telephony.ts';
+import {
+  createPlatformSipMediaApplications,
+  type ProvisionedNumber,
+  provisionNumber,
+} from './chime/provision-telephony.ts';
 import { serveDemoOrders } from './demo/demo-order-service.ts';
 import { type DemoTenant, seedDemoTenant } from './demo/seed-demo-tenant.ts';
 import { type DemoUser, seedDemoRouting, seedDemoUsers } from './demo/seed-demo-users.ts';
@@ -33,8 +37,7 @@ import { handlerEnvironment } from './handler-environment.ts';
 import { HttpApiGateway } from './http-api-gateway.ts';
 import { JwtAuthorizer } from './jwt-authorizer.ts';
 import { type KinesisLocal, startKinesisLocal } from './kinesis-local.ts';
-import { localCredentials } from './local-credentials.ts';
-import { type LocalIssuer, startLocalIssuer } from './local-issuer.ts';
+import { LOCAL_USER_POOL_SUFFIX, type LocalIssuer, startLocalIssuer } from './local-issuer.ts';
 import type { LocalSettings } from './local-settings.ts';
 import { buildLoopbackShim } from './loopback-only/loopback-shim.ts';
 import { type S3Emulator, startS3Emulator } from './s3-emulator.ts';
@@ -150,6 +153,7 @@ export async function startLocalCloud(
     const webUrl = `http://127.0.0.1:${webPort}`;
     const managementPath = '/_gateway/ws';
     const chimeEndpoint = `http://127.0.0.1:${chimePort}`;
+    const userPoolId = `${settings.region}_${LOCAL_USER_POOL_SUFFIX}`;
     const env = handlerEnvironment({
       region: settings.region,
       dynamodb: dynamodb.endpoint,
@@ -157,6 +161,8 @@ export async function startLocalCloud(
       s3: s3.endpoint,
       chimeSdkVoice: chimeEndpoint,
       websocketManagement: `${webUrl}${managementPath}`,
+      cognito: `${webUrl}/_auth/cognito`,
+      userPoolId,
     });
     // This process is the handlers' Lambda environment: they read it through the config module.
     Object.assign(process.env, env);
@@ -181,11 +187,27 @@ export async function startLocalCloud(
       chime.functions.registerModule(fn.name, new URL(fn.module, functionsDir));
       builtIn.add(fn.name);
     }
-    const numbers = [await provisionDemoNumber(regions, chimeEndpoint)];
+    // The platform's SIP media applications (a deployment makes them on AWS): every number's SIP rule
+    // targets them, the demo number's first.
+    const sipTargets = await createPlatformSipMediaApplications({
+      endpoint: chimeEndpoint,
+      regions,
+      lambdaArn: (region) => lambdaArn(region, smaFunctions.callControl.name),
+    });
+    await new PlatformTelephony(clients.documents, config.tables.config).setSipTargets(sipTargets);
+    const numbers = [
+      await provisionNumber({
+        endpoint: chimeEndpoint,
+        region: settings.region,
+        targets: sipTargets,
+        name: 'openline-demo',
+        areaCode: '206',
+      }),
+    ];
 
     // Auth: the local issuer stands in for the Cognito user pool; the gateway trusts it as API Gateway's
     // JWT authoriser trusts the pool (issuer and audience are the local cloud's, not the handlers').
-    const auth = await startLocalIssuer({ issuer: `${webUrl}/_auth`, dataDir: folder('auth') });
+    const auth = await startLocalIssuer({ issuer: `${webUrl}/_auth`, dataDir: folder('auth'), userPoolId });
     const authorizer = new JwtAuthorizer({ issuer: auth.issuer, audience: [auth.audience] });
 
     log('seeding the demo tenant...');
@@ -308,27 +330,6 @@ function destroyClients(clients: AwsClients): void {
   clients.dynamodbStreams.destroy();
   clients.kinesis.destroy();
   clients.s3.destroy();
-}
-
-/**
- * The demo number: ordered through the official client exactly as sign-up orders a tenant's number on
- * AWS, with one SIP media application per region invoking call-control, primary region first.
- */
-async function provisionDemoNumber(regions: readonly string[], endpoint: string): Promise<ProvisionedNumber> {
-  const clients = regions.map((region) => ({
-    region,
-    client: new ChimeSDKVoiceClient({ region, endpoint, credentials: localCredentials }),
-  }));
-  try {
-    return await provisionNumber({
-      clients,
-      lambdaArn: (region) => lambdaArn(region, smaFunctions.callControl.name),
-      name: 'openline-demo',
-      areaCode: '206',
-    });
-  } finally {
-    for (const { client } of clients) client.destroy();
-  }
 }
 
 /** Probes every service for real on each call, so /health never reports a dead emulator as up. */

@@ -8,6 +8,9 @@
  *   GET  /_auth/.well-known/jwks.json              → { keys: [ … ] }
  *   POST /_auth/token   { email, password }                    → { idToken, expiresIn, tokenType }
  *   POST /_auth/users   { email, password, tenantId, groups }  → 201 the user (local-only, like AdminCreateUser)
+ *   POST /_auth/cognito  the Cognito user pool admin API subset handlers call (AdminCreateUser,
+ *        AdminSetUserPassword, AdminAddUserToGroup, AdminGetUser, AdminDeleteUser): the JSON 1.1 protocol
+ *        of `@aws-sdk/client-cognito-identity-provider`, with the email as user name (an email-username pool)
  */
 import { randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { join } from 'node:path';
 import { type UserGroup, userGroups } from '../../layers/adapters/caller-identity.ts';
 import { ConflictError, ValidationError } from '../../layers/domain/errors.ts';
 import { tenantId } from '../../layers/domain/tenancy/ids.ts';
+import { EMAIL, passwordProblems } from '../../layers/domain/tenancy/password-policy.ts';
 import { exportPrivateJwk, generateSigningKey, type SigningKey, signingKeyFromJwk, signJwt } from './jwt.ts';
 
 /** The app client id the local web app signs in with, and so the gateway authoriser's audience. */
@@ -31,7 +35,11 @@ export interface LocalIssuerOptions {
   readonly dataDir?: string;
   /** Milliseconds since the epoch; tests move it. */
   readonly now?: () => number;
+  /** The pool id the admin API answers to (`<region>_<id>`, like Cognito's). */
+  readonly userPoolId?: string;
 }
+
+export const LOCAL_USER_POOL_SUFFIX = 'OpenlineLocal';
 
 export interface LocalUser {
   readonly userId: string;
@@ -43,6 +51,8 @@ export interface LocalUser {
 
 interface StoredUser extends LocalUser {
   readonly passwordHash: string;
+  /** Cognito's: a user created without a password of its own cannot sign in until it has one. */
+  readonly status?: 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD';
 }
 
 export interface IdTokenResponse {
@@ -64,11 +74,18 @@ export interface LocalIssuer {
   signIn(email: string, password: string): Promise<IdTokenResponse | undefined>;
   /** AdminGetUser: the user with this email, if any. */
   findUser(email: string): LocalUser | undefined;
-  health(): { status: 'up'; endpoint: string; issuer: string; audience: string; users: number };
+  health(): {
+    status: 'up';
+    endpoint: string;
+    issuer: string;
+    audience: string;
+    users: number;
+    userPoolId: string;
+    adminEndpoint: string;
+  };
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SCRYPT = { N: 16_384, r: 8, p: 1, keyLength: 32 };
 
 export async function startLocalIssuer(options: LocalIssuerOptions): Promise<LocalIssuer> {
@@ -76,6 +93,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
   const audience = options.audience ?? LOCAL_AUDIENCE;
   const now = options.now ?? Date.now;
   const path = new URL(issuer).pathname;
+  const userPoolId = options.userPoolId ?? `us-east-1_${LOCAL_USER_POOL_SUFFIX}`;
   const store = options.dataDir === undefined ? undefined : fileStore(options.dataDir);
   const key = store?.readKey() ?? (await generateSigningKey());
   store?.writeKey(key);
@@ -105,7 +123,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
   const signIn = async (email: string, password: string): Promise<IdTokenResponse | undefined> => {
     const user = users.get(email.trim().toLowerCase());
     const matches = await checkPassword(password, user?.passwordHash ?? decoy);
-    if (user === undefined || !matches) return undefined;
+    if (user === undefined || !matches || (user.status ?? 'CONFIRMED') !== 'CONFIRMED') return undefined;
     const issuedAt = Math.floor(now() / 1000);
     const claims: Record<string, unknown> = {
       sub: user.userId,
@@ -153,6 +171,14 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     '/users': { POST: async (body) => ({ status: 201, body: await createUser(body) }) },
   };
 
+  const admin = cognitoAdminApi({
+    userPoolId,
+    now,
+    users,
+    save: () => store?.writeUsers([...users.values()]),
+    hash: hashPassword,
+  });
+
   return {
     issuer,
     audience,
@@ -161,6 +187,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     handle: async (req, res, url) => {
       // Own properties only: a path or method must never resolve to something inherited from Object.
       const route = url.pathname.slice(path.length);
+      if (route === '/cognito' || route === '/cognito/') return admin(req, res);
       const methods = Object.hasOwn(routes, route) ? routes[route] : undefined;
       const method = req.method ?? 'GET';
       const run = methods !== undefined && Object.hasOwn(methods, method) ? methods[method] : undefined;
@@ -185,7 +212,165 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       const user = users.get(email.trim().toLowerCase());
       return user === undefined ? undefined : publicView(user);
     },
-    health: () => ({ status: 'up', endpoint: issuer, issuer, audience, users: users.size }),
+    health: () => ({
+      status: 'up',
+      endpoint: issuer,
+      issuer,
+      audience,
+      users: users.size,
+      userPoolId,
+      adminEndpoint: `${issuer}/cognito`,
+    }),
+  };
+}
+
+/**
+ * The user pool admin operations handlers use, answering as Cognito does (JSON 1.1, `X-Amz-Target`,
+ * errors as `{ __type, message }`), so the official client and the same adapter run here and on AWS.
+ */
+function cognitoAdminApi(pool: {
+  userPoolId: string;
+  now: () => number;
+  users: Map<string, StoredUser>;
+  save: () => void;
+  hash: (password: string) => Promise<string>;
+}) {
+  class CognitoError extends Error {
+    constructor(
+      readonly type: string,
+      message: string,
+    ) {
+      super(message);
+    }
+  }
+  const text = (body: Record<string, unknown>, name: string): string => {
+    const value = body[name];
+    if (typeof value !== 'string' || value === '')
+      throw new CognitoError('InvalidParameterException', `${name} is required`);
+    return value;
+  };
+  const userOf = (body: Record<string, unknown>): StoredUser => {
+    const user = pool.users.get(text(body, 'Username').trim().toLowerCase());
+    if (user === undefined) throw new CognitoError('UserNotFoundException', 'User does not exist.');
+    return user;
+  };
+  const attributes = (user: StoredUser) => [
+    { Name: 'sub', Value: user.userId },
+    { Name: 'email', Value: user.email },
+    { Name: 'email_verified', Value: 'true' },
+    { Name: 'custom:tenant_id', Value: user.tenantId },
+  ];
+  const view = (user: StoredUser) => ({
+    Username: user.email,
+    UserCreateDate: Date.parse(user.createdAt) / 1000,
+    UserLastModifiedDate: Date.parse(user.createdAt) / 1000,
+    Enabled: true,
+    UserStatus: user.status ?? 'CONFIRMED',
+  });
+  const put = (user: StoredUser) => {
+    pool.users.set(user.email, user);
+    pool.save();
+  };
+  const operations: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
+    AdminCreateUser: async (body) => {
+      const email = text(body, 'Username').trim().toLowerCase();
+      if (!EMAIL.test(email))
+        throw new CognitoError('InvalidParameterException', 'Username should be an email.');
+      const given = Array.isArray(body.UserAttributes)
+        ? (body.UserAttributes as { Name: string; Value: string }[])
+        : [];
+      const tenant = given.find((a) => a.Name === 'custom:tenant_id')?.Value ?? '';
+      try {
+        tenantId(tenant);
+      } catch {
+        throw new CognitoError('InvalidParameterException', 'custom:tenant_id must be a tenant id');
+      }
+      if (pool.users.has(email))
+        throw new CognitoError('UsernameExistsException', 'An account with the given email already exists.');
+      const temporary =
+        typeof body.TemporaryPassword === 'string'
+          ? body.TemporaryPassword
+          : randomBytes(24).toString('base64');
+      const user: StoredUser = {
+        userId: randomUUID(),
+        email,
+        tenantId: tenant,
+        groups: [],
+        createdAt: new Date(pool.now()).toISOString(),
+        passwordHash: await pool.hash(temporary),
+        status: 'FORCE_CHANGE_PASSWORD',
+      };
+      if (pool.users.has(email))
+        throw new CognitoError('UsernameExistsException', 'An account with the given email already exists.');
+      put(user);
+      return { User: { ...view(user), Attributes: attributes(user) } };
+    },
+    AdminSetUserPassword: async (body) => {
+      userOf(body);
+      const password = text(body, 'Password');
+      const problems = passwordProblems(password);
+      if (problems.length > 0)
+        throw new CognitoError(
+          'InvalidPasswordException',
+          `Password does not conform to policy: ${problems.join('; ')}`,
+        );
+      const passwordHash = await pool.hash(password);
+      // Read again: the user may have changed while the hash was computed.
+      put({
+        ...userOf(body),
+        passwordHash,
+        status: body.Permanent === true ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
+      });
+      return {};
+    },
+    AdminAddUserToGroup: async (body) => {
+      const group = text(body, 'GroupName');
+      if (!userGroups.includes(group as UserGroup))
+        throw new CognitoError('ResourceNotFoundException', 'Group not found.');
+      const user = userOf(body);
+      if (!user.groups.includes(group as UserGroup))
+        put({ ...user, groups: userGroups.filter((g) => g === group || user.groups.includes(g)) });
+      return {};
+    },
+    AdminGetUser: async (body) => {
+      const user = userOf(body);
+      return { ...view(user), UserAttributes: attributes(user) };
+    },
+    AdminDeleteUser: async (body) => {
+      const user = userOf(body);
+      pool.users.delete(user.email);
+      pool.save();
+      return {};
+    },
+  };
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const send = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(body));
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const name = target.startsWith('AWSCognitoIdentityProviderService.') ? (target.split('.')[1] ?? '') : '';
+    try {
+      if (req.method !== 'POST' || !Object.hasOwn(operations, name))
+        throw new CognitoError('UnknownOperationException', `the local user pool does not serve '${target}'`);
+      const body = await readJson(req);
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw new CognitoError('InvalidParameterException', 'the body must be a JSON object');
+      if ((body as Record<string, unknown>).UserPoolId !== pool.userPoolId)
+        throw new CognitoError(
+          'ResourceNotFoundException',
+          `User pool ${String((body as Record<string, unknown>).UserPoolId)} does not exist.`,
+        );
+      send(
+        200,
+        await (operations[name] as (b: Record<string, unknown>) => Promise<unknown>)(
+          body as Record<string, unknown>,
+        ),
+      );
+    } catch (error) {
+      if (error instanceof CognitoError) send(400, { __type: error.type, message: error.message });
+      else if (error instanceof ValidationError || error instanceof BodyTooLargeError)
+        send(400, { __type: 'InvalidParameterException', message: error.message });
+      else send(500, { __type: 'InternalErrorException', message: 'internal error' });
+    }
   };
 }
 
@@ -283,18 +468,6 @@ function validateNewUser(input: unknown): {
   });
   if (problems.length > 0) throw new ValidationError('the user is not valid', problems);
   return { email, password, tenantId: tenant, groups: userGroups.filter((g) => groups.includes(g)) };
-}
-
-function passwordProblems(password: string): string[] {
-  const rules: [boolean, string][] = [
-    [password.length >= 8, 'password must have at least 8 characters'],
-    [password.length <= 256, 'password must have at most 256 characters'],
-    [/[a-z]/.test(password), 'password must contain a lowercase letter'],
-    [/[A-Z]/.test(password), 'password must contain an uppercase letter'],
-    [/[0-9]/.test(password), 'password must contain a number'],
-    [/[^A-Za-z0-9]/.test(password), 'password must contain a symbol'],
-  ];
-  return rules.filter(([ok]) => !ok).map(([, message]) => message);
 }
 
 function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {

@@ -10,6 +10,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ChimeSDKMeetingsClient } from '@aws-sdk/client-chime-sdk-meetings';
 import { ChimeSDKVoiceClient } from '@aws-sdk/client-chime-sdk-voice';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -29,6 +30,7 @@ export interface AwsClients {
   /** The Chime SDK Voice client of another region (an SMA call is updated in the region that owns it). */
   chimeSdkVoiceIn(region: string): ChimeSDKVoiceClient;
   readonly chimeSdkMeetings: ChimeSDKMeetingsClient;
+  readonly cognito: CognitoIdentityProviderClient;
   /** Posts to WebSocket connections; throws if the configuration has no management URL. */
   readonly websocketManagement: ApiGatewayManagementApiClient;
 }
@@ -140,6 +142,17 @@ export function createAwsClients(config: OpenlineConfig): AwsClients {
           new ChimeSDKMeetingsClient({
             ...base,
             endpoint: config.endpoints.chimeSdkMeetings,
+            requestHandler: requestHandler(),
+          }),
+      );
+    },
+    get cognito() {
+      return once(
+        'cognito',
+        () =>
+          new CognitoIdentityProviderClient({
+            ...base,
+            endpoint: config.endpoints.cognitoIdentityProvider,
             requestHandler: requestHandler(),
           }),
       );

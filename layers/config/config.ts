@@ -14,6 +14,7 @@ export const services = {
   s3: 'S3',
   chimeSdkVoice: 'CHIME_SDK_VOICE',
   chimeSdkMeetings: 'CHIME_SDK_MEETINGS',
+  cognitoIdentityProvider: 'COGNITO_IDENTITY_PROVIDER',
 } as const;
 export type ServiceName = keyof typeof services;
 
@@ -29,6 +30,8 @@ export interface OpenlineConfig {
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** Hosts an IVR data lookup may reach over plain http (everything else needs https). */
   readonly lookupPlainHttpHosts: readonly string[];
+  /** The Cognito user pool of tenant users (sign-up creates its admin there); unset where no sign-up runs. */
+  readonly userPoolId: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +59,10 @@ const shape: Record<string, z.ZodType> = {
   AWS_ENDPOINT_URL: httpUrl.optional(),
   OPENLINE_WEBSOCKET_MANAGEMENT_URL: httpUrl.optional(),
   OPENLINE_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  OPENLINE_USER_POOL_ID: z
+    .string()
+    .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a Cognito user pool id such as us-east-1_AbC123')
+    .optional(),
   OPENLINE_LOOKUP_PLAIN_HTTP_HOSTS: z
     .string()
     .regex(/^[A-Za-z0-9.:[\]-]+(,[A-Za-z0-9.:[\]-]+)*$/, 'must be a comma-separated list of host names')
@@ -92,6 +99,7 @@ export function loadConfig(env: Env): OpenlineConfig {
       s3: endpoint('s3'),
       chimeSdkVoice: endpoint('chimeSdkVoice'),
       chimeSdkMeetings: endpoint('chimeSdkMeetings'),
+      cognitoIdentityProvider: endpoint('cognitoIdentityProvider'),
     },
     tables: names(tables),
     streams: names(streams),
@@ -99,6 +107,7 @@ export function loadConfig(env: Env): OpenlineConfig {
     websocketManagementUrl: e.OPENLINE_WEBSOCKET_MANAGEMENT_URL,
     logLevel: e.OPENLINE_LOG_LEVEL as OpenlineConfig['logLevel'],
     lookupPlainHttpHosts: e.OPENLINE_LOOKUP_PLAIN_HTTP_HOSTS?.split(',') ?? [],
+    userPoolId: e.OPENLINE_USER_POOL_ID,
   };
 }
 

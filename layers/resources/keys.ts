@@ -21,11 +21,6 @@ const invertedPriority = (p: number): string => String(999 - p).padStart(3, '0')
 /** Items in the `config` table (global). */
 export const configKeys = {
   tenant: (tenant: TenantId): Key => ({ pk: t(tenant), sk: 'TENANT' }),
-  /** Sparse GSI1 entry on the tenant item while sign-up is unfinished: lets a sweeper undo half-made tenants. */
-  pendingSignupIndex: (createdAt: string, tenant: TenantId) => ({
-    gsi1pk: 'SIGNUP#PENDING',
-    gsi1sk: `${createdAt}#${tenant}`,
-  }),
   phoneNumber: (tenant: TenantId, e164: string): Key => ({ pk: t(tenant), sk: `NUMBER#${e164}` }),
   user: (tenant: TenantId, userId: string): Key => ({ pk: t(tenant), sk: `USER#${userId}` }),
   /** One small item per flow (name, last change): lists a tenant's flows without reading their versions. */
@@ -62,6 +57,11 @@ export const configKeys = {
   numberDirectory: (e164: string): Key => ({ pk: `DIR#NUMBER#${e164}`, sk: 'DIR' }),
   emailDirectory: (email: string): Key => ({ pk: `DIR#EMAIL#${email.trim().toLowerCase()}`, sk: 'DIR' }),
   apiKeyDirectory: (keyHash: string): Key => ({ pk: `DIR#APIKEY#${keyHash}`, sk: 'DIR' }),
+  /**
+   * The platform's SIP media application in every deployed region, primary first: the targets of every
+   * tenant number's SIP rule. Written by the deployment (a custom resource on AWS, `npm start` locally).
+   */
+  platformTelephony: (): Key => ({ pk: 'PLATFORM', sk: 'TELEPHONY' }),
   /** Shared access number (marketplaces): extension code → tenant. */
   extensionDirectory: (accessNumber: string, code: string): Key => ({
     pk: `DIR#EXT#${accessNumber}`,
@@ -191,6 +191,14 @@ export const liveKeys = {
     pk: `${t(tenant)}#RATE#${bucket}`,
     sk: window,
   }),
+  /** A sign-up's provisioning job (regional: one region's worker owns it); whoever holds the id reads it. */
+  signup: (signupId: string): Key => ({ pk: `SIGNUP#${signupId}`, sk: 'JOB' }),
+  /** Sparse GSI1 entry on an unfinished sign-up: the worker's list of work. */
+  openSignupIndex: (createdAt: string, signupId: string) => ({
+    gsi1pk: 'SIGNUP#OPEN',
+    gsi1sk: `${createdAt}#${signupId}`,
+  }),
+  openSignupsPartition: 'SIGNUP#OPEN',
   /** Sign-up rate limit per client address hash: there is no tenant yet. */
   signupRateWindow: (clientHash: string, window: string): Key => ({
     pk: `RATE#SIGNUP#${clientHash}`,

@@ -4,13 +4,8 @@
  * through the same store the flows API uses.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  ChimeSDKVoiceClient,
-  CreatePhoneNumberOrderCommand,
-  CreateSipRuleCommand,
-  GetPhoneNumberOrderCommand,
-  SearchAvailablePhoneNumbersCommand,
-} from '@aws-sdk/client-chime-sdk-voice';
+import { ChimeSDKVoiceClient } from '@aws-sdk/client-chime-sdk-voice';
+import { ChimeNumberOrders, orderNumberNow } from '../../layers/adapters/chime-number-orders.ts';
 import { DynamoDbFlowStore } from '../../layers/adapters/dynamodb-flow-store.ts';
 import { DynamoDbNumberRoutes } from '../../layers/adapters/dynamodb-number-routes.ts';
 import { DynamoDbQueueDirectory } from '../../layers/adapters/dynamodb-queue-directory.ts';
@@ -52,38 +47,13 @@ export async function ivrTenant(cloud: CloudHandle, prefix: string): Promise<Ivr
     },
   });
   try {
-    const found = await voice.send(
-      new SearchAvailablePhoneNumbersCommand({ AreaCode: '415', Country: 'US', MaxResults: 1 }),
-    );
-    const number = found.E164PhoneNumbers?.[0];
-    if (number === undefined) throw new Error('the local number inventory is empty');
-    const order = await voice.send(
-      new CreatePhoneNumberOrderCommand({
-        ProductType: 'SipMediaApplicationDialIn',
-        E164PhoneNumbers: [number],
-      }),
-    );
-    for (let status = order.PhoneNumberOrder?.Status; status !== 'Successful'; ) {
-      if (status === 'Failed' || status === 'Partial') throw new Error(`ordering ${number} ended ${status}`);
-      await new Promise((r) => setTimeout(r, 20));
-      status = (
-        await voice.send(
-          new GetPhoneNumberOrderCommand({ PhoneNumberOrderId: order.PhoneNumberOrder?.PhoneNumberOrderId }),
-        )
-      ).PhoneNumberOrder?.Status;
-    }
-    await voice.send(
-      new CreateSipRuleCommand({
-        Name: tenant,
-        TriggerType: 'ToPhoneNumber',
-        TriggerValue: number,
-        TargetApplications: smas.map((s, i) => ({
-          SipMediaApplicationId: s.sipMediaApplicationId,
-          AwsRegion: s.region,
-          Priority: i + 1,
-        })),
-      }),
-    );
+    // Race-safe: test files that each make a tenant at once get different numbers.
+    const { phoneNumber: number } = await orderNumberNow(new ChimeNumberOrders(voice), {
+      numberType: 'local',
+      areaCode: '415',
+      name: tenant,
+      targets: smas,
+    });
     const flows = new DynamoDbFlowStore(cloud.clients.documents, cloud.config.tables.config);
     await new DynamoDbNumberRoutes(cloud.clients.documents, cloud.config.tables.config).assign(
       tenant,

@@ -1,87 +1,73 @@
 /**
- * Gives the local contact center a working phone number the way sign-up will on AWS: through the official
- * Chime SDK Voice client, search → order → wait for the order → one SIP media application per region →
- * a SIP rule targeting them by priority (primary region first).
+ * The local cloud's telephony, made the way a deployment and sign-up make it on AWS, through the official
+ * Chime SDK Voice client: the platform's SIP media application in each region (invoking call-control),
+ * recorded as the targets of every number's SIP rule; and the demo tenant's number, ordered and pointed at
+ * them (primary region first).
  */
-import {
-  type ChimeSDKVoiceClient,
-  CreatePhoneNumberOrderCommand,
-  CreateSipMediaApplicationCommand,
-  CreateSipRuleCommand,
-  GetPhoneNumberOrderCommand,
-  SearchAvailablePhoneNumbersCommand,
-} from '@aws-sdk/client-chime-sdk-voice';
+import { ChimeSDKVoiceClient, CreateSipMediaApplicationCommand } from '@aws-sdk/client-chime-sdk-voice';
+import { ChimeNumberOrders, orderNumberNow } from '../../../layers/adapters/chime-number-orders.ts';
+import type { SipTarget } from '../../../layers/domain/tenancy/provision-tenant.ts';
+import { localCredentials } from '../local-credentials.ts';
 
 export interface ProvisionedNumber {
   readonly phoneNumber: string;
   readonly sipRuleId: string;
-  readonly sipMediaApplications: { region: string; sipMediaApplicationId: string }[];
+  readonly sipMediaApplications: readonly SipTarget[];
+}
+
+/** One SIP media application per region, primary first, each invoking the given function of its region. */
+export async function createPlatformSipMediaApplications(options: {
+  endpoint: string;
+  regions: readonly string[];
+  lambdaArn: (region: string) => string;
+}): Promise<SipTarget[]> {
+  const targets: SipTarget[] = [];
+  for (const region of options.regions) {
+    const client = new ChimeSDKVoiceClient({
+      region,
+      endpoint: options.endpoint,
+      credentials: localCredentials,
+    });
+    try {
+      const sma = await client.send(
+        new CreateSipMediaApplicationCommand({
+          AwsRegion: region,
+          Name: `openline-${region}`,
+          Endpoints: [{ LambdaArn: options.lambdaArn(region) }],
+        }),
+      );
+      targets.push({
+        region,
+        sipMediaApplicationId: sma.SipMediaApplication?.SipMediaApplicationId as string,
+      });
+    } finally {
+      client.destroy();
+    }
+  }
+  return targets;
 }
 
 export async function provisionNumber(options: {
-  /** One client per region, primary first. */
-  clients: { region: string; client: ChimeSDKVoiceClient }[];
-  lambdaArn: (region: string) => string;
+  endpoint: string;
+  region: string;
+  targets: readonly SipTarget[];
   name: string;
   areaCode: string;
 }): Promise<ProvisionedNumber> {
-  const primary = options.clients[0];
-  if (primary === undefined) throw new Error('provisionNumber needs at least one region');
-  const search = await primary.client.send(
-    new SearchAvailablePhoneNumbersCommand({
-      AreaCode: options.areaCode,
-      Country: 'US',
-      PhoneNumberType: 'Local',
-      MaxResults: 1,
-    }),
-  );
-  const phoneNumber = search.E164PhoneNumbers?.[0];
-  if (phoneNumber === undefined) throw new Error(`no number available in area code ${options.areaCode}`);
-  const order = await primary.client.send(
-    new CreatePhoneNumberOrderCommand({
-      ProductType: 'SipMediaApplicationDialIn',
-      E164PhoneNumbers: [phoneNumber],
-      Name: options.name,
-    }),
-  );
-  const orderId = order.PhoneNumberOrder?.PhoneNumberOrderId;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const status = (
-      await primary.client.send(new GetPhoneNumberOrderCommand({ PhoneNumberOrderId: orderId }))
-    ).PhoneNumberOrder?.Status;
-    if (status === 'Successful') break;
-    if (status === 'Failed' || status === 'Partial')
-      throw new Error(`the order for ${phoneNumber} ended ${status}`);
-    if (Date.now() > deadline) throw new Error(`the order for ${phoneNumber} did not complete within 30 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const sipMediaApplications: ProvisionedNumber['sipMediaApplications'] = [];
-  for (const { region, client } of options.clients) {
-    const sma = await client.send(
-      new CreateSipMediaApplicationCommand({
-        AwsRegion: region,
-        Name: `${options.name}-${region}`,
-        Endpoints: [{ LambdaArn: options.lambdaArn(region) }],
-      }),
-    );
-    sipMediaApplications.push({
-      region,
-      sipMediaApplicationId: sma.SipMediaApplication?.SipMediaApplicationId as string,
+  const client = new ChimeSDKVoiceClient({
+    region: options.region,
+    endpoint: options.endpoint,
+    credentials: localCredentials,
+  });
+  try {
+    const ordered = await orderNumberNow(new ChimeNumberOrders(client), {
+      numberType: 'local',
+      areaCode: options.areaCode,
+      name: options.name,
+      targets: options.targets,
     });
+    return { ...ordered, sipMediaApplications: options.targets };
+  } finally {
+    client.destroy();
   }
-  const rule = await primary.client.send(
-    new CreateSipRuleCommand({
-      Name: options.name,
-      TriggerType: 'ToPhoneNumber',
-      TriggerValue: phoneNumber,
-      Disabled: false,
-      TargetApplications: sipMediaApplications.map((s, i) => ({
-        SipMediaApplicationId: s.sipMediaApplicationId,
-        AwsRegion: s.region,
-        Priority: i + 1,
-      })),
-    }),
-  );
-  return { phoneNumber, sipRuleId: rule.SipRule?.SipRuleId as string, sipMediaApplications };
 }

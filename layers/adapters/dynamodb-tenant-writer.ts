@@ -1,0 +1,114 @@
+/**
+ * A new tenant's configuration in the config table: the tenant item, its starter queue and published starter
+ * flow, its first number's route; and, when a sign-up is undone, every item of the tenant again.
+ */
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { publishFlow } from '../domain/flows/flow-service.ts';
+import type { TenantId } from '../domain/tenancy/ids.ts';
+import type { SipTarget, TenantWriter } from '../domain/tenancy/provision-tenant.ts';
+import {
+  STARTER_FLOW_ID,
+  STARTER_QUEUE_ID,
+  starterFlow,
+  starterQueue,
+} from '../domain/tenancy/starter-kit.ts';
+import { configKeys } from '../resources/keys.ts';
+import { DynamoDbFlowStore } from './dynamodb-flow-store.ts';
+import { DynamoDbNumberRoutes } from './dynamodb-number-routes.ts';
+import { queryAll } from './dynamodb-query-all.ts';
+import { DynamoDbQueueDirectory } from './dynamodb-queue-directory.ts';
+
+export class DynamoDbTenantWriter implements TenantWriter {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async create(tenant: TenantId, companyName: string, adminEmail: string): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...configKeys.tenant(tenant),
+          type: 'tenant',
+          tenantId: tenant,
+          name: companyName,
+          adminEmail,
+          status: 'provisioning',
+          timezone: 'UTC',
+          createdAt: new Date().toISOString(),
+        },
+        // A step run twice finds its own tenant; a tenant id is never reused.
+        ConditionExpression: 'attribute_not_exists(pk) OR #s = :provisioning',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':provisioning': 'provisioning' },
+      }),
+    );
+    await new DynamoDbQueueDirectory(this.documents, this.table).putQueue(
+      tenant,
+      STARTER_QUEUE_ID,
+      starterQueue(),
+    );
+    const flows = new DynamoDbFlowStore(this.documents, this.table);
+    if ((await flows.published(tenant, STARTER_FLOW_ID)) === undefined)
+      await publishFlow(flows, tenant, STARTER_FLOW_ID, starterFlow(companyName), 'sign-up');
+  }
+
+  async assignNumber(tenant: TenantId, e164: string, targets: readonly SipTarget[]): Promise<void> {
+    await new DynamoDbNumberRoutes(this.documents, this.table).assign(tenant, e164, STARTER_FLOW_ID, targets);
+  }
+
+  async activate(tenant: TenantId): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: configKeys.tenant(tenant),
+        UpdateExpression: 'SET #s = :active, activatedAt = if_not_exists(activatedAt, :now)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':active': 'active', ':now': new Date().toISOString() },
+      }),
+    );
+  }
+
+  async remove(tenant: TenantId, e164: string | undefined): Promise<void> {
+    if (e164 !== undefined) {
+      const entry = (
+        await this.documents.send(
+          new GetCommand({ TableName: this.table, Key: configKeys.numberDirectory(e164) }),
+        )
+      ).Item;
+      if (entry?.tenantId === tenant)
+        await this.documents.send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: configKeys.numberDirectory(e164),
+            ConditionExpression: 'tenantId = :tenant',
+            ExpressionAttributeValues: { ':tenant': tenant },
+          }),
+        );
+    }
+    const items = await queryAll(this.documents, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': configKeys.tenant(tenant).pk },
+      ProjectionExpression: 'pk, sk',
+    });
+    for (let i = 0; i < items.length; i += 25) {
+      let pending = items.slice(i, i + 25).map((key) => ({ DeleteRequest: { Key: key } }));
+      while (pending.length > 0) {
+        const result = await this.documents.send(
+          new BatchWriteCommand({ RequestItems: { [this.table]: pending } }),
+        );
+        pending = (result.UnprocessedItems?.[this.table] ?? []) as typeof pending;
+      }
+    }
+  }
+}
