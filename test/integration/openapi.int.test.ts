@@ -39,7 +39,8 @@ describe('the OpenAPI document', () => {
       else {
         expect([200, 400], route.routeKey).toContain(answer.status);
         expect(answer.headers.get('content-type'), route.routeKey).toMatch(/^application\/json/);
-        if (answer.status === 400) expect((await answer.json()).error, route.routeKey).toBe('ValidationError');
+        if (answer.status === 400)
+          expect((await answer.json()).error, route.routeKey).toBe('ValidationError');
       }
     }
   });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tenantId } from '../../layers/domain/tenancy/ids.ts';
+import { leadingZeroBits } from '../../layers/domain/tenancy/proof-of-work.ts';
 import {
   advance,
   isFinished,
@@ -16,7 +17,6 @@ import {
   stepFailed,
 } from '../../layers/domain/tenancy/provision-tenant.ts';
 import {
-  leadingZeroBits,
   newTenantId,
   parseSignupRequest,
   solveProofOfWork,

@@ -1,9 +1,10 @@
 /**
- * The web app's one entry: `/agent` is the softphone; `/wallboard` the supervisor's; `/phone` the customer
- * phone (local cloud); `/` the local cloud's status page. The wallboard, the
+ * The web app's one entry: `/signup` signs a new contact center up; `/agent` is the softphone; `/wallboard`
+ * the supervisor's; `/phone` the customer phone (local cloud); `/` the local cloud's status page. The wallboard, the
  * customer phone page and the admin console arrive as features under web/src/<feature>/.
  */
 import { startPhone } from './phone/phone-page.ts';
+import { startSignup } from './signup/signup-page.ts';
 import { startSoftphone } from './softphone/softphone.ts';
 import { fetchHealth } from './status/health-client.ts';
 import { renderHealth, renderHealthError } from './status/health-view.ts';
@@ -20,6 +21,9 @@ if (app !== null) {
     document.title = 'Wallboard · Openline';
     app.classList.add('app-wide');
     startWallboard(app);
+  } else if (path === '/signup') {
+    document.title = 'Sign up · Openline';
+    startSignup(app);
   } else if (path === '/phone') {
     document.title = 'Phone · Openline';
     void startPhone(app);

@@ -9,11 +9,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { type TenantId, tenantId } from './ids.ts';
 import { EMAIL, passwordProblems } from './password-policy.ts';
-
-/** Leading zero bits the proof's SHA-256 must have: about 65,000 hashes, well under a second in a browser. */
-export const PROOF_OF_WORK_BITS = 16;
-/** How old a proof may be: long enough to fill in the form after the page started hashing. */
-export const PROOF_MAX_AGE_MS = 30 * 60_000;
+import { leadingZeroBits, PROOF_MAX_AGE_MS, PROOF_OF_WORK_BITS, proofMaterial } from './proof-of-work.ts';
 
 export const signupRequestSchema = z.strictObject({
   companyName: z
@@ -64,23 +60,6 @@ export function parseSignupRequest(input: unknown, now: number): SignupRequest {
   }
   if (problems.length > 0) throw new ValidationError('the sign-up is not valid', problems);
   return (parsed as { data: SignupRequest }).data;
-}
-
-/** The text a proof hashes. The browser builds the same string. */
-export function proofMaterial(email: string, issuedAt: number, nonce: string): string {
-  return `openline-signup|${email.trim().toLowerCase()}|${issuedAt}|${nonce}`;
-}
-
-export function leadingZeroBits(digest: Uint8Array): number {
-  let bits = 0;
-  for (const byte of digest) {
-    if (byte === 0) {
-      bits += 8;
-      continue;
-    }
-    return bits + Math.clz32(byte) - 24;
-  }
-  return bits;
 }
 
 function proofOfWorkProblem(

@@ -36,7 +36,15 @@ export async function startPhone(root: HTMLElement): Promise<void> {
     'Ready to call',
   );
   const timer = h('span', { class: 'timer', 'aria-label': 'Call time' });
-  const to = h('input', { id: 'to', name: 'to', type: 'tel', value: demo ?? '', autocomplete: 'off' });
+  // `?to=` (the sign-up page's "call it now") wins over the demo number.
+  const asked = new URLSearchParams(location.search).get('to') ?? undefined;
+  const to = h('input', {
+    id: 'to',
+    name: 'to',
+    type: 'tel',
+    value: asked ?? demo ?? '',
+    autocomplete: 'off',
+  });
   const from = h('input', {
     id: 'from',
     name: 'from',
