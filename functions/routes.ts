@@ -56,6 +56,13 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
   },
   { routeKey: 'GET /api/v1/reason-codes', module: 'api/admin/get-reason-codes.ts', auth: 'jwt' },
   { routeKey: 'PUT /api/v1/reason-codes', module: 'api/admin/put-reason-codes.ts', auth: 'jwt' },
+  { routeKey: 'GET /api/v1/extensions', module: 'api/extensions/list-extensions.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/extensions', module: 'api/extensions/claim-extension.ts', auth: 'jwt' },
+  {
+    routeKey: 'DELETE /api/v1/extensions/{code}',
+    module: 'api/extensions/release-extension.ts',
+    auth: 'jwt',
+  },
   { routeKey: 'GET /api/v1/callbacks', module: 'api/callbacks/list-callbacks.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/agent/session', module: 'api/agent/log-in.ts', auth: 'jwt' },
   { routeKey: 'DELETE /api/v1/agent/session', module: 'api/agent/log-out.ts', auth: 'jwt' },

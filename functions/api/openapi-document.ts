@@ -162,6 +162,24 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     roles: ['admin'],
     body: ref('ReasonCodes'),
   },
+  'GET /api/v1/extensions': {
+    summary:
+      'The platform’s shared access number and the tenant’s extension codes on it: a caller dials the number, keys a code and reaches the code’s flow',
+    tag: 'queues and agents',
+    roles: ['admin', 'supervisor'],
+  },
+  'POST /api/v1/extensions': {
+    summary: 'Claims a fresh six-digit extension code for one of the tenant’s published flows (at most five)',
+    tag: 'queues and agents',
+    roles: ['admin'],
+    body: object({ flowId: { type: 'string', default: 'main' } }),
+    success: 201,
+  },
+  'DELETE /api/v1/extensions/{code}': {
+    summary: 'Gives one of the tenant’s extension codes back',
+    tag: 'queues and agents',
+    roles: ['admin'],
+  },
   'GET /api/v1/wallboard': {
     summary: 'Queues and agents now: waiting, longest wait, service level, abandoned, states',
     tag: 'supervision',

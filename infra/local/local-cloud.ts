@@ -16,6 +16,7 @@ import {
   streamFunctions,
   websocketRoutes,
 } from '../../functions/routes.ts';
+import { DynamoDbExtensions, type Extension } from '../../layers/adapters/dynamodb-extensions.ts';
 import { PlatformTelephony } from '../../layers/adapters/platform-telephony.ts';
 import { type AwsClients, createAwsClients } from '../../layers/config/aws-clients.ts';
 import { loadConfig, type OpenlineConfig } from '../../layers/config/config.ts';
@@ -29,7 +30,7 @@ import {
   provisionNumber,
 } from './chime/provision-telephony.ts';
 import { serveDemoOrders } from './demo/demo-order-service.ts';
-import { type DemoTenant, seedDemoTenant } from './demo/seed-demo-tenant.ts';
+import { DEMO_EXTENSION, type DemoTenant, seedDemoTenant } from './demo/seed-demo-tenant.ts';
 import { type DemoUser, seedDemoRouting, seedDemoUsers } from './demo/seed-demo-users.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
@@ -58,7 +59,7 @@ export interface LocalCloud {
   /** Phone numbers that reach the call-control handler, with their SIP rules. */
   readonly numbers: readonly ProvisionedNumber[];
   /** The seeded demo tenant: its number, published flow and local-only users. */
-  readonly demo: DemoTenant & { users: readonly DemoUser[] };
+  readonly demo: DemoTenant & { users: readonly DemoUser[]; extension: Extension };
   /** Why the emulators are not confined to 127.0.0.1, if they are not. */
   readonly warnings: readonly string[];
   /** PIDs of the child processes (DynamoDB Local, kinesis-local). */
@@ -80,6 +81,8 @@ export interface HealthReport {
   telephony: {
     regions: Record<string, 'up' | 'down'>;
     numbers: readonly ProvisionedNumber[];
+    /** The shared access number: callers key a tenant's extension code (the demo shop's is in `demo`). */
+    accessNumber: string;
   };
   /** The demo tenant and its local-only users (this is a developer's machine, bound to 127.0.0.1). */
   demo: LocalCloud['demo'];
@@ -204,6 +207,16 @@ export async function startLocalCloud(
         areaCode: '206',
       }),
     ];
+    // The platform's shared access number (a marketplace's one number: callers key a shop's code).
+    const access = await provisionNumber({
+      endpoint: chimeEndpoint,
+      region: settings.region,
+      targets: sipTargets,
+      name: 'openline-access',
+      numberType: 'toll-free',
+    });
+    const extensions = new DynamoDbExtensions(clients.documents, config.tables.config);
+    await extensions.setAccessNumber(access.phoneNumber);
 
     // Auth: the local issuer stands in for the Cognito user pool; the gateway trusts it as API Gateway's
     // JWT authoriser trusts the pool (issuer and audience are the local cloud's, not the handlers').
@@ -220,7 +233,13 @@ export async function startLocalCloud(
     });
     const demoUsers = await seedDemoUsers(auth, demoTenant.tenantId);
     await seedDemoRouting(config, clients, demoTenant.tenantId, demoUsers);
-    const demo = { ...demoTenant, users: demoUsers };
+    const demoExtension = await extensions.claim(
+      demoTenant.tenantId,
+      access.phoneNumber,
+      demoTenant.flow.id,
+      DEMO_EXTENSION,
+    );
+    const demo = { ...demoTenant, users: demoUsers, extension: demoExtension };
 
     const http = new HttpApiGateway(httpRoutes, functionsDir, settings.region, authorizer);
     const websocket = new WebSocketApiGateway(
@@ -400,7 +419,11 @@ async function checkHealth(
     storage,
     services,
     resources: { tables: config.tables, streams: config.streams, buckets: config.buckets },
-    telephony: { regions: Object.fromEntries(at.chime.regions), numbers: at.numbers },
+    telephony: {
+      regions: Object.fromEntries(at.chime.regions),
+      numbers: at.numbers,
+      accessNumber: at.demo.extension.accessNumber,
+    },
     demo: at.demo,
   };
 }

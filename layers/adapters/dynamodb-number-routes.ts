@@ -11,6 +11,7 @@ import {
 import type { NumberRoute } from '../domain/calls/run-ivr-turn.ts';
 import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
 import { configKeys } from '../resources/keys.ts';
+import { DynamoDbExtensions } from './dynamodb-extensions.ts';
 
 /** A SIP media application that can place calls from a number, in its region. */
 export interface OutboundRoute {
@@ -29,8 +30,22 @@ export class DynamoDbNumberRoutes {
       new GetCommand({ TableName: this.table, Key: configKeys.numberDirectory(dialled) }),
     );
     const item = result.Item;
-    if (item === undefined) return undefined;
+    // A shared access number belongs to no tenant: the caller names one with an extension code.
+    if (item === undefined || item.access === true) return undefined;
     return { tenant: tenantId(item.tenantId as string), flowId: item.flowId as string };
+  }
+
+  /** Whether a number is the platform's shared access number. */
+  async isAccessNumber(dialled: string): Promise<boolean> {
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.table, Key: configKeys.numberDirectory(dialled) }),
+    );
+    return result.Item?.access === true;
+  }
+
+  /** Where an extension code dialled on a shared access number goes. */
+  async extensionRoute(accessNumber: string, code: string): Promise<NumberRoute | undefined> {
+    return new DynamoDbExtensions(this.documents, this.table).route(accessNumber, code);
   }
 
   /**

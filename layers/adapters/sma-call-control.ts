@@ -4,6 +4,7 @@
  * state travels in TransactionAttributes; each invocation is handled once (the invocation log), so a
  * retried or duplicated invocation gets the same response and causes no second side effect.
  */
+import { askForCode, CODE_ATTEMPTS, EXTENSION_CODE, NO_SUCH_SHOP } from '../domain/calls/access-number.ts';
 import {
   APOLOGY_STEPS,
   type CallLink,
@@ -12,6 +13,7 @@ import {
   type IvrPorts,
   type IvrTurnInput,
   type IvrTurnResult,
+  type NumberRoute,
   runIvrTurn,
 } from '../domain/calls/run-ivr-turn.ts';
 import type { FlowEvent, FlowPosition, FlowStep, Media } from '../domain/flows/run-flow.ts';
@@ -26,6 +28,10 @@ import { objectKeys } from '../resources/buckets.ts';
 import type { SmaAction, SmaActionData, SmaEvent, SmaParticipant, SmaResponse } from './sma-protocol.ts';
 
 export interface SmaCallControlPorts extends IvrPorts {
+  readonly routes: IvrPorts['routes'] & {
+    isAccessNumber(dialled: string): Promise<boolean>;
+    extensionRoute(accessNumber: string, code: string): Promise<NumberRoute | undefined>;
+  };
   readonly calls: IvrPorts['calls'] & {
     /** Leaves an ended record for a call whose record was not made yet (a no-op if it was). */
     endBeforeStart(tenant: TenantId, callId: string, end: CallRecordChange): Promise<void>;
@@ -122,11 +128,20 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
   const carrier = { region: details.AwsRegion, sipMediaApplicationId: details.SipMediaApplicationId };
 
   if (state === undefined) {
+    const access = readAccessState(details.TransactionAttributes);
+    if (access !== undefined)
+      return accessNumberTurn(ports, event, access, { ...base, caller, carrier, key });
     if (event.InvocationEventType === 'HANGUP') return endUnstartedCall(ports, dialled, callId);
     if (event.InvocationEventType === 'NEW_OUTBOUND_CALL') return outboundStarted(event);
     // Only a new inbound call may start without state; anything else is not a call this handler runs.
     if (event.InvocationEventType !== 'NEW_INBOUND_CALL') return NO_ACTIONS;
     const route = await ports.routes.routeOf(dialled);
+    if (route === undefined && (await ports.routes.isAccessNumber(dialled)))
+      return accessResponse(
+        askForCode(undefined),
+        { ...base, tenant: undefined },
+        { number: dialled, attempt: 1 },
+      );
     if (route === undefined) {
       ports.log.warn('call to a number no tenant owns', { callId });
       return response(toActions(NOT_IN_SERVICE, { ...base, tenant: undefined }));
@@ -231,6 +246,68 @@ export async function handleSmaEvent(ports: SmaCallControlPorts, event: SmaEvent
       // DIGITS_RECEIVED, ACTION_INTERRUPTED (hold music stopped for an agent), outbound events: nothing to do.
       return NO_ACTIONS;
   }
+}
+
+/** Where a call to the shared access number is before its code: TransactionAttributes `acc`, `aa`. */
+interface AccessState {
+  readonly number: string;
+  readonly attempt: number;
+}
+
+function readAccessState(attributes: Record<string, string> | undefined): AccessState | undefined {
+  if (attributes?.acc === undefined) return undefined;
+  return { number: attributes.acc, attempt: Number(attributes.aa) || 1 };
+}
+
+function accessResponse(steps: readonly FlowStep[], ctx: ActionContext, state: AccessState): SmaResponse {
+  return {
+    SchemaVersion: '1.0',
+    Actions: toActions(steps, ctx),
+    TransactionAttributes: { acc: state.number, aa: String(state.attempt) },
+  };
+}
+
+/**
+ * A call on the shared access number, before the caller has named a shop: a code that a tenant holds
+ * starts that tenant's flow, exactly as a call to the tenant's own number starts (its record, its
+ * queues, its reports); a wrong or missing code is asked again, and after the last attempt the caller is
+ * told goodbye. Nothing is written before a tenant is known, so a retried invocation answers the same.
+ */
+async function accessNumberTurn(
+  ports: SmaCallControlPorts,
+  event: SmaEvent,
+  access: AccessState,
+  at: Omit<ActionContext, 'tenant'> & { caller: string; carrier: Record<string, string>; key: string },
+): Promise<SmaResponse> {
+  const type = event.ActionData?.Type ?? '';
+  const answered =
+    event.InvocationEventType === 'ACTION_SUCCESSFUL' || event.InvocationEventType === 'ACTION_FAILED';
+  if (!answered || !INPUT_ACTIONS.has(type)) return NO_ACTIONS;
+  const digits =
+    event.InvocationEventType === 'ACTION_SUCCESSFUL' ? (event.ActionData?.ReceivedDigits ?? '') : '';
+  const route = EXTENSION_CODE.test(digits)
+    ? await ports.routes.extensionRoute(access.number, digits)
+    : undefined;
+  if (route !== undefined)
+    return ports.invocations.once(route.tenant, at.callId, at.key, async () =>
+      toResponse(
+        at,
+        await turn(ports, {
+          callId: at.callId,
+          caller: at.caller,
+          dialled: access.number,
+          carrier: at.carrier,
+          call: { kind: 'new', route },
+          event: { kind: 'start' },
+        }),
+      ),
+    );
+  const ctx = { ...at, tenant: undefined };
+  if (access.attempt >= CODE_ATTEMPTS) return accessResponse(NO_SUCH_SHOP, ctx, access);
+  return accessResponse(askForCode(digits === '' ? 'silent' : 'wrong'), ctx, {
+    ...access,
+    attempt: access.attempt + 1,
+  });
 }
 
 async function turn(ports: SmaCallControlPorts, input: IvrTurnInput): Promise<IvrTurnResult> {

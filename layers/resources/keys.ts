@@ -52,6 +52,11 @@ export const configKeys = {
   apiKey: (tenant: TenantId, keyId: string): Key => ({ pk: t(tenant), sk: `APIKEY#${keyId}` }),
   webhook: (tenant: TenantId, webhookId: string): Key => ({ pk: t(tenant), sk: `WEBHOOK#${webhookId}` }),
   limits: (tenant: TenantId): Key => ({ pk: t(tenant), sk: 'LIMITS' }),
+  /** The tenant's side of an extension code on a shared access number (lists its codes). */
+  extension: (tenant: TenantId, accessNumber: string, code: string): Key => ({
+    pk: t(tenant),
+    sk: `EXT#${accessNumber}#${code}`,
+  }),
 
   /** Directories: the entry points that find a tenant. Written in the same transaction as the owner item. */
   numberDirectory: (e164: string): Key => ({ pk: `DIR#NUMBER#${e164}`, sk: 'DIR' }),
@@ -62,6 +67,8 @@ export const configKeys = {
    * tenant number's SIP rule. Written by the deployment (a custom resource on AWS, `npm start` locally).
    */
   platformTelephony: (): Key => ({ pk: 'PLATFORM', sk: 'TELEPHONY' }),
+  /** The platform's shared access number, where tenants claim extension codes. */
+  platformAccessNumber: (): Key => ({ pk: 'PLATFORM', sk: 'ACCESS_NUMBER' }),
   /** Shared access number (marketplaces): extension code → tenant. */
   extensionDirectory: (accessNumber: string, code: string): Key => ({
     pk: `DIR#EXT#${accessNumber}`,

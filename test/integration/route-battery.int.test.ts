@@ -23,6 +23,7 @@ const B_MARKERS = ['B-private-queue', 'B private flow', 'B-Agent-Secret', '+1425
 let victim: DeskRig;
 let attackers: DeskRig[];
 let bCallId: string;
+let bCode: string;
 const routes = httpRoutes.filter((r) => r.auth === 'jwt');
 
 beforeAll(async () => {
@@ -57,6 +58,10 @@ beforeAll(async () => {
     queues: { sales: 1 },
   });
   expect(named.status).toBe(200);
+  // B holds an extension code on the shared access number.
+  const claimed = await api(webUrl, victim.center.admin, 'POST', '/extensions', {});
+  expect(claimed.status).toBe(201);
+  bCode = (claimed.body as { code: string }).code;
   // B has a call in progress: its caller is on the line with B's agent.
   const [bDesk] = victim.desks as [TestDesk];
   expect((await bDesk.call('PUT', '/agent/state', { status: 'available' })).status).toBe(200);
@@ -91,6 +96,7 @@ async function snapshot(rig: DeskRig) {
     queues: await read('/queues'),
     reasons: await read('/reason-codes'),
     callbacks: await read('/callbacks'),
+    extensions: await read('/extensions'),
     agent: {
       status: state.status,
       reason: state.reason,
@@ -128,7 +134,14 @@ describe('every route', () => {
   it('keeps tenant B’s data from the users of two other tenants, whatever B ids they send', async () => {
     const before = await snapshot(victim);
     const [bAgent] = victim.center.agents as [TestContactCenter['agents'][number]];
-    const ids = { flowId: 'main', version: '1', queueId: 'sales', agentId: bAgent.agentId, callId: bCallId };
+    const ids = {
+      flowId: 'main',
+      version: '1',
+      queueId: 'sales',
+      agentId: bAgent.agentId,
+      callId: bCallId,
+      code: bCode,
+    };
     const leaks: string[] = [];
     for (const rig of attackers) {
       const users: TestUser[] = [rig.center.admin, rig.center.supervisor, ...rig.center.agents];

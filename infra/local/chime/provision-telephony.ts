@@ -52,7 +52,8 @@ export async function provisionNumber(options: {
   region: string;
   targets: readonly SipTarget[];
   name: string;
-  areaCode: string;
+  areaCode?: string;
+  numberType?: 'local' | 'toll-free';
 }): Promise<ProvisionedNumber> {
   const client = new ChimeSDKVoiceClient({
     region: options.region,
@@ -61,8 +62,8 @@ export async function provisionNumber(options: {
   });
   try {
     const ordered = await orderNumberNow(new ChimeNumberOrders(client), {
-      numberType: 'local',
-      areaCode: options.areaCode,
+      numberType: options.numberType ?? 'local',
+      ...(options.areaCode === undefined ? {} : { areaCode: options.areaCode }),
       name: options.name,
       targets: options.targets,
     });

@@ -16,6 +16,8 @@ import { seedPlatformPrompts } from './platform-prompts.ts';
 
 export const DEMO_TENANT: TenantId = tenantId('demo');
 export const DEMO_FLOW_ID = 'main';
+/** The demo shop's code on the shared access number. */
+export const DEMO_EXTENSION = '100001';
 /** A virtual phone of the local PSTN that answers as the demo shop's front desk. */
 export const DEMO_OPERATOR_NUMBER = '+12065550111';
 

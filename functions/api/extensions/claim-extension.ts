@@ -1,0 +1,34 @@
+/**
+ * POST /api/v1/extensions `{"flowId"?: "main"}`: claims a fresh six-digit code on the shared access number
+ * for one of the tenant's published flows → 201 `{accessNumber, code, flowId}`; admins. At most five codes.
+ */
+import { z } from 'zod';
+import { callerIdentity, requireGroup } from '../../../layers/adapters/caller-identity.ts';
+import { httpHandler, jsonBody } from '../../../layers/adapters/http-api.ts';
+import { ValidationError } from '../../../layers/domain/errors.ts';
+import { ID } from '../../../layers/domain/tenancy/ids.ts';
+import { flowStore } from '../flows/flow-store.ts';
+import { extensions, requireAccessNumber } from './extensions.ts';
+
+const claimSchema = z.strictObject({
+  flowId: z.string().regex(ID, 'flowId must be 1-64 characters of A-Z, a-z, 0-9, _ and -').default('main'),
+});
+
+export const handler = httpHandler(async (event) => {
+  const caller = callerIdentity(event);
+  requireGroup(caller, 'admin');
+  const parsed = claimSchema.safeParse(event.body === undefined || event.body === '' ? {} : jsonBody(event));
+  if (!parsed.success)
+    throw new ValidationError(
+      'the extension request is not valid',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  const { flowId } = parsed.data;
+  if ((await flowStore().published(caller.tenantId, flowId)) === undefined)
+    throw new ValidationError(`flow '${flowId}' has no published version for callers to reach`, [
+      { path: 'flowId', message: `flow '${flowId}' has no published version` },
+    ]);
+  const accessNumber = await requireAccessNumber();
+  const claimed = await extensions().claim(caller.tenantId, accessNumber, flowId);
+  return { status: 201, body: claimed };
+});
