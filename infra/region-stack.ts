@@ -1,6 +1,7 @@
 /**
  * One isolated Openline stack per region, stamped from the same constructs and the same resource
- * definitions as the local cloud, and the web app. Telephony, APIs, auth and the lake join it in later issues.
+ * definitions as the local cloud, the tenant user pool, and the web app. Telephony, APIs and the lake join it
+ * in later issues.
  */
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
@@ -10,6 +11,7 @@ import type { AppConfig } from './bin/app-config.ts';
 import { CallEventsStreams } from './constructs/call-events-stream.ts';
 import { StateTables } from './constructs/state-tables.ts';
 import { StorageBuckets } from './constructs/storage-buckets.ts';
+import { TenantUserPool } from './constructs/user-pool.ts';
 import { WebHosting } from './constructs/web-hosting.ts';
 
 export interface RegionStackProps extends StackProps {
@@ -40,6 +42,9 @@ export class RegionStack extends Stack {
       stage: config.stage,
       recordingRetentionDays: config.recordingRetentionDays,
     });
+    // Users of every tenant. One pool per region for now: copying users to the standby region's pool is
+    // part of the disaster-recovery work (issue 9).
+    const users = new TenantUserPool(this, 'Users', { stage: config.stage });
     // Each region serves its own copy of the web app, so a region's failure takes no page down with it.
     new WebHosting(this, 'Web', {
       stage: config.stage,
@@ -49,7 +54,10 @@ export class RegionStack extends Stack {
       ...state.environment,
       ...streams.environment,
       ...storage.environment,
+      ...users.environment,
     };
+    new CfnOutput(this, 'UserPoolId', { value: users.pool.userPoolId });
+    new CfnOutput(this, 'WebClientId', { value: users.webClient.userPoolClientId });
     new CfnOutput(this, 'Role', { value: primary ? 'primary' : 'standby' });
   }
 }

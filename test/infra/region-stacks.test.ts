@@ -153,6 +153,39 @@ describe('one stack per region', () => {
     }
   });
 
+  it('has a user pool where the tenant is a claim no user can change, and the roles are groups', () => {
+    for (const template of [primary, standby]) {
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        UsernameAttributes: ['email'],
+        Schema: Match.arrayWith([
+          Match.objectLike({ Name: 'tenant_id', AttributeDataType: 'String', Mutable: false }),
+        ]),
+        Policies: {
+          PasswordPolicy: Match.objectLike({
+            MinimumLength: 8,
+            RequireLowercase: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+            RequireSymbols: true,
+          }),
+        },
+        DeletionProtection: 'ACTIVE',
+      });
+      const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map(
+        (g) => (g as { Properties: { GroupName: string } }).Properties.GroupName,
+      );
+      expect(groups.sort()).toEqual(['admin', 'agent', 'supervisor']);
+      const [client] = Object.values(template.findResources('AWS::Cognito::UserPoolClient')).map(
+        (c) => (c as { Properties: Record<string, unknown> }).Properties,
+      );
+      expect(client?.GenerateSecret).toBe(false);
+      expect(client?.ReadAttributes).toContain('custom:tenant_id');
+      expect(client?.WriteAttributes).toEqual(['email']);
+      expect(client?.IdTokenValidity).toBe(60);
+    }
+  });
+
   it('rejects a bad configuration with a clear message', () => {
     expect(() => buildApp(new App({ context: { openline: { ...context, regions: [] } } }))).toThrow(
       /openline\.regions/,
