@@ -33,17 +33,23 @@ export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<A
     return { statusCode: 200 };
   }
 
-  let message: { action?: unknown; requestId?: unknown };
+  let message: { action?: unknown; requestId?: unknown } | undefined;
   try {
-    message = JSON.parse(event.body ?? '');
+    const parsed: unknown = JSON.parse(event.body ?? '');
+    // `null`, arrays and plain values parse too: only an object can carry an action.
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) message = parsed;
   } catch {
+    message = undefined;
+  }
+  if (message === undefined) {
     await send(connectionId, { type: 'error', message: 'messages must be JSON objects with an "action"' });
     return { statusCode: 400 };
   }
   if (routeKey === 'ping') {
     await send(connectionId, {
       type: 'pong',
-      requestId: message.requestId ?? null,
+      // Echoed so the client can match the answer, within reason.
+      requestId: typeof message.requestId === 'string' ? message.requestId.slice(0, 100) : null,
       time: new Date().toISOString(),
     });
     return { statusCode: 200 };
