@@ -56,6 +56,14 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
   },
   { routeKey: 'GET /api/v1/reason-codes', module: 'api/admin/get-reason-codes.ts', auth: 'jwt' },
   { routeKey: 'PUT /api/v1/reason-codes', module: 'api/admin/put-reason-codes.ts', auth: 'jwt' },
+  { routeKey: 'GET /api/v1/numbers', module: 'api/numbers/list-numbers.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/numbers', module: 'api/numbers/order-number.ts', auth: 'jwt' },
+  {
+    routeKey: 'GET /api/v1/numbers/orders/{orderId}',
+    module: 'api/numbers/get-number-order.ts',
+    auth: 'jwt',
+  },
+  { routeKey: 'DELETE /api/v1/numbers/{number}', module: 'api/numbers/release-number.ts', auth: 'jwt' },
   { routeKey: 'GET /api/v1/extensions', module: 'api/extensions/list-extensions.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/extensions', module: 'api/extensions/claim-extension.ts', auth: 'jwt' },
   {

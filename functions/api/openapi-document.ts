@@ -162,6 +162,33 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     roles: ['admin'],
     body: ref('ReasonCodes'),
   },
+  'GET /api/v1/numbers': {
+    summary: 'The tenant’s phone numbers, the flow each runs, and how many it may hold',
+    tag: 'queues and agents',
+    roles: ['admin', 'supervisor'],
+  },
+  'POST /api/v1/numbers': {
+    summary:
+      'Orders another number (search, order, SIP rule to every region), routed to the main flow once live; follow the returned order',
+    tag: 'queues and agents',
+    roles: ['admin'],
+    body: object({
+      numberType: { enum: ['local', 'toll-free'], default: 'local' },
+      areaCode: { type: 'string', pattern: '^[2-9]\\d{2}$' },
+    }),
+    success: 202,
+  },
+  'GET /api/v1/numbers/orders/{orderId}': {
+    summary: 'A number order’s progress, its number once live, or why it failed (nothing kept)',
+    tag: 'queues and agents',
+    roles: ['admin', 'supervisor'],
+  },
+  'DELETE /api/v1/numbers/{number}': {
+    summary:
+      'Releases one of the tenant’s numbers (E.164, + as %2B): its calls stop reaching the tenant at once',
+    tag: 'queues and agents',
+    roles: ['admin'],
+  },
   'GET /api/v1/extensions': {
     summary:
       'The platform’s shared access number and the tenant’s extension codes on it: a caller dials the number, keys a code and reaches the code’s flow',

@@ -67,6 +67,7 @@ async function provision(signupId: string, outcome: { live: number; failed: numb
       if (!(await ports.jobs.save(leased, job))) return; // another worker took it over
       if (waitMs > 0) await sleep(waitMs);
     }
+    if (isFinished(job) && job.kind === 'number') await ports.jobs.freeNumberOrderSlot(job);
     if (job.state === 'live') {
       outcome.live++;
       logger().info('tenant live', { signupId, tenantId: job.tenantId, phoneNumber: job.phoneNumber });

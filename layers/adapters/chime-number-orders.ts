@@ -11,9 +11,11 @@ import {
   DeletePhoneNumberCommand,
   DeleteSipRuleCommand,
   GetPhoneNumberOrderCommand,
+  GetSipRuleCommand,
   ListSipRulesCommand,
   NotFoundException,
   SearchAvailablePhoneNumbersCommand,
+  UpdateSipRuleCommand,
 } from '@aws-sdk/client-chime-sdk-voice';
 import type { NumberOrders, OrderStatus, SipTarget } from '../domain/tenancy/provision-tenant.ts';
 
@@ -105,14 +107,29 @@ export class ChimeNumberOrders implements NumberOrders {
   }
 
   async deleteSipRule(sipRuleId: string): Promise<void> {
-    await ignoreNotFound(this.voice.send(new DeleteSipRuleCommand({ SipRuleId: sipRuleId })));
+    // Only a disabled rule can be deleted (spec §5.4).
+    await ignoreNotFound(
+      (async () => {
+        const rule = (await this.voice.send(new GetSipRuleCommand({ SipRuleId: sipRuleId }))).SipRule;
+        if (rule?.Disabled !== true)
+          await this.voice.send(
+            new UpdateSipRuleCommand({
+              SipRuleId: sipRuleId,
+              Name: rule?.Name ?? 'openline',
+              Disabled: true,
+            }),
+          );
+        await this.voice.send(new DeleteSipRuleCommand({ SipRuleId: sipRuleId }));
+      })(),
+    );
   }
 
   async release(e164: string): Promise<void> {
     await ignoreNotFound(this.voice.send(new DeletePhoneNumberCommand({ PhoneNumberId: e164 })));
   }
 
-  private async findRule(e164: string): Promise<string | undefined> {
+  /** The SIP rule that routes a number, if any. */
+  async findRule(e164: string): Promise<string | undefined> {
     let nextToken: string | undefined;
     do {
       const page = await this.voice.send(new ListSipRulesCommand({ MaxResults: 99, NextToken: nextToken }));

@@ -2,6 +2,8 @@
  * Dialled number → tenant and flow, from the number directory in the config table (global, so the standby
  * region routes the same numbers). Written with the tenant's number item, in one transaction.
  */
+
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -57,6 +59,7 @@ export class DynamoDbNumberRoutes {
     e164: string,
     flowId: string,
     sipMediaApplications: readonly OutboundRoute[] = [],
+    sipRuleId?: string,
   ): Promise<void> {
     const at = new Date().toISOString();
     await this.documents.send(
@@ -84,6 +87,7 @@ export class DynamoDbNumberRoutes {
                 e164,
                 flowId,
                 sipMediaApplications,
+                ...(sipRuleId === undefined ? {} : { sipRuleId }),
                 assignedAt: at,
               },
             },
@@ -91,6 +95,51 @@ export class DynamoDbNumberRoutes {
         ],
       }),
     );
+  }
+
+  /** The tenant's numbers, with the flow each one runs. */
+  async numbers(
+    tenant: TenantId,
+  ): Promise<{ e164: string; flowId: string; assignedAt: string; sipRuleId?: string }[]> {
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :numbers)',
+        ExpressionAttributeValues: { ':pk': configKeys.tenant(tenant).pk, ':numbers': 'NUMBER#' },
+        Limit: 1000,
+      }),
+    );
+    return (result.Items ?? []).map((i) => ({
+      e164: i.e164 as string,
+      flowId: i.flowId as string,
+      assignedAt: i.assignedAt as string,
+      ...(typeof i.sipRuleId === 'string' ? { sipRuleId: i.sipRuleId } : {}),
+    }));
+  }
+
+  /** Takes a number from the tenant: calls to it stop reaching the tenant at once. Only the holder can. */
+  async unassign(tenant: TenantId, e164: string): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.table,
+                Key: configKeys.numberDirectory(e164),
+                ConditionExpression: 'tenantId = :tenant',
+                ExpressionAttributeValues: { ':tenant': tenant },
+              },
+            },
+            { Delete: { TableName: this.table, Key: configKeys.phoneNumber(tenant, e164) } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
   }
 
   /**

@@ -2,7 +2,15 @@
  * Queue configurations, agent profiles and reason codes in the config table (global). Reads are cached for a few
  * seconds per warm handler: routing reads a queue's settings on every assignment, and they change rarely.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../domain/errors.ts';
 import {
   type AgentProfile,
   DEFAULT_REASON_CODES,
@@ -83,6 +91,47 @@ export class DynamoDbQueueDirectory implements QueueDirectory {
         Item: { ...configKeys.agentProfile(tenant, agentId), type: 'agent-profile', agentId, profile },
       }),
     );
+  }
+
+  /**
+   * A new agent profile, counted against the tenant's agent limit in the same transaction (a ConflictError
+   * past it); an existing profile is simply replaced.
+   */
+  async createOrReplaceAgentProfile(
+    tenant: TenantId,
+    agentId: string,
+    profile: AgentProfile,
+    maxAgents: number,
+  ): Promise<void> {
+    const item = { ...configKeys.agentProfile(tenant, agentId), type: 'agent-profile', agentId, profile };
+    try {
+      await this.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Update: {
+                TableName: this.table,
+                Key: configKeys.usage(tenant),
+                UpdateExpression: 'ADD agents :one',
+                ConditionExpression: 'attribute_not_exists(agents) OR agents < :max',
+                ExpressionAttributeValues: { ':one': 1, ':max': maxAgents },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [profileReason, usageReason] = error.CancellationReasons ?? [];
+      if (profileReason?.Code === 'ConditionalCheckFailed')
+        await this.putAgentProfile(tenant, agentId, profile);
+      else if (usageReason?.Code === 'ConditionalCheckFailed')
+        throw new ConflictError(
+          `this contact center has its ${maxAgents} agents (its limit): ask the operator for more`,
+        );
+      else throw error;
+    }
   }
 
   /** The tenant's not-ready reason codes (the defaults until it defines its own). */

@@ -16,7 +16,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { TooManyRequestsError } from '../domain/errors.ts';
+import { ConflictError, TooManyRequestsError } from '../domain/errors.ts';
 import { isFinished, type SignupJob } from '../domain/tenancy/provision-tenant.ts';
 import { liveKeys } from '../resources/keys.ts';
 
@@ -80,6 +80,69 @@ export class DynamoDbSignupJobs {
         );
       }
       throw error;
+    }
+  }
+
+  /**
+   * Stores a job that adds a number to a tenant, holding the tenant's one order slot (a 409 while another
+   * order of the tenant runs; a slot left by a crashed worker frees itself after ten minutes).
+   */
+  async createNumberOrder(job: SignupJob): Promise<void> {
+    const now = this.now();
+    try {
+      await this.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  ...liveKeys.numberOrderSlot(job.tenantId),
+                  type: 'number-order-slot',
+                  orderId: job.signupId,
+                  until: now + 10 * 60_000,
+                  expiresAt: Math.floor(now / 1000) + 3600,
+                },
+                ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
+                ExpressionAttributeNames: { '#until': 'until' },
+                ExpressionAttributeValues: { ':now': now },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: this.item(job),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      )
+        throw new ConflictError(
+          'another number is being ordered for this contact center: wait for it to finish',
+        );
+      throw error;
+    }
+  }
+
+  /** Frees the tenant's order slot once its order is live or undone. */
+  async freeNumberOrderSlot(job: SignupJob): Promise<void> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: liveKeys.numberOrderSlot(job.tenantId),
+          ConditionExpression: 'orderId = :id',
+          ExpressionAttributeValues: { ':id': job.signupId },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 

@@ -61,8 +61,23 @@ export class DynamoDbTenantWriter implements TenantWriter {
       await publishFlow(flows, tenant, STARTER_FLOW_ID, starterFlow(companyName), 'sign-up');
   }
 
-  async assignNumber(tenant: TenantId, e164: string, targets: readonly SipTarget[]): Promise<void> {
-    await new DynamoDbNumberRoutes(this.documents, this.table).assign(tenant, e164, STARTER_FLOW_ID, targets);
+  async assignNumber(
+    tenant: TenantId,
+    e164: string,
+    targets: readonly SipTarget[],
+    sipRuleId: string,
+  ): Promise<void> {
+    await new DynamoDbNumberRoutes(this.documents, this.table).assign(
+      tenant,
+      e164,
+      STARTER_FLOW_ID,
+      targets,
+      sipRuleId,
+    );
+  }
+
+  async unassignNumber(tenant: TenantId, e164: string): Promise<void> {
+    await new DynamoDbNumberRoutes(this.documents, this.table).unassign(tenant, e164);
   }
 
   async activate(tenant: TenantId): Promise<void> {

@@ -5,18 +5,15 @@
  * verified tenant (an open route) is not counted; if the counter cannot be reached, the request goes on.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { runtimeClients } from '../config/aws-clients.ts';
 import { runtimeConfig } from '../config/config.ts';
 import { TooManyRequestsError } from '../domain/errors.ts';
 import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
-import { type TenantLimits, tenantLimitsOf } from '../domain/tenancy/limits.ts';
-import { configKeys, liveKeys } from '../resources/keys.ts';
+import { liveKeys } from '../resources/keys.ts';
 import { logger } from './logger.ts';
-
-const LIMITS_CACHE_MS = 30_000;
-const limits = new Map<string, { at: number; limits: TenantLimits }>();
+import { tenantLimits } from './tenant-limits.ts';
 
 export async function tenantRateLimit(event: APIGatewayProxyEventV2): Promise<void> {
   const tenant = verifiedTenant(event);
@@ -24,7 +21,7 @@ export async function tenantRateLimit(event: APIGatewayProxyEventV2): Promise<vo
   const now = new Date();
   let perSecond: number | undefined;
   try {
-    perSecond = (await limitsOf(tenant)).apiRequestsPerSecond;
+    perSecond = (await tenantLimits(tenant)).apiRequestsPerSecond;
     await runtimeClients().documents.send(
       new UpdateCommand({
         TableName: runtimeConfig().tables.live,
@@ -60,17 +57,4 @@ function verifiedTenant(event: APIGatewayProxyEventV2): TenantId | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function limitsOf(tenant: TenantId): Promise<TenantLimits> {
-  const cached = limits.get(tenant);
-  if (cached !== undefined && Date.now() - cached.at < LIMITS_CACHE_MS) return cached.limits;
-  const item = (
-    await runtimeClients().documents.send(
-      new GetCommand({ TableName: runtimeConfig().tables.config, Key: configKeys.limits(tenant) }),
-    )
-  ).Item;
-  const found = tenantLimitsOf(item?.limits);
-  limits.set(tenant, { at: Date.now(), limits: found });
-  return found;
 }

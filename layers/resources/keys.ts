@@ -52,6 +52,8 @@ export const configKeys = {
   apiKey: (tenant: TenantId, keyId: string): Key => ({ pk: t(tenant), sk: `APIKEY#${keyId}` }),
   webhook: (tenant: TenantId, webhookId: string): Key => ({ pk: t(tenant), sk: `WEBHOOK#${webhookId}` }),
   limits: (tenant: TenantId): Key => ({ pk: t(tenant), sk: 'LIMITS' }),
+  /** What the tenant holds against its limits (agent profiles), counted as they are created. */
+  usage: (tenant: TenantId): Key => ({ pk: t(tenant), sk: 'USAGE' }),
   /** The tenant's side of an extension code on a shared access number (lists its codes). */
   extension: (tenant: TenantId, accessNumber: string, code: string): Key => ({
     pk: t(tenant),
@@ -194,6 +196,8 @@ export const liveKeys = {
     sk: `A#${agentId}`,
   }),
   concurrentCalls: (tenant: TenantId): Key => ({ pk: `${t(tenant)}#LIMITS`, sk: 'CALLS' }),
+  /** The tenant's one number order in progress (another waits until it is done). */
+  numberOrderSlot: (tenant: TenantId): Key => ({ pk: `${t(tenant)}#LIMITS`, sk: 'NUMBER_ORDER' }),
   tenantRateWindow: (tenant: TenantId, bucket: string, window: string): Key => ({
     pk: `${t(tenant)}#RATE#${bucket}`,
     sk: window,

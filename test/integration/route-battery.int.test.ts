@@ -24,6 +24,7 @@ let victim: DeskRig;
 let attackers: DeskRig[];
 let bCallId: string;
 let bCode: string;
+let bOrderId: string;
 const routes = httpRoutes.filter((r) => r.auth === 'jwt');
 
 beforeAll(async () => {
@@ -62,6 +63,10 @@ beforeAll(async () => {
   const claimed = await api(webUrl, victim.center.admin, 'POST', '/extensions', {});
   expect(claimed.status).toBe(201);
   bCode = (claimed.body as { code: string }).code;
+  // …and a number order (for an area code with no numbers: it fails, and B's numbers stay as they are).
+  const ordered = await api(webUrl, victim.center.admin, 'POST', '/numbers', { areaCode: '503' });
+  expect(ordered.status).toBe(202);
+  bOrderId = (ordered.body as { orderId: string }).orderId;
   // B has a call in progress: its caller is on the line with B's agent.
   const [bDesk] = victim.desks as [TestDesk];
   expect((await bDesk.call('PUT', '/agent/state', { status: 'available' })).status).toBe(200);
@@ -97,6 +102,7 @@ async function snapshot(rig: DeskRig) {
     reasons: await read('/reason-codes'),
     callbacks: await read('/callbacks'),
     extensions: await read('/extensions'),
+    numbers: await read('/numbers'),
     agent: {
       status: state.status,
       reason: state.reason,
@@ -128,6 +134,8 @@ const plausibleBody: Record<string, unknown> = {
   'POST /api/v1/agent/call/digits': { digits: '1' },
   'POST /api/v1/agent/wrap-up': { code: 'done' },
   'PUT /api/v1/reason-codes': { codes: [{ code: 'x', label: 'X' }] },
+  // Accepted, then it fails (no numbers there): the attacker's own numbers do not change under the batteries.
+  'POST /api/v1/numbers': { areaCode: '503' },
 };
 
 describe('every route', () => {
@@ -141,6 +149,8 @@ describe('every route', () => {
       agentId: bAgent.agentId,
       callId: bCallId,
       code: bCode,
+      number: victim.tenant.number,
+      orderId: bOrderId,
     };
     const leaks: string[] = [];
     for (const rig of attackers) {
@@ -155,7 +165,11 @@ describe('every route', () => {
           if (answer.status >= 500)
             leaks.push(`${route.routeKey} as ${user.groups.join('+')}: ${answer.status} ${text}`);
           for (const marker of B_MARKERS)
-            if (text.includes(marker) || text.includes(victim.tenant.tenant))
+            if (
+              text.includes(marker) ||
+              text.includes(victim.tenant.tenant) ||
+              text.includes(victim.tenant.number)
+            )
               leaks.push(
                 `${route.routeKey} as ${user.groups.join('+')} answered B's data: ${text.slice(0, 200)}`,
               );

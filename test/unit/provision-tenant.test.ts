@@ -69,6 +69,9 @@ function world(options: { available: string[]; lostOrders?: string[]; failSteps?
         maybeFail('assign');
         made.routes.set(e164, t);
       },
+      unassignNumber: async (t, e164) => {
+        if (made.routes.get(e164) === t) made.routes.delete(e164);
+      },
       activate: async () => undefined,
       remove: async (t, e164) => {
         made.tenants.delete(t);
@@ -158,6 +161,19 @@ describe('sign-up provisioning', () => {
     expect(done.failures).toBe(0);
     expect([...w.made.owned, ...w.made.rules.keys(), ...w.made.routes.keys(), ...w.made.tenants]).toEqual([]);
     expect(w.made.users.size).toBe(0);
+  });
+
+  it('adds another number to a live tenant, and undoing that touches only the number', async () => {
+    const w = world({ available: ['+13125550100'], failSteps: new Set(['assign']) });
+    w.made.tenants.add('acme-abc123');
+    const done = await w.run({ ...w.job, kind: 'number', step: 'number', progress: [] });
+    expect(done.state).toBe('failed');
+    expect([...w.made.owned, ...w.made.rules.keys(), ...w.made.routes.keys()]).toEqual([]);
+    expect([...w.made.tenants]).toEqual(['acme-abc123']);
+    expect(w.made.users.size).toBe(1);
+    const ok = world({ available: ['+13125550100'] });
+    const live = await ok.run({ ...ok.job, kind: 'number', step: 'number', progress: [] });
+    expect(live).toMatchObject({ state: 'live', phoneNumber: '+13125550100' });
   });
 
   it('counts step errors and only undoes after the limit', () => {

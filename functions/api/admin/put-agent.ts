@@ -1,6 +1,10 @@
-/** PUT /api/v1/agents/{agentId}: an agent's profile (name, skills with levels, queues with priorities); admins. */
+/**
+ * PUT /api/v1/agents/{agentId}: an agent's profile (name, skills with levels, queues with priorities); admins.
+ * A new agent counts against the tenant's agent limit (409 past it).
+ */
 import { callerIdentity, requireGroup } from '../../../layers/adapters/caller-identity.ts';
 import { httpHandler, jsonBody } from '../../../layers/adapters/http-api.ts';
+import { tenantLimits } from '../../../layers/adapters/tenant-limits.ts';
 import { parseAgentProfile } from '../../../layers/domain/routing/queue-config.ts';
 import { entityId } from '../../../layers/domain/tenancy/ids.ts';
 import { queueDirectory } from './directory.ts';
@@ -10,6 +14,7 @@ export const handler = httpHandler(async (event) => {
   requireGroup(caller, 'admin');
   const agentId = entityId('agent', event.pathParameters?.agentId ?? '');
   const profile = parseAgentProfile(jsonBody(event));
-  await queueDirectory().putAgentProfile(caller.tenantId, agentId, profile);
+  const { agents } = await tenantLimits(caller.tenantId);
+  await queueDirectory().createOrReplaceAgentProfile(caller.tenantId, agentId, profile, agents);
   return { status: 200, body: { agentId, profile } };
 });

@@ -10,6 +10,10 @@ export const tenantLimitsSchema = z.strictObject({
    * largest tenant of the design (5,000 seats, 5,000 calls in 3 minutes) with room to spare.
    */
   apiRequestsPerSecond: z.number().int().min(1).max(100_000).default(1_000),
+  /** Agent profiles (seats): the design's largest tenant has 5,000. */
+  agents: z.number().int().min(1).max(100_000).default(5_000),
+  /** Phone numbers the tenant may hold (each is a monthly cost to the platform). */
+  phoneNumbers: z.number().int().min(1).max(10_000).default(10),
 });
 export type TenantLimits = z.infer<typeof tenantLimitsSchema>;
 

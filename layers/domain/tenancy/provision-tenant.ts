@@ -1,5 +1,6 @@
 /**
- * A sign-up's provisioning as a job of small idempotent steps, each saved before the next: the tenant with
+ * A sign-up's provisioning (or, for a tenant that has one, another number: `kind: 'number'`, which starts
+ * at the number step and whose undo touches only that number) as a job of small idempotent steps, each saved before the next: the tenant with
  * its starter flow and queue, a phone number (search → order → wait), the SIP rule that sends the number's
  * calls to every region's SIP media application by priority, the number's route to the flow, and live.
  * Any step may run twice (a worker crashed after it, before saving), so each one tolerates its own earlier
@@ -14,6 +15,8 @@ export type SignupStep = 'account' | 'tenant' | 'number' | 'order' | 'routing' |
 export type SignupState = 'provisioning' | 'live' | 'failed';
 
 export interface SignupJob {
+  /** A new tenant (the default), or another number for an existing one. */
+  readonly kind?: 'signup' | 'number';
   readonly signupId: string;
   readonly tenantId: TenantId;
   readonly email: string;
@@ -63,7 +66,14 @@ export interface NumberOrders {
 export interface TenantWriter {
   /** The tenant (status provisioning), its starter queue and its starter flow, published; idempotent. */
   create(tenant: TenantId, companyName: string, adminEmail: string): Promise<void>;
-  assignNumber(tenant: TenantId, e164: string, targets: readonly SipTarget[]): Promise<void>;
+  assignNumber(
+    tenant: TenantId,
+    e164: string,
+    targets: readonly SipTarget[],
+    sipRuleId: string,
+  ): Promise<void>;
+  /** The number's route and item, if the tenant holds it. */
+  unassignNumber(tenant: TenantId, e164: string): Promise<void>;
   activate(tenant: TenantId): Promise<void>;
   /** Every configuration item of the tenant, and the directory entry of `e164` if the tenant holds it. */
   remove(tenant: TenantId, e164: string | undefined): Promise<void>;
@@ -174,11 +184,11 @@ export async function advance(job: SignupJob, ports: ProvisioningPorts): Promise
         job.sipRuleId ?? (await ports.numbers.sipRule(e164, `openline-${job.tenantId}`, targets));
       // Saved before the route, so an undo finds the rule even if the next write fails.
       if (job.sipRuleId === undefined) return { job: { ...job, sipRuleId }, waitMs: 0 };
-      await ports.tenants.assignNumber(job.tenantId, e164, targets);
+      await ports.tenants.assignNumber(job.tenantId, e164, targets, sipRuleId);
       return done('activate');
     }
     case 'activate':
-      await ports.tenants.activate(job.tenantId);
+      if (job.kind !== 'number') await ports.tenants.activate(job.tenantId);
       return { job: { ...done('activate').job, state: 'live' }, waitMs: 0 };
     case 'undo':
       return undo(job, ports, at);
@@ -207,13 +217,16 @@ function fail(job: SignupJob, error: string, at: string): Advanced {
 /** Everything made, unmade in reverse; each part tolerates being gone already. */
 async function undo(job: SignupJob, ports: ProvisioningPorts, at: string): Promise<Advanced> {
   if (job.sipRuleId !== undefined) await ports.numbers.deleteSipRule(job.sipRuleId);
-  await ports.tenants.remove(job.tenantId, job.phoneNumber);
+  // Another number for a live tenant: only that number goes; the tenant and its admin stay.
+  if (job.kind === 'number') {
+    if (job.phoneNumber !== undefined) await ports.tenants.unassignNumber(job.tenantId, job.phoneNumber);
+  } else await ports.tenants.remove(job.tenantId, job.phoneNumber);
   if (job.phoneNumber !== undefined && job.orderId !== undefined) {
     // A number whose order failed was never ours to release.
     const status = await ports.numbers.orderStatus(job.orderId);
     if (status !== 'failed') await ports.numbers.release(job.phoneNumber);
   }
-  await ports.users.remove(job.email, job.tenantId);
+  if (job.kind !== 'number') await ports.users.remove(job.email, job.tenantId);
   return {
     job: { ...job, state: 'failed', failures: 0, progress: [...job.progress, { step: 'undo', at }] },
     waitMs: 0,

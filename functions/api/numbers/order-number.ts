@@ -1,0 +1,69 @@
+/**
+ * POST /api/v1/numbers `{"numberType"?: "local"|"toll-free", "areaCode"?: "415"}`: orders another number for
+ * the tenant (routed to its main flow once live) → 202 with the order, whose progress
+ * `GET /api/v1/numbers/orders/{orderId}` shows. Admins; one order at a time, within the tenant's number limit.
+ */
+import { z } from 'zod';
+import { callerIdentity, requireGroup } from '../../../layers/adapters/caller-identity.ts';
+import { httpHandler, jsonBody } from '../../../layers/adapters/http-api.ts';
+import { tenantLimits } from '../../../layers/adapters/tenant-limits.ts';
+import { ConflictError, ValidationError } from '../../../layers/domain/errors.ts';
+import type { SignupJob } from '../../../layers/domain/tenancy/provision-tenant.ts';
+import { newSignupId } from '../../../layers/domain/tenancy/signup-request.ts';
+import { signupPorts } from '../signup/signup-ports.ts';
+import { signupView } from '../signup/signup-view.ts';
+import { numberRoutes } from './numbers.ts';
+
+const orderSchema = z
+  .strictObject({
+    numberType: z.enum(['local', 'toll-free']).default('local'),
+    areaCode: z
+      .string()
+      .regex(/^[2-9]\d{2}$/, 'areaCode must be three digits, not starting with 0 or 1')
+      .optional(),
+  })
+  .refine((o) => o.numberType === 'local' || o.areaCode === undefined, {
+    message: 'areaCode is for local numbers only',
+    path: ['areaCode'],
+  });
+
+export const handler = httpHandler(async (event) => {
+  const caller = callerIdentity(event);
+  requireGroup(caller, 'admin');
+  const parsed = orderSchema.safeParse(event.body === undefined || event.body === '' ? {} : jsonBody(event));
+  if (!parsed.success)
+    throw new ValidationError(
+      'the number order is not valid',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  const [held, limits] = await Promise.all([
+    numberRoutes().numbers(caller.tenantId),
+    tenantLimits(caller.tenantId),
+  ]);
+  if (held.length >= limits.phoneNumbers)
+    throw new ConflictError(
+      `this contact center holds its ${limits.phoneNumbers} numbers (its limit): release one or ask the operator for more`,
+    );
+  const job: SignupJob = {
+    kind: 'number',
+    signupId: newSignupId(),
+    tenantId: caller.tenantId,
+    email: caller.email,
+    companyName: '',
+    numberType: parsed.data.numberType,
+    ...(parsed.data.areaCode === undefined ? {} : { areaCode: parsed.data.areaCode }),
+    state: 'provisioning',
+    step: 'number',
+    createdAt: new Date().toISOString(),
+    progress: [],
+    triedNumbers: [],
+    failures: 0,
+  };
+  await signupPorts().jobs.createNumberOrder(job);
+  const { email: _email, companyName: _name, signupId, ...view } = signupView(job);
+  return {
+    status: 202,
+    body: { orderId: signupId, ...view },
+    headers: { location: `/api/v1/numbers/orders/${signupId}` },
+  };
+});
