@@ -86,8 +86,9 @@ const LABELS: Record<DeskAction, string> = {
 };
 
 export function renderSoftphone(root: HTMLElement, model: SoftphoneModel, handlers: SoftphoneHandlers): void {
-  // What the agent typed survives the rebuild.
+  // What the agent typed survives the rebuild, and so does a keypad the agent opened.
   const kept = formValues(root);
+  const keypadOpen = root.querySelector<HTMLDetailsElement>('details.agent-keypad')?.open === true;
   const allowed = new Set(allowedActions(model.state));
   const reasons = Object.fromEntries(model.reasons.map((r) => [r.code, r.label]));
   const button = (action: DeskAction, variant = 'secondary', label = LABELS[action]) => {
@@ -309,7 +310,7 @@ function callCard(
     lines.push(
       h(
         'details',
-        { class: 'agent-keypad' },
+        { class: 'agent-keypad', open: keypadOpen },
         h('summary', {}, 'Keypad (tones to the caller)'),
         h(
           'div',
