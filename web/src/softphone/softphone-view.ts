@@ -155,7 +155,7 @@ export function renderSoftphone(root: HTMLElement, model: SoftphoneModel, handle
     ),
   );
 
-  const cards: HTMLElement[] = [stateCard, callCard(model, allowed, button)];
+  const cards: HTMLElement[] = [stateCard, callCard(model, allowed, button, keypadOpen)];
   if (allowed.has('dial'))
     cards.push(
       h(
@@ -203,6 +203,7 @@ function callCard(
   model: SoftphoneModel,
   allowed: ReadonlySet<DeskAction>,
   button: (action: DeskAction, variant?: string, label?: string) => HTMLButtonElement,
+  keypadOpen: boolean,
 ): HTMLElement {
   const { state, pop } = model;
   const call = state.call;
