@@ -1,3 +1,5 @@
+import type { ApiScope } from '../layers/domain/tenancy/api-keys.ts';
+
 /**
  * Every API route and the handler module that serves it, declared once: the local gateway serves exactly
  * these, and the CDK API constructs wire exactly these. `module` is relative to functions/ and exports
@@ -7,9 +9,17 @@ export interface HttpRouteDefinition {
   /** API Gateway route key: method, space, path with {parameters}. */
   readonly routeKey: string;
   readonly module: string;
-  /** 'none' only for routes that must work before sign-in. */
-  readonly auth: 'none' | 'jwt';
+  /**
+   * 'none' only for routes that must work before sign-in; 'jwt': a user's ID token (API Gateway's JWT
+   * authoriser); 'jwt-or-key': a user's ID token or a tenant API key holding `scope` (the Lambda authoriser).
+   */
+  readonly auth: 'none' | 'jwt' | 'jwt-or-key';
+  /** The API key scope a 'jwt-or-key' route needs. */
+  readonly scope?: ApiScope;
 }
+
+/** The Lambda authoriser of 'jwt-or-key' routes (ID tokens and API keys). */
+export const authorizerFunction = { name: 'openline-authorizer', module: 'authorizer/handler.ts' } as const;
 
 export interface WebSocketRouteDefinition {
   /** $connect, $disconnect, $default, or an `action` value of the message body. */
@@ -23,22 +33,78 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
   { routeKey: 'POST /api/v1/signups', module: 'api/signup/create-signup.ts', auth: 'none' },
   { routeKey: 'GET /api/v1/signups/{signupId}', module: 'api/signup/get-signup.ts', auth: 'none' },
   { routeKey: 'GET /api/v1/me', module: 'api/get-me.ts', auth: 'jwt' },
-  { routeKey: 'GET /api/v1/flows', module: 'api/flows/list-flows.ts', auth: 'jwt' },
-  { routeKey: 'POST /api/v1/flows/validate', module: 'api/flows/validate-flow.ts', auth: 'jwt' },
-  { routeKey: 'GET /api/v1/flows/{flowId}', module: 'api/flows/get-flow.ts', auth: 'jwt' },
-  { routeKey: 'PUT /api/v1/flows/{flowId}/draft', module: 'api/flows/save-draft.ts', auth: 'jwt' },
-  { routeKey: 'POST /api/v1/flows/{flowId}/versions', module: 'api/flows/publish-flow.ts', auth: 'jwt' },
-  { routeKey: 'GET /api/v1/flows/{flowId}/versions', module: 'api/flows/list-versions.ts', auth: 'jwt' },
+  {
+    routeKey: 'GET /api/v1/flows',
+    module: 'api/flows/list-flows.ts',
+    auth: 'jwt-or-key',
+    scope: 'flows:read',
+  },
+  {
+    routeKey: 'POST /api/v1/flows/validate',
+    module: 'api/flows/validate-flow.ts',
+    auth: 'jwt-or-key',
+    scope: 'flows:read',
+  },
+  {
+    routeKey: 'GET /api/v1/flows/{flowId}',
+    module: 'api/flows/get-flow.ts',
+    auth: 'jwt-or-key',
+    scope: 'flows:read',
+  },
+  {
+    routeKey: 'PUT /api/v1/flows/{flowId}/draft',
+    module: 'api/flows/save-draft.ts',
+    auth: 'jwt-or-key',
+    scope: 'flows:write',
+  },
+  {
+    routeKey: 'POST /api/v1/flows/{flowId}/versions',
+    module: 'api/flows/publish-flow.ts',
+    auth: 'jwt-or-key',
+    scope: 'flows:write',
+  },
+  {
+    routeKey: 'GET /api/v1/flows/{flowId}/versions',
+    module: 'api/flows/list-versions.ts',
+    auth: 'jwt-or-key',
+    scope: 'flows:read',
+  },
   {
     routeKey: 'GET /api/v1/flows/{flowId}/versions/{version}',
     module: 'api/flows/get-version.ts',
-    auth: 'jwt',
+    auth: 'jwt-or-key',
+    scope: 'flows:read',
   },
-  { routeKey: 'POST /api/v1/flows/{flowId}/rollback', module: 'api/flows/roll-back-flow.ts', auth: 'jwt' },
-  { routeKey: 'GET /api/v1/queues', module: 'api/admin/list-queues.ts', auth: 'jwt' },
-  { routeKey: 'PUT /api/v1/queues/{queueId}', module: 'api/admin/put-queue.ts', auth: 'jwt' },
-  { routeKey: 'PUT /api/v1/agents/{agentId}', module: 'api/admin/put-agent.ts', auth: 'jwt' },
-  { routeKey: 'GET /api/v1/wallboard', module: 'api/supervisor/get-wallboard.ts', auth: 'jwt' },
+  {
+    routeKey: 'POST /api/v1/flows/{flowId}/rollback',
+    module: 'api/flows/roll-back-flow.ts',
+    auth: 'jwt-or-key',
+    scope: 'flows:write',
+  },
+  {
+    routeKey: 'GET /api/v1/queues',
+    module: 'api/admin/list-queues.ts',
+    auth: 'jwt-or-key',
+    scope: 'queues:read',
+  },
+  {
+    routeKey: 'PUT /api/v1/queues/{queueId}',
+    module: 'api/admin/put-queue.ts',
+    auth: 'jwt-or-key',
+    scope: 'queues:write',
+  },
+  {
+    routeKey: 'PUT /api/v1/agents/{agentId}',
+    module: 'api/admin/put-agent.ts',
+    auth: 'jwt-or-key',
+    scope: 'agents:write',
+  },
+  {
+    routeKey: 'GET /api/v1/wallboard',
+    module: 'api/supervisor/get-wallboard.ts',
+    auth: 'jwt-or-key',
+    scope: 'wallboard:read',
+  },
   {
     routeKey: 'PUT /api/v1/agents/{agentId}/state',
     module: 'api/supervisor/force-agent-state.ts',
@@ -56,7 +122,12 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
   },
   { routeKey: 'GET /api/v1/reason-codes', module: 'api/admin/get-reason-codes.ts', auth: 'jwt' },
   { routeKey: 'PUT /api/v1/reason-codes', module: 'api/admin/put-reason-codes.ts', auth: 'jwt' },
-  { routeKey: 'GET /api/v1/numbers', module: 'api/numbers/list-numbers.ts', auth: 'jwt' },
+  {
+    routeKey: 'GET /api/v1/numbers',
+    module: 'api/numbers/list-numbers.ts',
+    auth: 'jwt-or-key',
+    scope: 'numbers:read',
+  },
   { routeKey: 'POST /api/v1/numbers', module: 'api/numbers/order-number.ts', auth: 'jwt' },
   {
     routeKey: 'GET /api/v1/numbers/orders/{orderId}',
@@ -64,6 +135,9 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
     auth: 'jwt',
   },
   { routeKey: 'DELETE /api/v1/numbers/{number}', module: 'api/numbers/release-number.ts', auth: 'jwt' },
+  { routeKey: 'GET /api/v1/api-keys', module: 'api/api-keys/list-api-keys.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/api-keys', module: 'api/api-keys/create-api-key.ts', auth: 'jwt' },
+  { routeKey: 'DELETE /api/v1/api-keys/{keyId}', module: 'api/api-keys/revoke-api-key.ts', auth: 'jwt' },
   { routeKey: 'GET /api/v1/extensions', module: 'api/extensions/list-extensions.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/extensions', module: 'api/extensions/claim-extension.ts', auth: 'jwt' },
   {
@@ -71,7 +145,12 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
     module: 'api/extensions/release-extension.ts',
     auth: 'jwt',
   },
-  { routeKey: 'GET /api/v1/callbacks', module: 'api/callbacks/list-callbacks.ts', auth: 'jwt' },
+  {
+    routeKey: 'GET /api/v1/callbacks',
+    module: 'api/callbacks/list-callbacks.ts',
+    auth: 'jwt-or-key',
+    scope: 'callbacks:read',
+  },
   { routeKey: 'POST /api/v1/agent/session', module: 'api/agent/log-in.ts', auth: 'jwt' },
   { routeKey: 'DELETE /api/v1/agent/session', module: 'api/agent/log-out.ts', auth: 'jwt' },
   { routeKey: 'GET /api/v1/agent/state', module: 'api/agent/get-state.ts', auth: 'jwt' },

@@ -11,6 +11,7 @@ import {
   queueConfigSchema,
   reasonCodesSchema,
 } from '../../layers/domain/routing/queue-config.ts';
+import { API_SCOPES } from '../../layers/domain/tenancy/api-keys.ts';
 import { httpRoutes } from '../routes.ts';
 
 type Role = 'anyone' | 'member' | 'admin' | 'supervisor' | 'agent';
@@ -189,6 +190,29 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     tag: 'queues and agents',
     roles: ['admin'],
   },
+  'GET /api/v1/api-keys': {
+    summary: 'The tenant’s API keys: id, name, scopes, when and by whom (never the secret); and every scope',
+    tag: 'queues and agents',
+    roles: ['admin'],
+  },
+  'POST /api/v1/api-keys': {
+    summary: 'Makes an API key with scopes; the key (olk_…) is in this answer only. At most 20 keys',
+    tag: 'queues and agents',
+    roles: ['admin'],
+    body: object(
+      {
+        name: { type: 'string', maxLength: 80 },
+        scopes: { type: 'array', items: { enum: [...API_SCOPES] }, minItems: 1 },
+      },
+      ['name', 'scopes'],
+    ),
+    success: 201,
+  },
+  'DELETE /api/v1/api-keys/{keyId}': {
+    summary: 'Revokes an API key: it stops working at once',
+    tag: 'queues and agents',
+    roles: ['admin'],
+  },
   'GET /api/v1/extensions': {
     summary:
       'The platform’s shared access number and the tenant’s extension codes on it: a caller dials the number, keys a code and reaches the code’s flow',
@@ -355,8 +379,8 @@ export function openApiDocument(version: string) {
       operationId: route.module.replace(/\.ts$/, '').replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase()),
       summary: operation.summary,
       tags: [operation.tag],
-      description: `Who: ${operation.roles.join(', ')}.`,
-      ...(route.auth === 'jwt' ? { security: [{ idToken: [] }] } : { security: [] }),
+      description: `Who: ${operation.roles.join(', ')}${route.scope === undefined ? '' : `; or an API key with the scope \`${route.scope}\``}.`,
+      security: securityOf(route),
       ...(parameters.length === 0 ? {} : { parameters }),
       ...(operation.body === undefined
         ? {}
@@ -364,7 +388,7 @@ export function openApiDocument(version: string) {
       responses: {
         [success]: { description: 'Done', content: { 'application/json': { schema: { type: 'object' } } } },
         ...Object.fromEntries(
-          (route.auth === 'jwt'
+          (route.auth !== 'none'
             ? ['400', '401', '403', '404', '409', '429']
             : (operation.errors ?? ['400'])
           ).map((status) => [
@@ -386,7 +410,15 @@ export function openApiDocument(version: string) {
     servers: [{ url: '/' }],
     paths,
     components: {
-      securitySchemes: { idToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        idToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'olk_<key id>_<secret>',
+          description: 'A tenant API key (POST /api/v1/api-keys), acting within its scopes',
+        },
+      },
       schemas: {
         Error: object(
           {
@@ -406,6 +438,13 @@ export function openApiDocument(version: string) {
       },
     },
   };
+}
+
+/** Who may call a route: nobody signed in, a user's ID token, or either of a token and an API key. */
+export function securityOf(route: { auth: 'none' | 'jwt' | 'jwt-or-key'; scope?: string }): unknown[] {
+  if (route.auth === 'none') return [];
+  if (route.auth === 'jwt') return [{ idToken: [] }];
+  return [{ idToken: [] }, { apiKey: [route.scope ?? ''] }];
 }
 
 const ERRORS: Record<string, string> = {

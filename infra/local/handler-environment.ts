@@ -16,6 +16,9 @@ export interface LocalEndpoints {
   /** The local issuer's user pool admin API, and its pool id. */
   readonly cognito: string;
   readonly userPoolId: string;
+  /** The local issuer (its `iss`) and its app client. */
+  readonly jwtIssuer: string;
+  readonly jwtAudience: string;
 }
 
 export function handlerEnvironment(at: LocalEndpoints): Record<string, string> {
@@ -33,6 +36,8 @@ export function handlerEnvironment(at: LocalEndpoints): Record<string, string> {
     AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS: at.chimeSdkVoice,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: at.cognito,
     OPENLINE_USER_POOL_ID: at.userPoolId,
+    OPENLINE_JWT_ISSUER: at.jwtIssuer,
+    OPENLINE_JWT_AUDIENCE: at.jwtAudience,
     OPENLINE_WEBSOCKET_MANAGEMENT_URL: at.websocketManagement,
     // The demo order service and test services run on loopback without TLS.
     OPENLINE_LOOKUP_PLAIN_HTTP_HOSTS: '127.0.0.1,localhost',
@@ -48,7 +53,14 @@ export function handlerEnvironmentFromHealth(health: {
   region: string;
   services: Record<
     string,
-    { endpoint: string; managementEndpoint?: unknown; adminEndpoint?: unknown; userPoolId?: unknown }
+    {
+      endpoint: string;
+      managementEndpoint?: unknown;
+      adminEndpoint?: unknown;
+      userPoolId?: unknown;
+      issuer?: unknown;
+      audience?: unknown;
+    }
   >;
 }): Record<string, string> {
   const endpoint = (name: string): string => {
@@ -65,5 +77,7 @@ export function handlerEnvironmentFromHealth(health: {
     websocketManagement: String(health.services.websocketApi?.managementEndpoint ?? ''),
     cognito: String(health.services.auth?.adminEndpoint ?? ''),
     userPoolId: String(health.services.auth?.userPoolId ?? ''),
+    jwtIssuer: String(health.services.auth?.issuer ?? ''),
+    jwtAudience: String(health.services.auth?.audience ?? ''),
   });
 }

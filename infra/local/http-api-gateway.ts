@@ -1,13 +1,20 @@
 /**
  * The local HTTP API: matches a request to a route of functions/routes.ts, runs the JWT authoriser on
- * routes with auth 'jwt', builds the API Gateway v2 (payload format 2.0) event, invokes the handler module
+ * routes with auth 'jwt' and the Lambda authoriser (functions/authorizer) on 'jwt-or-key' routes, builds the API Gateway v2 (payload format 2.0) event, invokes the handler module
  * in-process and writes its result back, the way API Gateway's Lambda proxy integration does.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { HttpRouteDefinition } from '../../functions/routes.ts';
+import { authorizerFunction, type HttpRouteDefinition } from '../../functions/routes.ts';
 import type { JwtAuthorizer } from './jwt-authorizer.ts';
+
+type LambdaAuthorizer = (event: {
+  type: 'REQUEST';
+  routeKey: string;
+  headers: Record<string, string>;
+}) => Promise<{ isAuthorized: boolean; context?: Readonly<Record<string, string>> }>;
+
 import { invokeWithTimeout, lambdaContext, loadHandler } from './lambda-context.ts';
 
 type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -63,8 +70,44 @@ export class HttpApiGateway {
       // API Gateway answers unmatched routes with 404 {"message":"Not Found"}.
       return send(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Not Found' }));
     }
-    let claims: Readonly<Record<string, string>> | undefined;
-    if (match.route.auth !== 'none') {
+    let authorizer: Record<string, unknown> | undefined;
+    if (match.route.auth === 'jwt-or-key') {
+      // The Lambda authoriser (ID tokens and API keys). As API Gateway does: no Authorization header is a
+      // 401 without invoking it; its refusal is a 403.
+      const authorization = req.headers.authorization;
+      if (authorization === undefined || authorization.trim() === '')
+        return send(
+          res,
+          401,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ message: 'Unauthorized' }),
+        );
+      const authorize = await loadHandler<LambdaAuthorizer>(this.functionsDir, authorizerFunction.module);
+      let verdict: Awaited<ReturnType<LambdaAuthorizer>>;
+      try {
+        verdict = await authorize({
+          type: 'REQUEST',
+          routeKey: match.route.routeKey,
+          headers: { authorization },
+        });
+      } catch (error) {
+        process.stderr.write(`[gateway] the authoriser failed: ${(error as Error).stack ?? String(error)}\n`);
+        return send(
+          res,
+          500,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ message: 'Internal Server Error' }),
+        );
+      }
+      if (!verdict.isAuthorized)
+        return send(
+          res,
+          403,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ message: 'Forbidden' }),
+        );
+      authorizer = { lambda: { ...verdict.context } };
+    } else if (match.route.auth === 'jwt') {
       const verdict =
         this.authorizer === undefined
           ? { ok: false as const, reason: 'no JWT authoriser is configured' }
@@ -81,7 +124,8 @@ export class HttpApiGateway {
           JSON.stringify({ message: 'Unauthorized' }),
         );
       }
-      claims = verdict.claims;
+      // scopes is null when the route asks for none, as API Gateway sends it.
+      authorizer = { jwt: { claims: { ...verdict.claims }, scopes: null } };
     }
     let body: Buffer;
     try {
@@ -95,7 +139,7 @@ export class HttpApiGateway {
       );
     }
     const values = match.pattern.exec(path)?.slice(1) ?? [];
-    const event = buildEvent(req, url, match, values, body, claims);
+    const event = buildEvent(req, url, match, values, body, authorizer);
     const fn = match.route.module.replace(/\.ts$/, '').replaceAll('/', '-');
     let result: APIGatewayProxyResultV2;
     try {
@@ -126,7 +170,7 @@ function buildEvent(
   match: CompiledRoute,
   values: string[],
   body: Buffer,
-  claims: Readonly<Record<string, string>> | undefined,
+  authorizer: Record<string, unknown> | undefined,
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -169,8 +213,7 @@ function buildEvent(
       stage: '$default',
       time: now.toISOString(),
       timeEpoch: now.getTime(),
-      // scopes is null when the route asks for none, as API Gateway sends it.
-      ...(claims === undefined ? {} : { authorizer: { jwt: { claims: { ...claims }, scopes: null } } }),
+      ...(authorizer === undefined ? {} : { authorizer }),
     },
     body: body.length === 0 ? undefined : textual ? body.toString('utf8') : body.toString('base64'),
     isBase64Encoded: body.length > 0 && !textual,

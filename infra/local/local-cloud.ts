@@ -38,7 +38,12 @@ import { handlerEnvironment } from './handler-environment.ts';
 import { HttpApiGateway } from './http-api-gateway.ts';
 import { JwtAuthorizer } from './jwt-authorizer.ts';
 import { type KinesisLocal, startKinesisLocal } from './kinesis-local.ts';
-import { LOCAL_USER_POOL_SUFFIX, type LocalIssuer, startLocalIssuer } from './local-issuer.ts';
+import {
+  LOCAL_AUDIENCE,
+  LOCAL_USER_POOL_SUFFIX,
+  type LocalIssuer,
+  startLocalIssuer,
+} from './local-issuer.ts';
 import type { LocalSettings } from './local-settings.ts';
 import { buildLoopbackShim } from './loopback-only/loopback-shim.ts';
 import { type S3Emulator, startS3Emulator } from './s3-emulator.ts';
@@ -166,6 +171,8 @@ export async function startLocalCloud(
       websocketManagement: `${webUrl}${managementPath}`,
       cognito: `${webUrl}/_auth/cognito`,
       userPoolId,
+      jwtIssuer: `${webUrl}/_auth`,
+      jwtAudience: LOCAL_AUDIENCE,
     });
     // This process is the handlers' Lambda environment: they read it through the config module.
     Object.assign(process.env, env);

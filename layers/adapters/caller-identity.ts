@@ -6,6 +6,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
+import { type ApiScope, isApiScope } from '../domain/tenancy/api-keys.ts';
 import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
 
 /** The Cognito groups Openline knows; a user's groups are its roles. */
@@ -13,18 +14,27 @@ export const userGroups = ['admin', 'supervisor', 'agent'] as const;
 export type UserGroup = (typeof userGroups)[number];
 
 export interface CallerIdentity {
+  /** A signed-in user, or a tenant API key (which acts only within its scopes and has no groups). */
+  readonly kind: 'user' | 'key';
   readonly tenantId: TenantId;
   /** The user pool's `sub`: stable for the user's lifetime, unlike the email. */
   readonly userId: string;
   readonly email: string;
   readonly groups: readonly UserGroup[];
+  /** An API key's scopes; none for a user (whose groups say what it may do). */
+  readonly scopes: readonly ApiScope[];
 }
 
 /** The caller's identity from a request that passed the JWT authoriser, or a 401. */
 export function callerIdentity(event: APIGatewayProxyEventV2): CallerIdentity {
-  // The plain v2 event type has no authoriser; routes with auth 'jwt' get `authorizer.jwt`.
-  const context = event.requestContext as { authorizer?: { jwt?: { claims?: unknown } } };
-  const claims = context.authorizer?.jwt?.claims;
+  // The plain v2 event type has no authoriser; routes with auth 'jwt' get `authorizer.jwt`, routes with
+  // 'jwt-or-key' the Lambda authoriser's context as `authorizer.lambda` (functions/authorizer/handler.ts).
+  const context = event.requestContext as {
+    authorizer?: { jwt?: { claims?: unknown }; lambda?: Readonly<Record<string, unknown>> };
+  };
+  const lambda = context.authorizer?.lambda;
+  if (lambda?.kind === 'key') return keyIdentity(lambda);
+  const claims = context.authorizer?.jwt?.claims ?? (lambda?.kind === 'user' ? lambda : undefined);
   if (typeof claims !== 'object' || claims === null)
     throw new UnauthorizedError('the request carries no verified identity');
   return identityFromClaims(claims as Readonly<Record<string, unknown>>);
@@ -60,10 +70,34 @@ export function identityFromClaims(claims: Readonly<Record<string, unknown>>): C
     throw new UnauthorizedError('the token does not name a valid tenant', { cause });
   }
   return {
+    kind: 'user',
     tenantId: verifiedTenant,
     userId: text('sub'),
     email: text('email'),
     groups: parseGroups(claims['cognito:groups']),
+    scopes: [],
+  };
+}
+
+/** An API key's identity from the authoriser's context: its tenant, its id, its scopes; no groups. */
+function keyIdentity(context: Readonly<Record<string, unknown>>): CallerIdentity {
+  const keyId = typeof context.keyId === 'string' ? context.keyId : '';
+  let tenant: TenantId;
+  try {
+    tenant = tenantId(String(context.tenantId ?? ''));
+  } catch (cause) {
+    throw new UnauthorizedError('the API key does not name a valid tenant', { cause });
+  }
+  if (keyId === '') throw new UnauthorizedError('the API key has no id');
+  return {
+    kind: 'key',
+    tenantId: tenant,
+    userId: `apikey:${keyId}`,
+    email: `apikey:${keyId}`,
+    groups: [],
+    scopes: String(context.scopes ?? '')
+      .split(' ')
+      .filter(isApiScope),
   };
 }
 
@@ -93,6 +127,19 @@ function jsonArray(text: string): unknown[] | undefined {
 }
 
 /** Passes if the caller is in at least one of the groups, else a 403. */
+/**
+ * A user needs one of `groups`; an API key needs `scope` (a key never passes a check that names no scope).
+ */
+export function requireAccess(
+  identity: CallerIdentity,
+  scope: ApiScope,
+  ...groups: readonly [UserGroup, ...UserGroup[]]
+): void {
+  if (identity.kind === 'user') requireGroup(identity, ...groups);
+  else if (!identity.scopes.includes(scope))
+    throw new ForbiddenError(`this API key lacks the scope ${scope}`);
+}
+
 export function requireGroup(
   identity: CallerIdentity,
   ...groups: readonly [UserGroup, ...UserGroup[]]

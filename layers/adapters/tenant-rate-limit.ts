@@ -10,8 +10,9 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { runtimeClients } from '../config/aws-clients.ts';
 import { runtimeConfig } from '../config/config.ts';
 import { TooManyRequestsError } from '../domain/errors.ts';
-import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
+import type { TenantId } from '../domain/tenancy/ids.ts';
 import { liveKeys } from '../resources/keys.ts';
+import { callerIdentity } from './caller-identity.ts';
 import { logger } from './logger.ts';
 import { tenantLimits } from './tenant-limits.ts';
 
@@ -46,14 +47,10 @@ export async function tenantRateLimit(event: APIGatewayProxyEventV2): Promise<vo
   }
 }
 
-/** The tenant of a request whose token the gateway verified; undefined for an open route. */
+/** The tenant of a request whose token or API key an authoriser verified; undefined for an open route. */
 function verifiedTenant(event: APIGatewayProxyEventV2): TenantId | undefined {
-  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
-    .authorizer?.jwt?.claims;
-  const raw = claims?.['custom:tenant_id'];
-  if (typeof raw !== 'string') return undefined;
   try {
-    return tenantId(raw);
+    return callerIdentity(event).tenantId;
   } catch {
     return undefined;
   }

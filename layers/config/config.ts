@@ -32,6 +32,8 @@ export interface OpenlineConfig {
   readonly lookupPlainHttpHosts: readonly string[];
   /** The Cognito user pool of tenant users (sign-up creates its admin there); unset where no sign-up runs. */
   readonly userPoolId: string | undefined;
+  /** Whose ID tokens the Lambda authoriser accepts (the user pool's issuer URL and app client ids). */
+  readonly jwt: { readonly issuer: string; readonly audience: readonly string[] } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +64,11 @@ const shape: Record<string, z.ZodType> = {
   OPENLINE_USER_POOL_ID: z
     .string()
     .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a Cognito user pool id such as us-east-1_AbC123')
+    .optional(),
+  OPENLINE_JWT_ISSUER: httpUrl.optional(),
+  OPENLINE_JWT_AUDIENCE: z
+    .string()
+    .regex(/^[\w.-]+(,[\w.-]+)*$/, 'must be a comma-separated list of app client ids')
     .optional(),
   OPENLINE_LOOKUP_PLAIN_HTTP_HOSTS: z
     .string()
@@ -108,6 +115,10 @@ export function loadConfig(env: Env): OpenlineConfig {
     logLevel: e.OPENLINE_LOG_LEVEL as OpenlineConfig['logLevel'],
     lookupPlainHttpHosts: e.OPENLINE_LOOKUP_PLAIN_HTTP_HOSTS?.split(',') ?? [],
     userPoolId: e.OPENLINE_USER_POOL_ID,
+    jwt:
+      e.OPENLINE_JWT_ISSUER === undefined || e.OPENLINE_JWT_AUDIENCE === undefined
+        ? undefined
+        : { issuer: e.OPENLINE_JWT_ISSUER, audience: e.OPENLINE_JWT_AUDIENCE.split(',') },
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
+import { securityOf } from '../../functions/api/openapi-document.ts';
 import { httpRoutes } from '../../functions/routes.ts';
 import { localCloud } from '../support/local-cloud.ts';
 
@@ -28,14 +29,15 @@ describe('the OpenAPI document', () => {
     for (const route of httpRoutes) {
       const [method, path] = route.routeKey.split(' ') as [string, string];
       const operation = document.paths[path]?.[method.toLowerCase()];
-      expect(operation?.security, route.routeKey).toEqual(route.auth === 'jwt' ? [{ idToken: [] }] : []);
+      expect(operation?.security, route.routeKey).toEqual(securityOf(route));
+      if (route.auth === 'jwt-or-key') expect(route.scope, route.routeKey).toBeDefined();
     }
     // Each documented route is one the gateway serves: without a token a signed-in route answers 401 (an
     // unknown route would be 404), an open one answers (with a 400 for an empty sign-up: the route's own).
     for (const route of httpRoutes) {
       const [method, path] = route.routeKey.split(' ') as [string, string];
       const answer = await fetch(`${webUrl}${path.replace(/\{\w+\}/g, 'x')}`, { method });
-      if (route.auth === 'jwt') expect(answer.status, route.routeKey).toBe(401);
+      if (route.auth !== 'none') expect(answer.status, route.routeKey).toBe(401);
       else {
         expect([200, 400], route.routeKey).toContain(answer.status);
         expect(answer.headers.get('content-type'), route.routeKey).toMatch(/^application\/json/);

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRoutes } from '../../functions/routes.ts';
+import { API_SCOPES } from '../../layers/domain/tenancy/api-keys.ts';
 import type { TestUser } from '../support/auth.ts';
 import { api, type TestContactCenter, type TestDesk } from '../support/contact-center.ts';
 import { type DeskRig, deskRig } from '../support/desk-rig.ts';
@@ -25,7 +26,8 @@ let attackers: DeskRig[];
 let bCallId: string;
 let bCode: string;
 let bOrderId: string;
-const routes = httpRoutes.filter((r) => r.auth === 'jwt');
+let bKeyId: string;
+const routes = httpRoutes.filter((r) => r.auth !== 'none');
 
 beforeAll(async () => {
   victim = await deskRig(cloud, {
@@ -67,6 +69,13 @@ beforeAll(async () => {
   const ordered = await api(webUrl, victim.center.admin, 'POST', '/numbers', { areaCode: '503' });
   expect(ordered.status).toBe(202);
   bOrderId = (ordered.body as { orderId: string }).orderId;
+  // …and an API key.
+  const key = await api(webUrl, victim.center.admin, 'POST', '/api-keys', {
+    name: 'B key',
+    scopes: ['flows:read'],
+  });
+  expect(key.status).toBe(201);
+  bKeyId = (key.body as { keyId: string }).keyId;
   // B has a call in progress: its caller is on the line with B's agent.
   const [bDesk] = victim.desks as [TestDesk];
   expect((await bDesk.call('PUT', '/agent/state', { status: 'available' })).status).toBe(200);
@@ -103,6 +112,7 @@ async function snapshot(rig: DeskRig) {
     callbacks: await read('/callbacks'),
     extensions: await read('/extensions'),
     numbers: await read('/numbers'),
+    apiKeys: await read('/api-keys'),
     agent: {
       status: state.status,
       reason: state.reason,
@@ -134,6 +144,7 @@ const plausibleBody: Record<string, unknown> = {
   'POST /api/v1/agent/call/digits': { digits: '1' },
   'POST /api/v1/agent/wrap-up': { code: 'done' },
   'PUT /api/v1/reason-codes': { codes: [{ code: 'x', label: 'X' }] },
+  'POST /api/v1/api-keys': { name: 'Mine', scopes: ['flows:read'] },
   // Accepted, then it fails (no numbers there): the attacker's own numbers do not change under the batteries.
   'POST /api/v1/numbers': { areaCode: '503' },
 };
@@ -151,10 +162,22 @@ describe('every route', () => {
       code: bCode,
       number: victim.tenant.number,
       orderId: bOrderId,
+      keyId: bKeyId,
     };
     const leaks: string[] = [];
     for (const rig of attackers) {
-      const users: TestUser[] = [rig.center.admin, rig.center.supervisor, ...rig.center.agents];
+      // The attacker's users, and an API key of the attacker's holding every scope.
+      const made = await api(webUrl, rig.center.admin, 'POST', '/api-keys', {
+        name: 'Attacker',
+        scopes: API_SCOPES,
+      });
+      expect(made.status).toBe(201);
+      const keyUser = {
+        ...rig.center.admin,
+        groups: ['apikey'],
+        authorization: `Bearer ${(made.body as { key: string }).key}`,
+      } as unknown as TestUser;
+      const users: TestUser[] = [rig.center.admin, rig.center.supervisor, ...rig.center.agents, keyUser];
       for (const user of users)
         for (const route of routes) {
           const { method, path } = pathOf(route.routeKey, ids);

@@ -4,6 +4,7 @@ import {
   callerIdentity,
   identityFromClaims,
   parseGroups,
+  requireAccess,
   requireGroup,
 } from '../../layers/adapters/caller-identity.ts';
 import { ForbiddenError, UnauthorizedError } from '../../layers/domain/errors.ts';
@@ -25,11 +26,40 @@ const event = (authorizer: unknown) =>
 describe('caller identity', () => {
   it('reads tenant, user, email and groups from the claims API Gateway verified', () => {
     expect(callerIdentity(event({ jwt: { claims, scopes: null } }))).toEqual({
+      kind: 'user',
       tenantId: 'acme-1',
       userId: claims.sub,
       email: 'ada@example.com',
       groups: ['admin', 'agent'],
+      scopes: [],
     });
+  });
+
+  it('reads the Lambda authoriser’s context: a user’s claims, or an API key with its scopes and no groups', () => {
+    expect(callerIdentity(event({ lambda: { ...claims, kind: 'user' } }))).toMatchObject({
+      kind: 'user',
+      tenantId: 'acme-1',
+      groups: ['admin', 'agent'],
+    });
+    const key = callerIdentity(
+      event({
+        lambda: { kind: 'key', tenantId: 'acme-1', keyId: 'k1', scopes: 'flows:read bogus queues:read' },
+      }),
+    );
+    expect(key).toEqual({
+      kind: 'key',
+      tenantId: 'acme-1',
+      userId: 'apikey:k1',
+      email: 'apikey:k1',
+      groups: [],
+      scopes: ['flows:read', 'queues:read'],
+    });
+    expect(() => requireAccess(key, 'flows:read', 'admin')).not.toThrow();
+    expect(() => requireAccess(key, 'flows:write', 'admin')).toThrow(/lacks the scope flows:write/);
+    expect(() => requireGroup(key, 'admin')).toThrow(ForbiddenError);
+    expect(() =>
+      callerIdentity(event({ lambda: { kind: 'key', tenantId: 'NOT valid#', keyId: 'k1' } })),
+    ).toThrow(UnauthorizedError);
   });
 
   it('reads cognito:groups in every form it arrives in, dropping unknown groups', () => {

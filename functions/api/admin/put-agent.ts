@@ -2,7 +2,7 @@
  * PUT /api/v1/agents/{agentId}: an agent's profile (name, skills with levels, queues with priorities); admins.
  * A new agent counts against the tenant's agent limit (409 past it).
  */
-import { callerIdentity, requireGroup } from '../../../layers/adapters/caller-identity.ts';
+import { callerIdentity, requireAccess } from '../../../layers/adapters/caller-identity.ts';
 import { httpHandler, jsonBody } from '../../../layers/adapters/http-api.ts';
 import { tenantLimits } from '../../../layers/adapters/tenant-limits.ts';
 import { parseAgentProfile } from '../../../layers/domain/routing/queue-config.ts';
@@ -11,7 +11,7 @@ import { queueDirectory } from './directory.ts';
 
 export const handler = httpHandler(async (event) => {
   const caller = callerIdentity(event);
-  requireGroup(caller, 'admin');
+  requireAccess(caller, 'agents:write', 'admin');
   const agentId = entityId('agent', event.pathParameters?.agentId ?? '');
   const profile = parseAgentProfile(jsonBody(event));
   const { agents } = await tenantLimits(caller.tenantId);

@@ -2,7 +2,7 @@
  * GET /api/v1/callbacks?limit=50: callers who asked to be called back (a queue overflowing to `callback`),
  * newest first; agents, supervisors and admins of the tenant.
  */
-import { callerIdentity, requireGroup } from '../../../layers/adapters/caller-identity.ts';
+import { callerIdentity, requireAccess } from '../../../layers/adapters/caller-identity.ts';
 import { DynamoDbCallbackRequests } from '../../../layers/adapters/dynamodb-callback-requests.ts';
 import { httpHandler } from '../../../layers/adapters/http-api.ts';
 import { runtimeClients } from '../../../layers/config/aws-clients.ts';
@@ -13,7 +13,7 @@ let requests: DynamoDbCallbackRequests | undefined;
 
 export const handler = httpHandler(async (event) => {
   const caller = callerIdentity(event);
-  requireGroup(caller, 'agent', 'supervisor', 'admin');
+  requireAccess(caller, 'callbacks:read', 'agent', 'supervisor', 'admin');
   const limit = Number(event.queryStringParameters?.limit ?? 50);
   if (!Number.isInteger(limit) || limit < 1 || limit > 200)
     throw new ValidationError('limit must be a whole number from 1 to 200');

@@ -1,12 +1,12 @@
 /** GET /api/v1/flows/{flowId}/versions/{version}: one published version's document. */
-import { callerIdentity, requireGroup } from '../../../layers/adapters/caller-identity.ts';
+import { callerIdentity, requireAccess } from '../../../layers/adapters/caller-identity.ts';
 import { httpHandler } from '../../../layers/adapters/http-api.ts';
 import { NotFoundError, ValidationError } from '../../../layers/domain/errors.ts';
 import { flowIdOf, flowStore } from './flow-store.ts';
 
 export const handler = httpHandler(async (event) => {
   const caller = callerIdentity(event);
-  requireGroup(caller, 'admin', 'supervisor');
+  requireAccess(caller, 'flows:read', 'admin', 'supervisor');
   const flowId = flowIdOf(event);
   const version = Number(event.pathParameters?.version);
   if (!Number.isInteger(version) || version < 1)

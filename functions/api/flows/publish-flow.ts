@@ -2,7 +2,7 @@
  * POST /api/v1/flows/{flowId}/versions: publishes `{"document": …}`, or the saved draft when the body is
  * `{}`, as a new immutable version that new calls use. An invalid document changes nothing (400).
  */
-import { callerIdentity, requireGroup } from '../../../layers/adapters/caller-identity.ts';
+import { callerIdentity, requireAccess } from '../../../layers/adapters/caller-identity.ts';
 import { httpHandler, jsonBody } from '../../../layers/adapters/http-api.ts';
 import { ValidationError } from '../../../layers/domain/errors.ts';
 import { publishFlow } from '../../../layers/domain/flows/flow-service.ts';
@@ -10,7 +10,7 @@ import { flowIdOf, flowStore } from './flow-store.ts';
 
 export const handler = httpHandler(async (event) => {
   const caller = callerIdentity(event);
-  requireGroup(caller, 'admin');
+  requireAccess(caller, 'flows:write', 'admin');
   const flowId = flowIdOf(event);
   const body = event.body === undefined || event.body === '' ? {} : jsonBody(event);
   if (typeof body !== 'object' || body === null || Array.isArray(body))

@@ -3,6 +3,7 @@
  * last 15 minutes, agents by state) and agents (state, time in it, call, calls today); supervisors, admins.
  * Changes after it arrive over the WebSocket.
  */
+import { callerIdentity, requireAccess } from '../../../layers/adapters/caller-identity.ts';
 import { DynamoDbWallboardReads } from '../../../layers/adapters/dynamodb-wallboard-reads.ts';
 import { httpHandler } from '../../../layers/adapters/http-api.ts';
 import { runtimeClients } from '../../../layers/config/aws-clients.ts';
@@ -10,12 +11,13 @@ import { runtimeConfig } from '../../../layers/config/config.ts';
 import { wallboard } from '../../../layers/domain/routing/wallboard.ts';
 import { queueDirectory } from '../admin/directory.ts';
 import { desk } from '../agent/desk.ts';
-import { supervisorOf } from './supervisor.ts';
 
 let reads: DynamoDbWallboardReads | undefined;
 
 export const handler = httpHandler(async (event) => {
-  const { tenant } = supervisorOf(event);
+  const caller = callerIdentity(event);
+  requireAccess(caller, 'wallboard:read', 'supervisor', 'admin');
+  const tenant = caller.tenantId;
   reads ??= new DynamoDbWallboardReads(runtimeClients().documents, runtimeConfig().tables.live);
   const board = await wallboard(
     { store: desk().store, directory: queueDirectory(), agents: reads, now: () => new Date() },
