@@ -138,6 +138,15 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
   { routeKey: 'GET /api/v1/api-keys', module: 'api/api-keys/list-api-keys.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/api-keys', module: 'api/api-keys/create-api-key.ts', auth: 'jwt' },
   { routeKey: 'DELETE /api/v1/api-keys/{keyId}', module: 'api/api-keys/revoke-api-key.ts', auth: 'jwt' },
+  { routeKey: 'GET /api/v1/webhooks', module: 'api/webhooks/list-webhooks.ts', auth: 'jwt' },
+  { routeKey: 'POST /api/v1/webhooks', module: 'api/webhooks/create-webhook.ts', auth: 'jwt' },
+  { routeKey: 'DELETE /api/v1/webhooks/{webhookId}', module: 'api/webhooks/delete-webhook.ts', auth: 'jwt' },
+  {
+    routeKey: 'GET /api/v1/webhooks/{webhookId}/deliveries',
+    module: 'api/webhooks/list-deliveries.ts',
+    auth: 'jwt',
+  },
+  { routeKey: 'POST /api/v1/webhooks/secret', module: 'api/webhooks/rotate-secret.ts', auth: 'jwt' },
   { routeKey: 'GET /api/v1/extensions', module: 'api/extensions/list-extensions.ts', auth: 'jwt' },
   { routeKey: 'POST /api/v1/extensions', module: 'api/extensions/claim-extension.ts', auth: 'jwt' },
   {
@@ -216,6 +225,13 @@ export const scheduledFunctions: readonly ScheduledFunctionDefinition[] = [
     localInput: {},
   },
   {
+    name: 'openline-webhook-deliveries',
+    module: 'webhooks/deliver.ts',
+    awsInput: { loopSeconds: 55 },
+    localEveryMs: 500,
+    localInput: {},
+  },
+  {
     name: 'openline-signup-worker',
     module: 'signup/worker.ts',
     awsInput: { loopSeconds: 55 },
@@ -242,5 +258,12 @@ export const streamFunctions: readonly StreamFunctionDefinition[] = [
     table: 'live',
     batchSize: 100,
     maxRetries: 3,
+  },
+  {
+    name: 'openline-webhook-events',
+    module: 'webhooks/events.ts',
+    table: 'live',
+    batchSize: 100,
+    maxRetries: 10,
   },
 ];

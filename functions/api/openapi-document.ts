@@ -12,6 +12,7 @@ import {
   reasonCodesSchema,
 } from '../../layers/domain/routing/queue-config.ts';
 import { API_SCOPES } from '../../layers/domain/tenancy/api-keys.ts';
+import { WEBHOOK_EVENTS } from '../../layers/domain/webhooks/webhooks.ts';
 import { httpRoutes } from '../routes.ts';
 
 type Role = 'anyone' | 'member' | 'admin' | 'supervisor' | 'agent';
@@ -25,7 +26,8 @@ interface Operation {
     | 'queues and agents'
     | 'supervision'
     | 'agent desk'
-    | 'callbacks';
+    | 'callbacks'
+    | 'webhooks';
   /** Who may call it (supervisor routes also take admins; `member`: any signed-in user of the tenant). */
   readonly roles: readonly Role[];
   readonly body?: Record<string, unknown>;
@@ -211,6 +213,41 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'DELETE /api/v1/api-keys/{keyId}': {
     summary: 'Revokes an API key: it stops working at once',
     tag: 'queues and agents',
+    roles: ['admin'],
+  },
+  'GET /api/v1/webhooks': {
+    summary: 'The tenant’s webhook endpoints and the events each takes (never the secret)',
+    tag: 'webhooks',
+    roles: ['admin'],
+  },
+  'POST /api/v1/webhooks': {
+    summary:
+      'Adds an endpoint for call events (signed POSTs: Openline-Signature t=<unix>,v1=<HMAC-SHA256 of "t.body">; retried with backoff for about ten hours). The first endpoint’s answer carries the secret',
+    tag: 'webhooks',
+    roles: ['admin'],
+    body: object(
+      {
+        url: { type: 'string', format: 'uri', maxLength: 500 },
+        events: { type: 'array', items: { enum: [...WEBHOOK_EVENTS] }, minItems: 1 },
+        description: { type: 'string', maxLength: 200 },
+      },
+      ['url', 'events'],
+    ),
+    success: 201,
+  },
+  'DELETE /api/v1/webhooks/{webhookId}': {
+    summary: 'Removes a webhook endpoint',
+    tag: 'webhooks',
+    roles: ['admin'],
+  },
+  'GET /api/v1/webhooks/{webhookId}/deliveries': {
+    summary: 'An endpoint’s delivery log, newest first: event, status, attempts, last answer, next attempt',
+    tag: 'webhooks',
+    roles: ['admin'],
+  },
+  'POST /api/v1/webhooks/secret': {
+    summary: 'Rotates the tenant’s webhook signing secret; the new one is in this answer only',
+    tag: 'webhooks',
     roles: ['admin'],
   },
   'GET /api/v1/extensions': {

@@ -78,7 +78,7 @@ export function httpLookup(options: { plainHttpHosts: readonly string[] }) {
 }
 
 /** Resolves a name and refuses it unless every address is public; the socket connects to that address. */
-const publicOnly: LookupFunction = (hostname, options, callback) => {
+export const publicOnly: LookupFunction = (hostname, options, callback) => {
   resolve(hostname, { ...options, all: true }, (error, addresses) => {
     if (error !== null) return callback(error, '', 0);
     const list = addresses as unknown as { address: string; family: number }[];

@@ -51,6 +51,8 @@ export const configKeys = {
   }),
   apiKey: (tenant: TenantId, keyId: string): Key => ({ pk: t(tenant), sk: `APIKEY#${keyId}` }),
   webhook: (tenant: TenantId, webhookId: string): Key => ({ pk: t(tenant), sk: `WEBHOOK#${webhookId}` }),
+  /** The tenant's webhook signing secret (one for all its endpoints; rotated on demand). */
+  webhookSecret: (tenant: TenantId): Key => ({ pk: t(tenant), sk: 'WEBHOOK_SECRET' }),
   limits: (tenant: TenantId): Key => ({ pk: t(tenant), sk: 'LIMITS' }),
   /** What the tenant holds against its limits (agent profiles), counted as they are created. */
   usage: (tenant: TenantId): Key => ({ pk: t(tenant), sk: 'USAGE' }),
@@ -210,6 +212,22 @@ export const liveKeys = {
     gsi1sk: `${createdAt}#${signupId}`,
   }),
   openSignupsPartition: 'SIGNUP#OPEN',
+  /** One delivery of one event to one webhook endpoint (its id is the event's: made once per event). */
+  webhookDelivery: (tenant: TenantId, webhookId: string, eventId: string): Key => ({
+    pk: `${t(tenant)}#WEBHOOK#${webhookId}`,
+    sk: `DELIVERY#${eventId}`,
+  }),
+  /** GSI1 entry of a delivery: the endpoint's delivery log, newest first. */
+  webhookLogIndex: (tenant: TenantId, webhookId: string, createdAt: string, eventId: string) => ({
+    gsi1pk: `${t(tenant)}#WEBHOOK#${webhookId}#LOG`,
+    gsi1sk: `${createdAt}#${eventId}`,
+  }),
+  /** Sparse GSI2 entry of a delivery still to be attempted, by when. */
+  webhookDueIndex: (dueAt: string, tenant: TenantId, webhookId: string, eventId: string) => ({
+    gsi2pk: 'WEBHOOK#DUE',
+    gsi2sk: `${dueAt}#${tenant}#${webhookId}#${eventId}`,
+  }),
+  webhookDuePartition: 'WEBHOOK#DUE',
   /** Sign-up rate limit per client address hash: there is no tenant yet. */
   signupRateWindow: (clientHash: string, window: string): Key => ({
     pk: `RATE#SIGNUP#${clientHash}`,

@@ -19,7 +19,7 @@ const cloud = localCloud();
 const { webUrl } = cloud;
 
 /** Words only tenant B's data contains: an answer to anyone else that holds one of them leaked. */
-const B_MARKERS = ['B-private-queue', 'B private flow', 'B-Agent-Secret', '+14255557777'];
+const B_MARKERS = ['B-private-queue', 'B private flow', 'B-Agent-Secret', '+14255557777', 'B-private-hook'];
 
 let victim: DeskRig;
 let attackers: DeskRig[];
@@ -27,6 +27,7 @@ let bCallId: string;
 let bCode: string;
 let bOrderId: string;
 let bKeyId: string;
+let bWebhookId: string;
 const routes = httpRoutes.filter((r) => r.auth !== 'none');
 
 beforeAll(async () => {
@@ -76,6 +77,13 @@ beforeAll(async () => {
   });
   expect(key.status).toBe(201);
   bKeyId = (key.body as { keyId: string }).keyId;
+  // …and a webhook endpoint.
+  const hook = await api(webUrl, victim.center.admin, 'POST', '/webhooks', {
+    url: 'https://example.invalid/B-private-hook',
+    events: ['call.ended'],
+  });
+  expect(hook.status).toBe(201);
+  bWebhookId = (hook.body as { webhookId: string }).webhookId;
   // B has a call in progress: its caller is on the line with B's agent.
   const [bDesk] = victim.desks as [TestDesk];
   expect((await bDesk.call('PUT', '/agent/state', { status: 'available' })).status).toBe(200);
@@ -113,6 +121,7 @@ async function snapshot(rig: DeskRig) {
     extensions: await read('/extensions'),
     numbers: await read('/numbers'),
     apiKeys: await read('/api-keys'),
+    webhooks: await read('/webhooks'),
     agent: {
       status: state.status,
       reason: state.reason,
@@ -145,6 +154,7 @@ const plausibleBody: Record<string, unknown> = {
   'POST /api/v1/agent/wrap-up': { code: 'done' },
   'PUT /api/v1/reason-codes': { codes: [{ code: 'x', label: 'X' }] },
   'POST /api/v1/api-keys': { name: 'Mine', scopes: ['flows:read'] },
+  'POST /api/v1/webhooks': { url: 'https://example.invalid/mine', events: ['call.ended'] },
   // Accepted, then it fails (no numbers there): the attacker's own numbers do not change under the batteries.
   'POST /api/v1/numbers': { areaCode: '503' },
 };
@@ -163,6 +173,7 @@ describe('every route', () => {
       number: victim.tenant.number,
       orderId: bOrderId,
       keyId: bKeyId,
+      webhookId: bWebhookId,
     };
     const leaks: string[] = [];
     for (const rig of attackers) {
