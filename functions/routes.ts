@@ -94,6 +94,12 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
     scope: 'queues:write',
   },
   {
+    routeKey: 'GET /api/v1/agents',
+    module: 'api/admin/list-agents.ts',
+    auth: 'jwt-or-key',
+    scope: 'agents:read',
+  },
+  {
     routeKey: 'PUT /api/v1/agents/{agentId}',
     module: 'api/admin/put-agent.ts',
     auth: 'jwt-or-key',

@@ -268,6 +268,12 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     tag: 'queues and agents',
     roles: ['admin'],
   },
+  'GET /api/v1/agents': {
+    summary:
+      'The tenant’s agent profiles (name, skills with levels, queues with priorities) and its agent limit',
+    tag: 'queues and agents',
+    roles: ['admin', 'supervisor'],
+  },
   'GET /api/v1/wallboard': {
     summary: 'Queues and agents now: waiting, longest wait, service level, abandoned, states',
     tag: 'supervision',

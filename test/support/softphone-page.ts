@@ -32,6 +32,13 @@ export async function openWallboard(browser: Browser, webUrl: string, user: Test
   return page;
 }
 
+/** The tenant admin's console, signed in, with its sections read. */
+export async function openAdmin(browser: Browser, webUrl: string, user: TestUser): Promise<Page> {
+  const page = await signedIn(browser, `${webUrl}/admin`, user);
+  await page.getByRole('table', { name: 'Phone numbers' }).waitFor();
+  return page;
+}
+
 export const agentStatus = (page: Page) => page.getByTestId('agent-status').textContent();
 
 /** What the page's audio has sent and received so far (its WebRTC statistics). */

@@ -1,8 +1,9 @@
 /**
- * The web app's one entry: `/signup` signs a new contact center up; `/agent` is the softphone; `/wallboard`
+ * The web app's one entry: `/signup` signs a new contact center up; `/admin` is its admin console; `/agent` is the softphone; `/wallboard`
  * the supervisor's; `/phone` the customer phone (local cloud); `/` the local cloud's status page. The wallboard, the
  * customer phone page and the admin console arrive as features under web/src/<feature>/.
  */
+import { startAdmin } from './admin/admin.ts';
 import { startPhone } from './phone/phone-page.ts';
 import { startSignup } from './signup/signup-page.ts';
 import { startSoftphone } from './softphone/softphone.ts';
@@ -21,6 +22,10 @@ if (app !== null) {
     document.title = 'Wallboard · Openline';
     app.classList.add('app-wide');
     startWallboard(app);
+  } else if (path === '/admin') {
+    document.title = 'Admin · Openline';
+    app.classList.add('app-wide');
+    startAdmin(app);
   } else if (path === '/signup') {
     document.title = 'Sign up · Openline';
     startSignup(app);

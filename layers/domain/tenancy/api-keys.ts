@@ -12,6 +12,7 @@ export const API_SCOPES = [
   'flows:write',
   'queues:read',
   'queues:write',
+  'agents:read',
   'agents:write',
   'numbers:read',
   'wallboard:read',

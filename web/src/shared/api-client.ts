@@ -5,6 +5,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** What the API listed as wrong with the request (a 400's `problems`). */
+    readonly problems?: readonly { path: string; message: string }[],
   ) {
     super(message);
   }
@@ -23,7 +25,11 @@ export function apiClient(session: Session) {
     const text = await response.text();
     const parsed = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
     if (!response.ok)
-      throw new ApiError(response.status, String(parsed.message ?? `${method} ${path}: ${response.status}`));
+      throw new ApiError(
+        response.status,
+        String(parsed.message ?? `${method} ${path}: ${response.status}`),
+        Array.isArray(parsed.problems) ? (parsed.problems as { path: string; message: string }[]) : undefined,
+      );
     return parsed as T;
   };
 }

@@ -1,0 +1,76 @@
+/**
+ * `/admin`: the tenant admin's console. One page of sections — numbers, IVR flows, queues, agents,
+ * not-ready reasons, API keys, webhooks, the shared access number — each read from the API and changed
+ * through it (the API checks everything again; the console shows its problems where they belong).
+ */
+import { withSignIn } from '../auth/sign-in-view.ts';
+import { apiClient } from '../shared/api-client.ts';
+import { h } from '../shared/dom.ts';
+import { banner, topbar } from '../shared/page-chrome.ts';
+import { type Session, signOut } from '../shared/session.ts';
+import { problemsOf, type SectionContext } from './admin-kit.ts';
+import { agentsSection, queuesSection, reasonsSection } from './directory-sections.ts';
+import { flowsSection } from './flows-section.ts';
+import { apiKeysSection, extensionsSection, webhooksSection } from './integration-sections.ts';
+import { numbersSection } from './numbers-section.ts';
+
+export function startAdmin(root: HTMLElement): void {
+  withSignIn(root, {
+    title: 'Openline admin',
+    role: 'an admin',
+    groups: ['admin'],
+    start: (session) => renderAdmin(root, session),
+  });
+}
+
+/** The console's frame (top bar, message slot) stays; `refresh` reads and renders the sections again. */
+function renderAdmin(root: HTMLElement, session: Session): void {
+  const slot = h('div', {});
+  const ctx: SectionContext = {
+    api: apiClient(session),
+    notify: (kind, text) => slot.replaceChildren(banner({ kind, text })),
+  };
+  const header = topbar({
+    product: 'Admin',
+    socket: 'connected',
+    connected: `Contact center ${session.tenantId}`,
+    pills: [],
+    email: session.email,
+    onSignOut: () => {
+      signOut();
+      startAdmin(root);
+    },
+  });
+  const main = h('div', { class: 'admin-grid' }, h('p', { class: 'hint' }, 'Loading…'));
+  root.replaceChildren(header, slot, main);
+  const refresh = () => void renderSections(ctx, main, refresh);
+  refresh();
+}
+
+async function renderSections(ctx: SectionContext, main: HTMLElement, refresh: () => void): Promise<void> {
+  const numbers = await ctx
+    .api<{ numbers: { e164: string }[] }>('GET', '/numbers')
+    .catch(() => ({ numbers: [] }));
+  const builders: [string, () => Promise<HTMLElement>][] = [
+    ['numbers', () => numbersSection(ctx, refresh)],
+    ['flows', () => flowsSection(ctx, numbers.numbers[0]?.e164)],
+    ['queues', () => queuesSection(ctx, refresh)],
+    ['agents', () => agentsSection(ctx, refresh)],
+    ['reasons', () => reasonsSection(ctx)],
+    ['api keys', () => apiKeysSection(ctx, refresh)],
+    ['webhooks', () => webhooksSection(ctx, refresh)],
+    ['shared number', () => extensionsSection(ctx, refresh)],
+  ];
+  const sections = await Promise.all(
+    builders.map(([name, build]) =>
+      build().catch((error: unknown) =>
+        h(
+          'section',
+          { class: 'card' },
+          h('p', { class: 'form-error' }, `The ${name} could not be read: ${problemsOf(error)}`),
+        ),
+      ),
+    ),
+  );
+  main.replaceChildren(...sections);
+}

@@ -1,0 +1,98 @@
+/** Queues, agents and not-ready reasons: each listed, and edited as the JSON the API validates. */
+import { h } from '../shared/dom.ts';
+import { jsonEditor, type SectionContext, section, table } from './admin-kit.ts';
+
+export async function queuesSection(ctx: SectionContext, refresh: () => void): Promise<HTMLElement> {
+  const { queues } = await ctx.api<{ queues: { queueId: string; config: Record<string, unknown> }[] }>(
+    'GET',
+    '/queues',
+  );
+  const id = h('input', { id: 'queue-id', placeholder: 'queue id', value: queues[0]?.queueId ?? 'general' });
+  return section(
+    'Queues',
+    'queues',
+    table(
+      'Queues',
+      ['Queue', 'Name', 'Strategy', 'Ring timeout', 'Overflow', 'Recording'],
+      queues.map((q) => [
+        q.queueId,
+        String(q.config.name ?? ''),
+        String(q.config.strategy ?? ''),
+        `${String(q.config.ringTimeoutSeconds ?? '')} s`,
+        String((q.config.overflow as { kind?: string } | undefined)?.kind ?? ''),
+        q.config.record === true ? 'on' : 'off',
+      ]),
+    ),
+    h('div', { class: 'row' }, h('label', { for: 'queue-id' }, 'Queue to save'), id),
+    jsonEditor({
+      id: 'queue-json',
+      label: 'Queue settings (strategy, priorities, timeouts, overflow, music, recording)',
+      value: queues[0]?.config ?? { name: 'General', strategy: 'longest-idle' },
+      saveLabel: 'Save queue',
+      onSave: async (document) => {
+        await ctx.api('PUT', `/queues/${encodeURIComponent(id.value.trim())}`, document);
+        ctx.notify('info', `Queue ${id.value.trim()} saved`);
+        refresh();
+      },
+    }),
+  );
+}
+
+export async function agentsSection(ctx: SectionContext, refresh: () => void): Promise<HTMLElement> {
+  const { agents, limit } = await ctx.api<{
+    agents: {
+      agentId: string;
+      profile: { name: string; skills: Record<string, number>; queues: Record<string, number> };
+    }[];
+    limit: number;
+  }>('GET', '/agents');
+  const id = h('input', {
+    id: 'agent-id',
+    placeholder: 'agent id (the user’s id)',
+    value: agents[0]?.agentId ?? '',
+  });
+  const list = (m: Record<string, number>) =>
+    Object.entries(m)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  return section(
+    'Agents',
+    'agents',
+    table(
+      'Agents',
+      ['Agent', 'Name', 'Skills (level)', 'Queues (priority)'],
+      agents.map((a) => [a.agentId, a.profile.name, list(a.profile.skills), list(a.profile.queues)]),
+    ),
+    h('p', { class: 'hint' }, `${agents.length} of ${limit} agents.`),
+    h('div', { class: 'row' }, h('label', { for: 'agent-id' }, 'Agent to save'), id),
+    jsonEditor({
+      id: 'agent-json',
+      label: 'Agent profile (name, skills with levels 1-5, queues with priorities)',
+      value: agents[0]?.profile ?? { name: 'New agent', skills: {}, queues: {} },
+      saveLabel: 'Save agent',
+      onSave: async (document) => {
+        await ctx.api('PUT', `/agents/${encodeURIComponent(id.value.trim())}`, document);
+        ctx.notify('info', `Agent ${id.value.trim()} saved`);
+        refresh();
+      },
+    }),
+  );
+}
+
+export async function reasonsSection(ctx: SectionContext): Promise<HTMLElement> {
+  const codes = await ctx.api<{ codes: { code: string; label: string }[] }>('GET', '/reason-codes');
+  return section(
+    'Not-ready reasons',
+    'reasons',
+    jsonEditor({
+      id: 'reasons-json',
+      label: 'Reason codes agents choose from when they are not ready',
+      value: codes,
+      saveLabel: 'Save reasons',
+      onSave: async (document) => {
+        await ctx.api('PUT', '/reason-codes', document);
+        ctx.notify('info', 'Reasons saved');
+      },
+    }),
+  );
+}
