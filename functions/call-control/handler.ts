@@ -3,6 +3,7 @@
  * start and hands the event to the SMA adapter, which runs the tenant's IVR flow (layers/domain/flows) and
  * hands queued callers to the call distributor (layers/domain/routing).
  */
+
 import { cachedFlowVersions } from '../../layers/adapters/cached-flow-versions.ts';
 import { ChimeBridge, type SmaCarrier } from '../../layers/adapters/chime-bridge.ts';
 import { DynamoDbCallStore } from '../../layers/adapters/dynamodb-call-store.ts';
@@ -15,6 +16,7 @@ import { logger } from '../../layers/adapters/logger.ts';
 import { routingPorts } from '../../layers/adapters/routing-ports.ts';
 import { handleSmaEvent, type SmaCallControlPorts } from '../../layers/adapters/sma-call-control.ts';
 import type { SmaEvent, SmaResponse } from '../../layers/adapters/sma-protocol.ts';
+import { concurrentCallLimit } from '../../layers/adapters/tenant-limits.ts';
 import { WebSocketNotifier } from '../../layers/adapters/websocket-notifier.ts';
 import { runtimeClients } from '../../layers/config/aws-clients.ts';
 import { runtimeConfig } from '../../layers/config/config.ts';
@@ -33,7 +35,7 @@ function buildPorts(): SmaCallControlPorts {
   const { documents } = runtimeClients();
   const flows = new DynamoDbFlowStore(documents, config.tables.config);
   const clients = runtimeClients();
-  const calls = new DynamoDbCallStore(documents, config.tables.live);
+  const calls = new DynamoDbCallStore(documents, config.tables.live, concurrentCallLimit);
   const bridge = new ChimeBridge(
     clients.chimeSdkMeetings,
     (region) => clients.chimeSdkVoiceIn(region),

@@ -3,11 +3,13 @@
  * round for every queue with callers. On AWS a schedule invokes it every minute with `loopSeconds: 55`, and
  * it sweeps once a second for that long; the local cloud invokes it every second with no loop.
  */
+
 import { ChimeBridge } from '../../layers/adapters/chime-bridge.ts';
 import { DynamoDbCallStore } from '../../layers/adapters/dynamodb-call-store.ts';
 import { DynamoDbRoutingStore } from '../../layers/adapters/dynamodb-routing-store.ts';
 import { logger } from '../../layers/adapters/logger.ts';
 import { routingPorts } from '../../layers/adapters/routing-ports.ts';
+import { concurrentCallLimit } from '../../layers/adapters/tenant-limits.ts';
 import { waitingCallers } from '../../layers/adapters/waiting-callers.ts';
 import { WebSocketNotifier } from '../../layers/adapters/websocket-notifier.ts';
 import { runtimeClients } from '../../layers/config/aws-clients.ts';
@@ -24,7 +26,7 @@ function build(): Parameters<typeof sweep>[0] {
     (region) => clients.chimeSdkVoiceIn(region),
     config.region,
   );
-  const calls = new DynamoDbCallStore(clients.documents, config.tables.live);
+  const calls = new DynamoDbCallStore(clients.documents, config.tables.live, concurrentCallLimit);
   return {
     ...routingPorts({
       media: { bridge, carrier: (tenant, callId) => calls.carrier(tenant, callId) },

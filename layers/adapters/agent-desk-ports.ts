@@ -11,6 +11,7 @@ import { CallGoneError, ChimeBridge, coachMeetingName, type SmaCarrier } from '.
 import { DynamoDbCallStore } from './dynamodb-call-store.ts';
 import { DynamoDbNumberRoutes } from './dynamodb-number-routes.ts';
 import { routingPorts } from './routing-ports.ts';
+import { concurrentCallLimit } from './tenant-limits.ts';
 import { WebSocketNotifier } from './websocket-notifier.ts';
 
 export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): AgentDeskPorts {
@@ -19,7 +20,7 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
     (region) => clients.chimeSdkVoiceIn(region),
     config.region,
   );
-  const calls = new DynamoDbCallStore(clients.documents, config.tables.live);
+  const calls = new DynamoDbCallStore(clients.documents, config.tables.live, concurrentCallLimit);
   const notifier = new WebSocketNotifier(
     clients.documents,
     config.tables.live,

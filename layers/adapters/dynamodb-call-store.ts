@@ -1,13 +1,20 @@
 /**
  * The call record in the live table (regional): created when a call reaches its flow, changed when its
  * attributes or its place change, listed on the wallboard's active-calls index until it ends.
+ *
+ * With a concurrent-call limit, a call counts against its tenant from the start of its record to its
+ * end, exactly once: the record is created in one transaction with the increment of the tenant's counter
+ * (which must stay within the limit), and ended in one transaction with its decrement, conditional on the
+ * record having been counted and not ended yet. A retried start or end finds its own work done and changes
+ * nothing; transactions that collide on the counter are tried again.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CallRecordChange, CallRecordStart } from '../domain/calls/run-ivr-turn.ts';
@@ -53,23 +60,56 @@ export class DynamoDbCallStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly table: string,
+    /** The tenant's concurrent-call limit; without it calls are not counted. */
+    private readonly concurrentCallLimit?: (tenant: TenantId) => Promise<number>,
   ) {}
 
-  async start(call: CallRecordStart): Promise<void> {
+  /** Creates the record; 'refused' when the tenant has its limit of calls in progress (nothing is written). */
+  async start(call: CallRecordStart): Promise<'started' | 'refused'> {
+    const limit = await this.concurrentCallLimit?.(call.tenant);
     try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: callRecordItem(call, 'ivr'),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      if (limit === undefined)
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: callRecordItem(call, 'ivr'),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      else {
+        const counted = await withConflictRetries(() =>
+          this.documents.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Put: {
+                    TableName: this.table,
+                    Item: { ...callRecordItem(call, 'ivr'), counted: true },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+                {
+                  Update: {
+                    TableName: this.table,
+                    Key: liveKeys.concurrentCalls(call.tenant),
+                    UpdateExpression: 'ADD active :one',
+                    ConditionExpression: 'attribute_not_exists(active) OR active < :limit',
+                    ExpressionAttributeValues: { ':one': 1, ':limit': limit },
+                  },
+                },
+              ],
+            }),
+          ),
+        );
+        if (counted === 'over-limit') return 'refused';
+      }
     } catch (error) {
       // A duplicate start (a retried first invocation) finds the record already there.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
     // Idempotent: a retried start writes the same item again.
     await this.documents.send(new PutCommand({ TableName: this.table, Item: callerHistoryItem(call) }));
+    return 'started';
   }
 
   async endBeforeStart(tenant: TenantId, callId: string, end: CallRecordChange): Promise<void> {
@@ -198,22 +238,79 @@ export class DynamoDbCallStore {
     const ended = change.status === 'ended';
     names['#status'] = 'status';
     values[':ended'] = 'ended';
+    const update = {
+      TableName: this.table,
+      Key: liveKeys.call(tenant, callId),
+      // An ended call leaves the wallboard's active-calls index, and forgets its sensitive values.
+      UpdateExpression: `SET ${sets.join(', ')}${ended ? ' REMOVE gsi1pk, gsi1sk, secrets' : ''}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      // A call ends once: a second leg's hang-up must not move its end time, and a turn still running
+      // when the caller hung up must not bring the call back (to a queue, say).
+      ConditionExpression: 'attribute_exists(pk) AND #status <> :ended',
+    };
+    // A counted call gives its place back as it ends, in the same transaction; a call that was not counted
+    // (or has ended already) fails the transaction's condition and takes the plain update below.
+    if (ended && this.concurrentCallLimit !== undefined) {
+      const counted = await withConflictRetries(() =>
+        this.documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  ...update,
+                  ConditionExpression: `${update.ConditionExpression} AND counted = :counted`,
+                  ExpressionAttributeValues: { ...values, ':counted': true },
+                },
+              },
+              {
+                Update: {
+                  TableName: this.table,
+                  Key: liveKeys.concurrentCalls(tenant),
+                  UpdateExpression: 'ADD active :minus',
+                  ConditionExpression: 'active > :zero',
+                  ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+                },
+              },
+            ],
+          }),
+        ),
+      ).catch((error: unknown) => {
+        if (error instanceof ConditionalCheckFailedException) return 'not-counted';
+        throw error;
+      });
+      if (counted === 'done') return;
+    }
     try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: liveKeys.call(tenant, callId),
-          // An ended call leaves the wallboard's active-calls index, and forgets its sensitive values.
-          UpdateExpression: `SET ${sets.join(', ')}${ended ? ' REMOVE gsi1pk, gsi1sk, secrets' : ''}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          // A call ends once: a second leg's hang-up must not move its end time, and a turn still running
-          // when the caller hung up must not bring the call back (to a queue, say).
-          ConditionExpression: 'attribute_exists(pk) AND #status <> :ended',
-        }),
-      );
+      await this.documents.send(new UpdateCommand(update));
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}
+
+/**
+ * Runs a two-item transaction (an item of the call's, then the tenant's counter), trying again when it
+ * collides with another transaction on the counter. A failed condition on the first item comes back as a
+ * ConditionalCheckFailedException (as a single conditional write would), on the counter as 'over-limit'.
+ */
+async function withConflictRetries(send: () => Promise<unknown>): Promise<'done' | 'over-limit'> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await send();
+      return 'done';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [item, counter] = error.CancellationReasons ?? [];
+      if (item?.Code === 'ConditionalCheckFailed')
+        throw new ConditionalCheckFailedException({
+          message: 'the call record did not allow it',
+          $metadata: {},
+        });
+      if (counter?.Code === 'ConditionalCheckFailed') return 'over-limit';
+      const conflict = [item, counter].some((r) => r?.Code === 'TransactionConflict');
+      if (!conflict || attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * attempt));
     }
   }
 }

@@ -320,6 +320,11 @@ async function turn(ports: SmaCallControlPorts, input: IvrTurnInput): Promise<Iv
       reason: result.reason,
     });
   }
+  if (result.kind === 'refused')
+    ports.log.warn('call refused: the tenant has its limit of calls in progress', {
+      tenantId: input.call.kind === 'new' ? input.call.route.tenant : input.call.state.tenant,
+      callId: input.callId,
+    });
   return result;
 }
 
@@ -679,7 +684,8 @@ async function joinedAgent(
 }
 
 function toResponse(base: Omit<ActionContext, 'tenant'>, result: IvrTurnResult): SmaResponse {
-  if (result.kind === 'fail') return response(toActions(result.steps, { ...base, tenant: undefined }));
+  // A refused or failed call speaks and hangs up, outside any flow (no call state is kept).
+  if (result.kind !== 'steps') return response(toActions(result.steps, { ...base, tenant: undefined }));
   const actions = toActions(result.steps, { ...base, tenant: result.state.tenant });
   return { SchemaVersion: '1.0', Actions: actions, TransactionAttributes: writeCallState(result.state) };
 }

@@ -24,3 +24,8 @@ export async function tenantLimits(tenant: TenantId): Promise<TenantLimits> {
   cache.set(tenant, { at: Date.now(), limits: found });
   return found;
 }
+
+/** The concurrent-call limit as the call store takes it. */
+export async function concurrentCallLimit(tenant: TenantId): Promise<number> {
+  return (await tenantLimits(tenant)).concurrentCalls;
+}

@@ -1,14 +1,18 @@
 /**
  * Per-tenant limits against the local cloud: a tenant whose operator-set API rate is low gets 429s with
  * Retry-After when it bursts past it, while another tenant bursting at the same moment is served in full;
- * a second later the first tenant is served again.
+ * a second later the first tenant is served again. A tenant at its limit of calls in progress has its
+ * next caller told the lines are busy, while other tenants' callers are served.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { DynamoDbCallStore } from '../../layers/adapters/dynamodb-call-store.ts';
 import { tenantId } from '../../layers/domain/tenancy/ids.ts';
-import { configKeys } from '../../layers/resources/keys.ts';
+import { configKeys, liveKeys } from '../../layers/resources/keys.ts';
 import { randomTenantId, signIn } from '../support/auth.ts';
+import { ivrTenant } from '../support/ivr-tenant.ts';
 import { localCloud } from '../support/local-cloud.ts';
+import { ScriptedCaller } from '../support/scripted-caller.ts';
 
 const cloud = localCloud();
 const { webUrl } = cloud;
@@ -49,5 +53,107 @@ describe('per-tenant limits', () => {
     await new Promise((r) => setTimeout(r, 1_100));
     const later = await fetch(`${webUrl}/api/v1/me`, { headers: { authorization: noisy.authorization } });
     expect(later.status).toBe(200);
+  });
+
+  it('holds a tenant to its calls in progress: past the limit callers hear the lines are busy, others are served', async () => {
+    const busy = await ivrTenant(cloud, 'lines');
+    const calm = await ivrTenant(cloud, 'lines-calm');
+    await cloud.clients.documents.send(
+      new PutCommand({
+        TableName: cloud.config.tables.config,
+        Item: { ...configKeys.limits(tenantId(busy.tenant)), type: 'limits', limits: { concurrentCalls: 1 } },
+      }),
+    );
+    // Callers wait in a queue nobody answers: each call stays in progress until it hangs up.
+    const waitInQueue = {
+      schemaVersion: 1,
+      name: 'wait',
+      languages: ['en-US'],
+      start: 'hello',
+      nodes: {
+        hello: { type: 'play', prompt: { say: { 'en-US': 'Thanks for waiting.' } }, next: 'q' },
+        q: { type: 'enqueue', queue: 'sales' },
+      },
+    };
+    await busy.publish(waitInQueue);
+    await calm.publish(waitInQueue);
+    const counter = async () =>
+      (
+        await cloud.clients.documents.send(
+          new GetCommand({
+            TableName: cloud.config.tables.live,
+            Key: liveKeys.concurrentCalls(tenantId(busy.tenant)),
+            ConsistentRead: true,
+          }),
+        )
+      ).Item?.active;
+
+    const first = await ScriptedCaller.dial(busy.number);
+    await first.hears(/Thanks for waiting/);
+    const second = await ScriptedCaller.dial(busy.number);
+    await second.hears(/All of our lines are busy/);
+    await second.ends();
+    // The other tenant is not held back by this one.
+    const other = await ScriptedCaller.dial(calm.number);
+    await other.hears(/Thanks for waiting/);
+    expect(await counter()).toBe(1);
+
+    first.hangUp();
+    other.hangUp();
+    await expect.poll(counter, { timeout: 10_000 }).toBe(0);
+    const third = await ScriptedCaller.dial(busy.number);
+    await third.hears(/Thanks for waiting/);
+    third.hangUp();
+    await expect.poll(counter, { timeout: 10_000 }).toBe(0);
+  });
+
+  it('counts a call once however often its start and its end are delivered', async () => {
+    const tenant = tenantId(`dup-${Date.now().toString(36)}`);
+    const store = new DynamoDbCallStore(cloud.clients.documents, cloud.config.tables.live, async () => 2);
+    const active = async () =>
+      (
+        await cloud.clients.documents.send(
+          new GetCommand({
+            TableName: cloud.config.tables.live,
+            Key: liveKeys.concurrentCalls(tenant),
+            ConsistentRead: true,
+          }),
+        )
+      ).Item?.active;
+    const call = (callId: string) => ({
+      tenant,
+      callId,
+      caller: '+14255550100',
+      dialled: '+14155550100',
+      flowId: 'main',
+      flowVersion: 1,
+      startedAt: new Date().toISOString(),
+    });
+    // Starts delivered twice, at once and again: two calls counted, the third refused and not written.
+    expect(
+      await Promise.all([store.start(call('a')), store.start(call('a')), store.start(call('b'))]),
+    ).toEqual(['started', 'started', 'started']);
+    expect(await store.start(call('a'))).toBe('started');
+    expect(await active()).toBe(2);
+    expect(await store.start(call('c'))).toBe('refused');
+    const refused = await cloud.clients.documents.send(
+      new GetCommand({
+        TableName: cloud.config.tables.live,
+        Key: liveKeys.call(tenant, 'c'),
+        ConsistentRead: true,
+      }),
+    );
+    expect(refused.Item).toBeUndefined();
+    // Ends delivered twice each: each call gives its place back once.
+    const end = { status: 'ended' as const, endedAt: new Date().toISOString(), endReason: 'caller-hung-up' };
+    await Promise.all([
+      store.change(tenant, 'a', end),
+      store.change(tenant, 'a', end),
+      store.change(tenant, 'b', end),
+    ]);
+    await store.change(tenant, 'b', end);
+    expect(await active()).toBe(0);
+    expect(await store.start(call('c'))).toBe('started');
+    expect(await active()).toBe(1);
   });
 });

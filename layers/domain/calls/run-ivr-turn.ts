@@ -62,8 +62,11 @@ export interface IvrPorts {
     version(tenant: TenantId, flowId: string, version: number): Promise<PublishedFlow | undefined>;
   };
   readonly calls: {
-    /** Creates the call record; a second start of the same call changes nothing. */
-    start(call: CallRecordStart): Promise<void>;
+    /**
+     * Creates the call record; a second start of the same call changes nothing. 'refused' when the tenant
+     * has its limit of calls in progress (then nothing is written).
+     */
+    start(call: CallRecordStart): Promise<'started' | 'refused' | undefined>;
     attributes(tenant: TenantId, callId: string): Promise<Record<string, string>>;
     change(tenant: TenantId, callId: string, change: CallRecordChange): Promise<void>;
   };
@@ -121,7 +124,9 @@ export interface IvrTurnInput {
 export type IvrTurnResult =
   | { kind: 'steps'; state: CallState; steps: FlowStep[] }
   /** The call cannot go on (no published flow, a broken flow): apologise and hang up. */
-  | { kind: 'fail'; reason: string; steps: FlowStep[] };
+  | { kind: 'fail'; reason: string; steps: FlowStep[] }
+  /** The tenant has its limit of calls in progress: the caller hears so, and nothing was written. */
+  | { kind: 'refused'; steps: FlowStep[] };
 
 /** Lookups one turn may chain (a lookup whose fallback is another lookup...). */
 const MAX_LOOKUPS_PER_TURN = 3;
@@ -146,6 +151,18 @@ const QUEUE_FULL_STEPS: readonly FlowStep[] = [
 ];
 
 /** What a caller hears when the call cannot go on. */
+/** What a caller hears when the tenant has as many calls in progress as its limit allows. */
+const ALL_LINES_BUSY_STEPS: readonly FlowStep[] = [
+  {
+    kind: 'say',
+    text: 'All of our lines are busy right now. Please call again in a few minutes. Goodbye.',
+    language: 'en-US',
+    voice: 'Joanna',
+    engine: 'neural',
+  },
+  { kind: 'hangup' },
+];
+
 export const APOLOGY_STEPS: readonly FlowStep[] = [
   {
     kind: 'say',
@@ -167,7 +184,7 @@ export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<
     const published = await ports.flows.published(tenant, flowId);
     if (published === undefined) return fail(`tenant ${tenant} has not published flow '${flowId}'`);
     flow = published.document;
-    await ports.calls.start({
+    const started = await ports.calls.start({
       tenant,
       callId: input.callId,
       caller: input.caller,
@@ -177,6 +194,7 @@ export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<
       startedAt: now.toISOString(),
       ...(input.carrier === undefined ? {} : { carrier: input.carrier }),
     });
+    if (started === 'refused') return { kind: 'refused', steps: [...ALL_LINES_BUSY_STEPS] };
     state = {
       tenant,
       flowId,

@@ -12,6 +12,11 @@ export const tenantLimitsSchema = z.strictObject({
   apiRequestsPerSecond: z.number().int().min(1).max(100_000).default(1_000),
   /** Agent profiles (seats): the design's largest tenant has 5,000. */
   agents: z.number().int().min(1).max(100_000).default(5_000),
+  /**
+   * Calls in progress at once (from reaching the flow to hanging up, agents' calls out not counted): past
+   * it, callers hear that every line is busy. Raise it for a tenant with more seats than this.
+   */
+  concurrentCalls: z.number().int().min(1).max(100_000).default(1_000),
   /** Phone numbers the tenant may hold (each is a monthly cost to the platform). */
   phoneNumbers: z.number().int().min(1).max(10_000).default(10),
 });
