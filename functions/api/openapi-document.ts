@@ -192,6 +192,39 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     tag: 'queues and agents',
     roles: ['admin'],
   },
+  'GET /api/v1/users': {
+    summary: 'The tenant’s users and their roles',
+    tag: 'queues and agents',
+    roles: ['admin'],
+  },
+  'POST /api/v1/users': {
+    summary:
+      'Invites a user with roles: made with a temporary password (in the answer, and emailed on AWS), replaced at the first sign-in',
+    tag: 'queues and agents',
+    roles: ['admin'],
+    body: object(
+      {
+        email: { type: 'string', format: 'email' },
+        groups: { type: 'array', items: { enum: ['admin', 'supervisor', 'agent'] }, minItems: 1 },
+      },
+      ['email', 'groups'],
+    ),
+    success: 201,
+  },
+  'PUT /api/v1/users/{userId}/groups': {
+    summary: 'Sets a user’s roles (never an admin’s own)',
+    tag: 'queues and agents',
+    roles: ['admin'],
+    body: object(
+      { groups: { type: 'array', items: { enum: ['admin', 'supervisor', 'agent'] }, minItems: 1 } },
+      ['groups'],
+    ),
+  },
+  'DELETE /api/v1/users/{userId}': {
+    summary: 'Removes a user from the contact center (never oneself)',
+    tag: 'queues and agents',
+    roles: ['admin'],
+  },
   'GET /api/v1/api-keys': {
     summary: 'The tenant’s API keys: id, name, scopes, when and by whom (never the secret); and every scope',
     tag: 'queues and agents',

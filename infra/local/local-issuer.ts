@@ -6,10 +6,12 @@
  *
  *   GET  /_auth/.well-known/openid-configuration   → { issuer, jwks_uri, … }
  *   GET  /_auth/.well-known/jwks.json              → { keys: [ … ] }
- *   POST /_auth/token   { email, password }                    → { idToken, expiresIn, tokenType }
+ *   POST /_auth/token   { email, password }                    → { idToken, expiresIn, tokenType }; an invited
+ *        user's temporary password → 401 { challenge: 'NEW_PASSWORD_REQUIRED' }
+ *   POST /_auth/password { email, password, newPassword }      → its own password chosen, and a token
  *   POST /_auth/users   { email, password, tenantId, groups }  → 201 the user (local-only, like AdminCreateUser)
  *   POST /_auth/cognito  the Cognito user pool admin API subset handlers call (AdminCreateUser,
- *        AdminSetUserPassword, AdminAddUserToGroup, AdminGetUser, AdminDeleteUser): the JSON 1.1 protocol
+ *        AdminSetUserPassword, AdminAddUserToGroup, AdminRemoveUserFromGroup, AdminGetUser, AdminDeleteUser): the JSON 1.1 protocol
  *        of `@aws-sdk/client-cognito-identity-provider`, with the email as user name (an email-username pool)
  */
 import { randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
@@ -120,10 +122,20 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     return publicView(user);
   };
 
-  const signIn = async (email: string, password: string): Promise<IdTokenResponse | undefined> => {
+  /** The user whose password this is (confirmed or not), or undefined without saying which part was wrong. */
+  const check = async (email: string, password: string): Promise<StoredUser | undefined> => {
     const user = users.get(email.trim().toLowerCase());
     const matches = await checkPassword(password, user?.passwordHash ?? decoy);
-    if (user === undefined || !matches || (user.status ?? 'CONFIRMED') !== 'CONFIRMED') return undefined;
+    return user !== undefined && matches ? user : undefined;
+  };
+
+  const signIn = async (email: string, password: string): Promise<IdTokenResponse | undefined> => {
+    const user = await check(email, password);
+    if (user === undefined || (user.status ?? 'CONFIRMED') !== 'CONFIRMED') return undefined;
+    return tokenFor(user);
+  };
+
+  const tokenFor = (user: StoredUser): IdTokenResponse => {
     const issuedAt = Math.floor(now() / 1000);
     const claims: Record<string, unknown> = {
       sub: user.userId,
@@ -162,10 +174,35 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     '/token': {
       POST: async (body) => {
         const { email, password } = validateCredentials(body);
-        const token = await signIn(email, password);
-        return token === undefined
-          ? { status: 401, body: { message: 'Incorrect email or password' } }
-          : { status: 200, body: token };
+        const user = await check(email, password);
+        if (user === undefined) return { status: 401, body: { message: 'Incorrect email or password' } };
+        // An invited user signs in with its temporary password once, to choose its own (Cognito's
+        // NEW_PASSWORD_REQUIRED challenge).
+        if ((user.status ?? 'CONFIRMED') !== 'CONFIRMED')
+          return {
+            status: 401,
+            body: {
+              message: 'Choose a new password to finish signing in',
+              challenge: 'NEW_PASSWORD_REQUIRED',
+            },
+          };
+        return { status: 200, body: tokenFor(user) };
+      },
+    },
+    '/password': {
+      POST: async (body) => {
+        const { email, password, newPassword } = validateNewPassword(body);
+        const user = await check(email, password);
+        if (user === undefined || (user.status ?? 'CONFIRMED') === 'CONFIRMED')
+          return { status: 401, body: { message: 'Incorrect email or temporary password' } };
+        const confirmed: StoredUser = {
+          ...user,
+          passwordHash: await hashPassword(newPassword),
+          status: 'CONFIRMED',
+        };
+        users.set(user.email, confirmed);
+        store?.writeUsers([...users.values()]);
+        return { status: 200, body: tokenFor(confirmed) };
       },
     },
     '/users': { POST: async (body) => ({ status: 201, body: await createUser(body) }) },
@@ -332,6 +369,14 @@ function cognitoAdminApi(pool: {
         put({ ...user, groups: userGroups.filter((g) => g === group || user.groups.includes(g)) });
       return {};
     },
+    AdminRemoveUserFromGroup: async (body) => {
+      const group = text(body, 'GroupName');
+      if (!userGroups.includes(group as UserGroup))
+        throw new CognitoError('ResourceNotFoundException', 'Group not found.');
+      const user = userOf(body);
+      put({ ...user, groups: user.groups.filter((g) => g !== group) });
+      return {};
+    },
     AdminGetUser: async (body) => {
       const user = userOf(body);
       return { ...view(user), UserAttributes: attributes(user) };
@@ -421,6 +466,22 @@ function fieldsOf(input: unknown, known: readonly string[], problems: Problem[])
   for (const name of Object.keys(input))
     if (!known.includes(name)) problems.push({ path: name, message: `'${name}' is not a known field` });
   return input as Record<string, unknown>;
+}
+
+function validateNewPassword(input: unknown): { email: string; password: string; newPassword: string } {
+  const problems: Problem[] = [];
+  const body = fieldsOf(input, ['email', 'password', 'newPassword'], problems);
+  for (const name of ['email', 'password', 'newPassword'] as const)
+    if (typeof body[name] !== 'string' || body[name] === '')
+      problems.push({ path: name, message: `${name} is required` });
+  for (const message of passwordProblems(typeof body.newPassword === 'string' ? body.newPassword : ''))
+    problems.push({ path: 'newPassword', message: message.replace(/^password/, 'newPassword') });
+  if (problems.length > 0) throw new ValidationError('the new password is not valid', problems);
+  return {
+    email: body.email as string,
+    password: body.password as string,
+    newPassword: body.newPassword as string,
+  };
 }
 
 function validateCredentials(input: unknown): { email: string; password: string } {

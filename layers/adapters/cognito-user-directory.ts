@@ -9,6 +9,7 @@ import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminGetUserCommand,
+  AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
   InvalidPasswordException,
@@ -18,7 +19,7 @@ import {
 import { ConflictError, ValidationError } from '../domain/errors.ts';
 import type { TenantId } from '../domain/tenancy/ids.ts';
 import type { AdminUsers } from '../domain/tenancy/provision-tenant.ts';
-import type { UserGroup } from './caller-identity.ts';
+import { type UserGroup, userGroups } from './caller-identity.ts';
 
 export class CognitoUserDirectory implements AdminUsers {
   constructor(
@@ -65,6 +66,53 @@ export class CognitoUserDirectory implements AdminUsers {
     }
     if (sub === undefined) throw new Error('the user pool returned no sub for the new user');
     return sub;
+  }
+
+  /**
+   * Invites a user of the tenant: made with a temporary password (which Cognito also emails on AWS), to be
+   * changed at the first sign-in; returns its `sub`.
+   */
+  async invite(user: {
+    email: string;
+    tenantId: TenantId;
+    groups: readonly UserGroup[];
+    temporaryPassword: string;
+  }): Promise<string> {
+    const pool = { UserPoolId: this.userPoolId, Username: user.email };
+    try {
+      const created = await this.cognito.send(
+        new AdminCreateUserCommand({
+          ...pool,
+          TemporaryPassword: user.temporaryPassword,
+          DesiredDeliveryMediums: ['EMAIL'],
+          UserAttributes: [
+            { Name: 'email', Value: user.email },
+            { Name: 'email_verified', Value: 'true' },
+            { Name: 'custom:tenant_id', Value: user.tenantId },
+          ],
+        }),
+      );
+      for (const group of user.groups)
+        await this.cognito.send(new AdminAddUserToGroupCommand({ ...pool, GroupName: group }));
+      const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
+      if (sub === undefined) throw new Error('the user pool returned no sub for the invited user');
+      return sub;
+    } catch (error) {
+      if (error instanceof UsernameExistsException)
+        throw new ConflictError('an account with this email already exists');
+      throw error;
+    }
+  }
+
+  /** Sets a user's roles to exactly `groups`. */
+  async setGroups(email: string, groups: readonly UserGroup[]): Promise<void> {
+    const pool = { UserPoolId: this.userPoolId, Username: email };
+    for (const group of userGroups)
+      await this.cognito.send(
+        groups.includes(group)
+          ? new AdminAddUserToGroupCommand({ ...pool, GroupName: group })
+          : new AdminRemoveUserFromGroupCommand({ ...pool, GroupName: group }),
+      );
   }
 
   async remove(email: string, tenant: TenantId): Promise<void> {

@@ -24,6 +24,7 @@ import { DynamoDbFlowStore } from './dynamodb-flow-store.ts';
 import { DynamoDbNumberRoutes } from './dynamodb-number-routes.ts';
 import { queryAll } from './dynamodb-query-all.ts';
 import { DynamoDbQueueDirectory } from './dynamodb-queue-directory.ts';
+import { DynamoDbUsers } from './dynamodb-users.ts';
 
 export class DynamoDbTenantWriter implements TenantWriter {
   constructor(
@@ -31,7 +32,12 @@ export class DynamoDbTenantWriter implements TenantWriter {
     private readonly table: string,
   ) {}
 
-  async create(tenant: TenantId, companyName: string, adminEmail: string): Promise<void> {
+  async create(
+    tenant: TenantId,
+    companyName: string,
+    adminEmail: string,
+    adminUserId?: string,
+  ): Promise<void> {
     await this.documents.send(
       new PutCommand({
         TableName: this.table,
@@ -51,6 +57,14 @@ export class DynamoDbTenantWriter implements TenantWriter {
         ExpressionAttributeValues: { ':provisioning': 'provisioning' },
       }),
     );
+    if (adminUserId !== undefined)
+      await new DynamoDbUsers(this.documents, this.table).put(tenant, {
+        userId: adminUserId,
+        email: adminEmail,
+        groups: ['admin', 'supervisor'],
+        invitedAt: new Date().toISOString(),
+        invitedBy: 'sign-up',
+      });
     await new DynamoDbQueueDirectory(this.documents, this.table).putQueue(
       tenant,
       STARTER_QUEUE_ID,

@@ -28,6 +28,7 @@ let bCode: string;
 let bOrderId: string;
 let bKeyId: string;
 let bWebhookId: string;
+let bUserId: string;
 const routes = httpRoutes.filter((r) => r.auth !== 'none');
 
 beforeAll(async () => {
@@ -84,6 +85,13 @@ beforeAll(async () => {
   });
   expect(hook.status).toBe(201);
   bWebhookId = (hook.body as { webhookId: string }).webhookId;
+  // …and an invited user.
+  const invited = await api(webUrl, victim.center.admin, 'POST', '/users', {
+    email: `b-user-${Date.now()}@battery.test`,
+    groups: ['agent'],
+  });
+  expect(invited.status).toBe(201);
+  bUserId = (invited.body as { userId: string }).userId;
   // B has a call in progress: its caller is on the line with B's agent.
   const [bDesk] = victim.desks as [TestDesk];
   expect((await bDesk.call('PUT', '/agent/state', { status: 'available' })).status).toBe(200);
@@ -122,6 +130,7 @@ async function snapshot(rig: DeskRig) {
     numbers: await read('/numbers'),
     apiKeys: await read('/api-keys'),
     webhooks: await read('/webhooks'),
+    users: await read('/users'),
     agent: {
       status: state.status,
       reason: state.reason,
@@ -155,6 +164,8 @@ const plausibleBody: Record<string, unknown> = {
   'PUT /api/v1/reason-codes': { codes: [{ code: 'x', label: 'X' }] },
   'POST /api/v1/api-keys': { name: 'Mine', scopes: ['flows:read'] },
   'POST /api/v1/webhooks': { url: 'https://example.invalid/mine', events: ['call.ended'] },
+  'POST /api/v1/users': { email: 'new-hire@battery.test', groups: ['agent'] },
+  'PUT /api/v1/users/{userId}/groups': { groups: ['admin'] },
   // Accepted, then it fails (no numbers there): the attacker's own numbers do not change under the batteries.
   'POST /api/v1/numbers': { areaCode: '503' },
 };
@@ -174,6 +185,7 @@ describe('every route', () => {
       orderId: bOrderId,
       keyId: bKeyId,
       webhookId: bWebhookId,
+      userId: bUserId,
     };
     const leaks: string[] = [];
     for (const rig of attackers) {

@@ -40,8 +40,9 @@ export const handler = httpHandler(async (event) => {
     .digest('base64url')
     .slice(0, 22);
   await ports.jobs.create(job, client);
+  let adminUserId: string;
   try {
-    await ports.users.create({
+    adminUserId = await ports.users.create({
       email: job.email,
       password: request.password,
       tenantId: job.tenantId,
@@ -54,6 +55,7 @@ export const handler = httpHandler(async (event) => {
   }
   const started: SignupJob = {
     ...job,
+    adminUserId,
     step: 'tenant',
     progress: [{ step: 'account', at: new Date().toISOString() }],
   };

@@ -20,6 +20,8 @@ export interface SignupJob {
   readonly signupId: string;
   readonly tenantId: TenantId;
   readonly email: string;
+  /** The admin's user id (its `sub`), once the sign-up request made it. */
+  readonly adminUserId?: string;
   readonly companyName: string;
   readonly numberType: 'local' | 'toll-free';
   readonly areaCode?: string;
@@ -64,8 +66,8 @@ export interface NumberOrders {
 }
 
 export interface TenantWriter {
-  /** The tenant (status provisioning), its starter queue and its starter flow, published; idempotent. */
-  create(tenant: TenantId, companyName: string, adminEmail: string): Promise<void>;
+  /** The tenant (status provisioning), its admin, its starter queue and starter flow, published; idempotent. */
+  create(tenant: TenantId, companyName: string, adminEmail: string, adminUserId?: string): Promise<void>;
   assignNumber(
     tenant: TenantId,
     e164: string,
@@ -133,7 +135,7 @@ export async function advance(job: SignupJob, ports: ProvisioningPorts): Promise
       // The sign-up request creates the user and moves on; a job still here was cut off mid-way.
       return fail(job, 'the sign-up was interrupted: please sign up again', at);
     case 'tenant':
-      await ports.tenants.create(job.tenantId, job.companyName, job.email);
+      await ports.tenants.create(job.tenantId, job.companyName, job.email, job.adminUserId);
       return done('number');
     case 'number': {
       if (job.triedNumbers.length >= MAX_NUMBER_ATTEMPTS)

@@ -1,6 +1,13 @@
 /** The sign-in form (agents and supervisors): email and password against the contact center's issuer. */
 import { h } from '../shared/dom.ts';
-import { currentSession, type Session, signIn, signOut } from '../shared/session.ts';
+import {
+  completeNewPassword,
+  currentSession,
+  NewPasswordRequired,
+  type Session,
+  signIn,
+  signOut,
+} from '../shared/session.ts';
 
 export function renderSignIn(
   root: HTMLElement,
@@ -25,13 +32,33 @@ export function renderSignIn(
     error,
     h('button', { type: 'submit', class: 'btn btn-primary' }, 'Sign in'),
   );
+  // An invited user's first sign-in: its temporary password works once, to choose its own.
+  const fresh = h('div', { class: 'new-password', hidden: true });
+  form.insertBefore(fresh, error);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const data = new FormData(form);
     error.textContent = '';
-    signIn(String(data.get('email') ?? ''), String(data.get('password') ?? ''))
+    const email = String(data.get('email') ?? '');
+    const password = String(data.get('password') ?? '');
+    const chosen = data.get('newPassword');
+    (chosen === null ? signIn(email, password) : completeNewPassword(email, password, String(chosen)))
       .then((session) => options.onSignedIn(session))
       .catch((reason: unknown) => {
+        if (reason instanceof NewPasswordRequired && fresh.hidden) {
+          fresh.hidden = false;
+          fresh.replaceChildren(
+            h('label', { for: 'new-password' }, 'New password'),
+            h('input', {
+              id: 'new-password',
+              name: 'newPassword',
+              type: 'password',
+              autocomplete: 'new-password',
+              required: true,
+            }),
+          );
+          fresh.querySelector('input')?.focus();
+        }
         error.textContent = reason instanceof Error ? reason.message : String(reason);
       });
   });

@@ -23,15 +23,44 @@ export function currentSession(): Session | undefined {
   return session;
 }
 
+/** The user signed in with a temporary password: it must choose its own (completeNewPassword). */
+export class NewPasswordRequired extends Error {
+  override readonly name = 'NewPasswordRequired';
+}
+
 export async function signIn(email: string, password: string): Promise<Session> {
-  const response = await fetch('/_auth/token', {
+  return tokenFrom('/_auth/token', { email, password });
+}
+
+/** Replaces an invited user's temporary password with its own, and signs it in. */
+export async function completeNewPassword(
+  email: string,
+  password: string,
+  newPassword: string,
+): Promise<Session> {
+  return tokenFrom('/_auth/password', { email, password, newPassword });
+}
+
+async function tokenFrom(path: string, request: Record<string, string>): Promise<Session> {
+  const response = await fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
+    body: JSON.stringify(request),
   });
-  const body = (await response.json().catch(() => ({}))) as { idToken?: string; message?: string };
+  const body = (await response.json().catch(() => ({}))) as {
+    idToken?: string;
+    message?: string;
+    challenge?: string;
+    problems?: { message: string }[];
+  };
+  if (body.challenge === 'NEW_PASSWORD_REQUIRED')
+    throw new NewPasswordRequired(body.message ?? 'Choose a new password');
   if (!response.ok || body.idToken === undefined)
-    throw new Error(body.message ?? `sign-in failed (${response.status})`);
+    throw new Error(
+      body.problems?.map((p) => p.message).join('; ') ??
+        body.message ??
+        `sign-in failed (${response.status})`,
+    );
   const session = decode(body.idToken);
   if (session === undefined) throw new Error('the sign-in service answered with an unreadable token');
   sessionStorage.setItem(KEY, body.idToken);
