@@ -115,6 +115,28 @@ describe('the admin console', () => {
       .poll(async () => await page.getByRole('table', { name: 'Phone numbers' }).locator('tbody tr').count())
       .toBe(2);
 
+    // An invited supervisor: the temporary password once, then a password of their own, then the wallboard.
+    const invitee = `sup-${Date.now()}@console.test`;
+    await page.getByLabel('Email', { exact: true }).fill(invitee);
+    await page.getByRole('checkbox', { name: 'agent' }).first().uncheck();
+    await page.getByRole('checkbox', { name: 'supervisor' }).first().check();
+    await page.getByRole('button', { name: 'Invite' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/Temporary password/);
+    const temporary =
+      /Temporary password[^:]*: (\S+)/.exec(
+        (await page.getByRole('alert').first().textContent()) ?? '',
+      )?.[1] ?? '';
+    expect(await page.getByRole('table', { name: 'Users' }).textContent()).toContain(invitee);
+    const board = await browser.newPage();
+    await board.goto(`${webUrl}/wallboard`);
+    await board.getByLabel('Email').fill(invitee);
+    await board.getByLabel('Password', { exact: true }).fill(temporary);
+    await board.getByRole('button', { name: 'Sign in' }).click();
+    await board.getByLabel('New password').fill('Chosen-by-me-1');
+    await board.getByRole('button', { name: 'Sign in' }).click();
+    await board.getByRole('table', { name: 'Agents' }).waitFor();
+    await board.close();
+
     const dir = join(repoRoot, 'test-results', 'screenshots');
     mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: join(dir, 'admin-console.png'), fullPage: true });

@@ -9,7 +9,7 @@ import { h } from '../shared/dom.ts';
 import { banner, topbar } from '../shared/page-chrome.ts';
 import { type Session, signOut } from '../shared/session.ts';
 import { problemsOf, type SectionContext } from './admin-kit.ts';
-import { agentsSection, queuesSection, reasonsSection } from './directory-sections.ts';
+import { agentsSection, queuesSection, reasonsSection, usersSection } from './directory-sections.ts';
 import { flowsSection } from './flows-section.ts';
 import { apiKeysSection, extensionsSection, webhooksSection } from './integration-sections.ts';
 import { numbersSection } from './numbers-section.ts';
@@ -43,11 +43,16 @@ function renderAdmin(root: HTMLElement, session: Session): void {
   });
   const main = h('div', { class: 'admin-grid' }, h('p', { class: 'hint' }, 'Loading…'));
   root.replaceChildren(header, slot, main);
-  const refresh = () => void renderSections(ctx, main, refresh);
+  const refresh = () => void renderSections(ctx, main, refresh, sessionUserId(session));
   refresh();
 }
 
-async function renderSections(ctx: SectionContext, main: HTMLElement, refresh: () => void): Promise<void> {
+async function renderSections(
+  ctx: SectionContext,
+  main: HTMLElement,
+  refresh: () => void,
+  self: string,
+): Promise<void> {
   const numbers = await ctx
     .api<{ numbers: { e164: string }[] }>('GET', '/numbers')
     .catch(() => ({ numbers: [] }));
@@ -55,6 +60,7 @@ async function renderSections(ctx: SectionContext, main: HTMLElement, refresh: (
     ['numbers', () => numbersSection(ctx, refresh)],
     ['flows', () => flowsSection(ctx, numbers.numbers[0]?.e164)],
     ['queues', () => queuesSection(ctx, refresh)],
+    ['users', () => usersSection(ctx, refresh, self)],
     ['agents', () => agentsSection(ctx, refresh)],
     ['reasons', () => reasonsSection(ctx)],
     ['api keys', () => apiKeysSection(ctx, refresh)],
@@ -73,4 +79,15 @@ async function renderSections(ctx: SectionContext, main: HTMLElement, refresh: (
     ),
   );
   main.replaceChildren(...sections);
+}
+
+/** The signed-in admin's user id (the token's `sub`): the console never offers to change its own roles. */
+function sessionUserId(session: Session): string {
+  try {
+    const payload = session.idToken.split('.')[1] ?? '';
+    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: string };
+    return claims.sub ?? '';
+  } catch {
+    return '';
+  }
 }

@@ -1,6 +1,6 @@
 /** Queues, agents and not-ready reasons: each listed, and edited as the JSON the API validates. */
 import { h } from '../shared/dom.ts';
-import { jsonEditor, type SectionContext, section, table } from './admin-kit.ts';
+import { attempt, button, jsonEditor, type SectionContext, section, table } from './admin-kit.ts';
 
 export async function queuesSection(ctx: SectionContext, refresh: () => void): Promise<HTMLElement> {
   const { queues } = await ctx.api<{ queues: { queueId: string; config: Record<string, unknown> }[] }>(
@@ -94,5 +94,94 @@ export async function reasonsSection(ctx: SectionContext): Promise<HTMLElement> 
         ctx.notify('info', 'Reasons saved');
       },
     }),
+  );
+}
+
+const ROLES = ['admin', 'supervisor', 'agent'] as const;
+
+export async function usersSection(
+  ctx: SectionContext,
+  refresh: () => void,
+  self: string,
+): Promise<HTMLElement> {
+  const { users } = await ctx.api<{ users: { userId: string; email: string; groups: string[] }[] }>(
+    'GET',
+    '/users',
+  );
+  const roleBoxes = (name: string, chosen: readonly string[]) =>
+    ROLES.map((r) =>
+      h(
+        'label',
+        { class: 'choice' },
+        h('input', { type: 'checkbox', name, value: r, checked: chosen.includes(r) }),
+        ` ${r}`,
+      ),
+    );
+  const picked = (boxes: HTMLElement[]) =>
+    boxes
+      .map((b) => b.querySelector('input') as HTMLInputElement)
+      .filter((i) => i.checked)
+      .map((i) => i.value);
+  const email = h('input', { id: 'invite-email', type: 'email', placeholder: 'name@company.com' });
+  const inviteRoles = roleBoxes('invite-role', ['agent']);
+  const invite = button(
+    'Invite',
+    () =>
+      void attempt(ctx, 'The invitation failed', async () => {
+        const made = await ctx.api<{ email: string; temporaryPassword: string }>('POST', '/users', {
+          email: email.value.trim(),
+          groups: picked(inviteRoles),
+        });
+        refresh();
+        ctx.notify(
+          'info',
+          `Invited ${made.email}. Temporary password (used once, at the first sign-in): ${made.temporaryPassword}`,
+        );
+      }),
+    'primary',
+  );
+  return section(
+    'Users',
+    'users',
+    table(
+      'Users',
+      ['User', 'Roles', ''],
+      users.map((u) => {
+        const boxes = roleBoxes(`roles-${u.userId}`, u.groups);
+        const own = u.userId === self;
+        return [
+          u.email,
+          h('span', { class: 'row-actions' }, ...(own ? [u.groups.join(', ')] : boxes)),
+          own
+            ? 'you'
+            : h(
+                'span',
+                { class: 'row-actions' },
+                button(
+                  'Save roles',
+                  () =>
+                    void attempt(ctx, 'The roles were not changed', async () => {
+                      await ctx.api('PUT', `/users/${u.userId}/groups`, { groups: picked(boxes) });
+                      ctx.notify('info', `${u.email}: ${picked(boxes).join(', ')} (from their next sign-in)`);
+                    }),
+                ),
+                button(
+                  'Remove',
+                  () => {
+                    if (!confirm(`Remove ${u.email}?`)) return;
+                    void attempt(ctx, 'The user was not removed', async () => {
+                      await ctx.api('DELETE', `/users/${u.userId}`);
+                      refresh();
+                    });
+                  },
+                  'danger',
+                ),
+              ),
+        ];
+      }),
+    ),
+    h('div', { class: 'row' }, h('label', { for: 'invite-email' }, 'Email'), email),
+    h('fieldset', { class: 'scopes' }, h('legend', {}, 'Roles'), ...inviteRoles),
+    invite,
   );
 }
