@@ -7,7 +7,7 @@
 
 import type { Delivery } from '../../layers/adapters/dynamodb-webhooks.ts';
 import { logger } from '../../layers/adapters/logger.ts';
-import { webhookSender } from '../../layers/adapters/webhook-sender.ts';
+import { type SendResult, webhookSender } from '../../layers/adapters/webhook-sender.ts';
 import { runtimeConfig } from '../../layers/config/config.ts';
 import { MAX_ATTEMPTS, retryDelaySeconds, signatureHeader } from '../../layers/domain/webhooks/webhooks.ts';
 import { webhookStore } from './webhooks-store.ts';
@@ -39,15 +39,20 @@ async function attempt(delivery: Delivery, totals: { sent: number; delivered: nu
   if (!(await store.take(delivery, HOLD_MS))) return;
   const attemptNo = delivery.attempts + 1;
   const secret = await store.secret(delivery.tenantId);
-  const headers: Record<string, string> = {
-    'openline-event-id': delivery.eventId,
-    'openline-event-type': delivery.eventType,
-    'openline-delivery-attempt': String(attemptNo),
-    ...(secret === undefined
-      ? {}
-      : { 'openline-signature': signatureHeader(secret, Math.floor(Date.now() / 1000), delivery.body) }),
-  };
-  const result = await (send as ReturnType<typeof webhookSender>)(delivery.url, headers, delivery.body);
+  // Never unsigned: a receiver must be able to trust every delivery (a missing secret is retried later).
+  const result: SendResult =
+    secret === undefined
+      ? { ok: false, reason: 'no signing secret' }
+      : await (send as ReturnType<typeof webhookSender>)(
+          delivery.url,
+          {
+            'openline-event-id': delivery.eventId,
+            'openline-event-type': delivery.eventType,
+            'openline-delivery-attempt': String(attemptNo),
+            'openline-signature': signatureHeader(secret, Math.floor(Date.now() / 1000), delivery.body),
+          },
+          delivery.body,
+        );
   totals.sent++;
   if (result.ok) {
     totals.delivered++;

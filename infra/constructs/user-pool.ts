@@ -71,8 +71,9 @@ export class TenantUserPool extends Construct {
       readAttributes: new ClientAttributes()
         .withStandardAttributes(standard)
         .withCustomAttributes('tenant_id'),
-      // The tenant is never the user's to write.
-      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true }),
+      // Nothing is the user's to write through the app: not the tenant, and not the email either (admins
+      // change it, so the tenant's list of users and the pool cannot drift apart).
+      writeAttributes: new ClientAttributes(),
     });
     this.environment = { OPENLINE_USER_POOL_ID: this.pool.userPoolId };
   }

@@ -286,8 +286,11 @@ function cognitoAdminApi(pool: {
       throw new CognitoError('InvalidParameterException', `${name} is required`);
     return value;
   };
+  // A user is named by its email (an alias in an email pool) or by its user name, the `sub`.
   const userOf = (body: Record<string, unknown>): StoredUser => {
-    const user = pool.users.get(text(body, 'Username').trim().toLowerCase());
+    const name = text(body, 'Username').trim();
+    const user =
+      pool.users.get(name.toLowerCase()) ?? [...pool.users.values()].find((u) => u.userId === name);
     if (user === undefined) throw new CognitoError('UserNotFoundException', 'User does not exist.');
     return user;
   };

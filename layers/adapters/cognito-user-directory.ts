@@ -104,15 +104,39 @@ export class CognitoUserDirectory implements AdminUsers {
     }
   }
 
-  /** Sets a user's roles to exactly `groups`. */
-  async setGroups(email: string, groups: readonly UserGroup[]): Promise<void> {
-    const pool = { UserPoolId: this.userPoolId, Username: email };
+  /**
+   * Sets a user's roles to exactly `groups`. The user is named by its `sub` (stable, unlike an email) and
+   * must belong to `tenant`; false if there is no such user of the tenant.
+   */
+  async setGroups(userId: string, tenant: TenantId, groups: readonly UserGroup[]): Promise<boolean> {
+    if (!(await this.belongs(userId, tenant))) return false;
+    const pool = { UserPoolId: this.userPoolId, Username: userId };
     for (const group of userGroups)
       await this.cognito.send(
         groups.includes(group)
           ? new AdminAddUserToGroupCommand({ ...pool, GroupName: group })
           : new AdminRemoveUserFromGroupCommand({ ...pool, GroupName: group }),
       );
+    return true;
+  }
+
+  /** Deletes a user of the tenant, named by its `sub`; false if there is no such user of the tenant. */
+  async removeById(userId: string, tenant: TenantId): Promise<boolean> {
+    if (!(await this.belongs(userId, tenant))) return false;
+    await this.cognito.send(new AdminDeleteUserCommand({ UserPoolId: this.userPoolId, Username: userId }));
+    return true;
+  }
+
+  private async belongs(username: string, tenant: TenantId): Promise<boolean> {
+    try {
+      const user = await this.cognito.send(
+        new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: username }),
+      );
+      return user.UserAttributes?.find((a) => a.Name === 'custom:tenant_id')?.Value === tenant;
+    } catch (error) {
+      if (error instanceof UserNotFoundException) return false;
+      throw error;
+    }
   }
 
   async remove(email: string, tenant: TenantId): Promise<void> {

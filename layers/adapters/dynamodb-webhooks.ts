@@ -102,15 +102,9 @@ export class DynamoDbWebhooks {
       description: input.description,
       createdAt: new Date().toISOString(),
     };
-    await this.documents.send(
-      new PutCommand({
-        TableName: this.configTable,
-        Item: { ...configKeys.webhook(tenant, endpoint.webhookId), type: 'webhook', ...endpoint },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    this.endpointsCache.delete(tenant);
+    // The secret before the endpoint: an endpoint never exists without a secret to sign its deliveries.
     const secret = generateWebhookSecret();
+    let made = true;
     try {
       await this.documents.send(
         new PutCommand({
@@ -124,11 +118,19 @@ export class DynamoDbWebhooks {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return { endpoint, secret };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { endpoint };
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      made = false;
     }
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.configTable,
+        Item: { ...configKeys.webhook(tenant, endpoint.webhookId), type: 'webhook', ...endpoint },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    this.endpointsCache.delete(tenant);
+    return made ? { endpoint, secret } : { endpoint };
   }
 
   async removeEndpoint(tenant: TenantId, webhookId: string): Promise<void> {

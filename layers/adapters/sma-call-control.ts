@@ -781,12 +781,13 @@ async function endUnstartedCall(
   callId: string,
 ): Promise<SmaResponse> {
   const route = await ports.routes.routeOf(dialled);
-  if (route !== undefined)
-    await ports.calls.change(route.tenant, callId, {
-      status: 'ended',
-      endedAt: ports.now().toISOString(),
-      endReason: 'caller-hung-up',
-    });
+  if (route !== undefined) {
+    const end = { status: 'ended' as const, endedAt: ports.now().toISOString(), endReason: 'caller-hung-up' };
+    // An ended record first, if there is none yet: a first invocation still starting the call then finds
+    // it and neither starts the call nor counts it against the tenant's calls in progress.
+    await ports.calls.endBeforeStart(route.tenant, callId, end);
+    await ports.calls.change(route.tenant, callId, end);
+  }
   return NO_ACTIONS;
 }
 

@@ -181,7 +181,8 @@ describe('one stack per region', () => {
       );
       expect(client?.GenerateSecret).toBe(false);
       expect(client?.ReadAttributes).toContain('custom:tenant_id');
-      expect(client?.WriteAttributes).toEqual(['email']);
+      // Explicitly none (left out, Cognito would let the app write every standard attribute).
+      expect(client?.WriteAttributes).toEqual([]);
       expect(client?.IdTokenValidity).toBe(60);
     }
   });

@@ -17,6 +17,7 @@ import {
   stepFailed,
 } from '../../layers/domain/tenancy/provision-tenant.ts';
 import {
+  networkOf,
   newTenantId,
   parseSignupRequest,
   solveProofOfWork,
@@ -240,6 +241,14 @@ describe('sign-up requests', () => {
   it('counts leading zero bits', () => {
     expect(leadingZeroBits(new Uint8Array([0, 0, 0x80]))).toBe(16);
     expect(leadingZeroBits(new Uint8Array([0, 0x0f]))).toBe(12);
+  });
+
+  it('counts sign-ups by IPv4 address, and by /64 network for IPv6', () => {
+    expect(networkOf('203.0.113.7')).toBe('203.0.113.7');
+    expect(networkOf('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(networkOf('2001:db8:1:2:3:4:5:6')).toBe('2001:0db8:0001:0002::/64');
+    expect(networkOf('2001:db8:1:2::99')).toBe(networkOf('2001:db8:1:2:ffff::1'));
+    expect(networkOf('2001:db8::1')).toBe('2001:0db8:0000:0000::/64');
   });
 
   it('makes readable tenant ids from any company name', () => {

@@ -7,8 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import { httpHandler, jsonBody } from '../../../layers/adapters/http-api.ts';
+import { ConflictError } from '../../../layers/domain/errors.ts';
 import type { SignupJob } from '../../../layers/domain/tenancy/provision-tenant.ts';
 import {
+  networkOf,
   newSignupId,
   newTenantId,
   parseSignupRequest,
@@ -34,9 +36,10 @@ export const handler = httpHandler(async (event) => {
     triedNumbers: [],
     failures: 0,
   };
-  // Addresses are kept only as a hash, and only for the hour's count.
+  // Addresses are kept only as a hash, and only for the hour's count; an IPv6 client counts by its /64
+  // (one subscriber's network), or a single host could take a fresh address for every sign-up.
   const client = createHash('sha256')
-    .update(event.requestContext.http.sourceIp)
+    .update(networkOf(event.requestContext.http.sourceIp))
     .digest('base64url')
     .slice(0, 22);
   await ports.jobs.create(job, client);
@@ -49,7 +52,10 @@ export const handler = httpHandler(async (event) => {
       groups: ['admin', 'supervisor'],
     });
   } catch (error) {
-    // Nothing was made (or the email is someone else's): the job goes, the worker never sees it.
+    // A user half made (created, then a later call failed) goes again; one that is someone else's (the
+    // email was taken) is left alone: removal checks the tenant. Then the job goes: nothing was made.
+    if (!(error instanceof ConflictError))
+      await ports.users.remove(job.email, job.tenantId).catch(() => undefined);
     await ports.jobs.discard(job.signupId);
     throw error;
   }

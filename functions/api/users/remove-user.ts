@@ -11,7 +11,8 @@ export const handler = httpHandler(async (event) => {
   if (userId === caller.userId) throw new ForbiddenError('an admin cannot remove themselves');
   const user = await tenantUsers().get(caller.tenantId, userId);
   if (user === undefined) throw new NotFoundError('this contact center has no such user');
-  await userPool().remove(user.email, caller.tenantId);
+  // Gone from the user pool already (removed there directly): the list entry goes all the same.
+  await userPool().removeById(userId, caller.tenantId);
   await tenantUsers().remove(caller.tenantId, userId);
   return { status: 200, body: { removed: userId } };
 });

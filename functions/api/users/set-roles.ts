@@ -16,7 +16,8 @@ export const handler = httpHandler(async (event) => {
   if (userId === caller.userId) throw new ForbiddenError('an admin cannot change their own roles');
   const user = await tenantUsers().get(caller.tenantId, userId);
   if (user === undefined) throw new NotFoundError('this contact center has no such user');
-  await userPool().setGroups(user.email, groups);
+  if (!(await userPool().setGroups(userId, caller.tenantId, groups)))
+    throw new NotFoundError('this contact center has no such user');
   const changed = { ...user, groups };
   await tenantUsers().put(caller.tenantId, changed);
   return { status: 200, body: changed };

@@ -109,3 +109,19 @@ export function newTenantId(companyName: string): TenantId {
 export function newSignupId(): string {
   return randomBytes(18).toString('base64url');
 }
+
+/** An IPv4 address as it is; an IPv6 address as its /64 (its first four groups, expanded). */
+export function networkOf(address: string): string {
+  if (!address.includes(':') || /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address))
+    return address.replace(/^::ffff:/i, '');
+  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === '' ? [] : tail.split(':');
+  const groups = address.includes('::')
+    ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.padStart(4, '0'))
+    .join(':')}::/64`;
+}

@@ -72,6 +72,7 @@ export interface CallRecordImage {
     readonly agentId?: string;
     readonly version?: number;
     readonly entry?: { readonly queueId?: string };
+    readonly timeline?: { readonly offeredAt?: string };
   };
 }
 
@@ -108,7 +109,8 @@ export function callWebhookEvents(
     (before?.routing?.state !== 'offered' ||
       before.routing.agentId !== after.routing?.agentId ||
       before.routing.version !== after.routing?.version);
-  if (newOffer) event('call.offered', `offered.${after.routing?.version ?? 0}`, now);
+  if (newOffer)
+    event('call.offered', `offered.${after.routing?.version ?? 0}`, after.routing?.timeline?.offeredAt);
   if (after.answeredAt !== undefined && before?.answeredAt === undefined)
     event('call.answered', 'answered', after.answeredAt);
   const ended = after.status === 'ended' && before?.status !== 'ended';
