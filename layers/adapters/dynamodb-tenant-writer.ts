@@ -2,6 +2,7 @@
  * A new tenant's configuration in the config table: the tenant item, its starter queue and published starter
  * flow, its first number's route; and, when a sign-up is undone, every item of the tenant again.
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   DeleteCommand,
@@ -10,6 +11,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../domain/errors.ts';
 import { publishFlow } from '../domain/flows/flow-service.ts';
 import type { TenantId } from '../domain/tenancy/ids.ts';
 import type { SipTarget, TenantWriter } from '../domain/tenancy/provision-tenant.ts';
@@ -94,6 +96,15 @@ export class DynamoDbTenantWriter implements TenantWriter {
     await new DynamoDbNumberRoutes(this.documents, this.table).unassign(tenant, e164);
   }
 
+  /** Refuses what a half-made tenant must not do yet (it could be undone with it still outside). */
+  async requireActive(tenant: TenantId): Promise<void> {
+    const item = (
+      await this.documents.send(new GetCommand({ TableName: this.table, Key: configKeys.tenant(tenant) }))
+    ).Item;
+    if (item?.status === 'provisioning')
+      throw new ConflictError('this contact center is still being set up: try again when its number is live');
+  }
+
   async activate(tenant: TenantId): Promise<void> {
     await this.documents.send(
       new UpdateCommand({
@@ -128,10 +139,38 @@ export class DynamoDbTenantWriter implements TenantWriter {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': configKeys.tenant(tenant).pk },
-      ProjectionExpression: 'pk, sk',
     });
+    // The directory entries the tenant's items own (keys, extension codes, numbers) go first, each only if
+    // it still points at this tenant.
+    for (const item of items) {
+      const directory =
+        item.type === 'apikey' && typeof item.hash === 'string'
+          ? configKeys.apiKeyDirectory(item.hash)
+          : item.type === 'extension' &&
+              typeof item.accessNumber === 'string' &&
+              typeof item.code === 'string'
+            ? configKeys.extensionDirectory(item.accessNumber, item.code)
+            : item.type === 'number' && typeof item.e164 === 'string'
+              ? configKeys.numberDirectory(item.e164)
+              : undefined;
+      if (directory === undefined) continue;
+      try {
+        await this.documents.send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: directory,
+            ConditionExpression: 'tenantId = :tenant',
+            ExpressionAttributeValues: { ':tenant': tenant },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
     for (let i = 0; i < items.length; i += 25) {
-      let pending = items.slice(i, i + 25).map((key) => ({ DeleteRequest: { Key: key } }));
+      let pending = items
+        .slice(i, i + 25)
+        .map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
       while (pending.length > 0) {
         const result = await this.documents.send(
           new BatchWriteCommand({ RequestItems: { [this.table]: pending } }),

@@ -7,7 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { DynamoDbApiKeys } from '../../layers/adapters/dynamodb-api-keys.ts';
+import { DynamoDbExtensions } from '../../layers/adapters/dynamodb-extensions.ts';
 import { SIGNUPS_PER_ADDRESS_PER_HOUR } from '../../layers/adapters/dynamodb-signup-jobs.ts';
+import { DynamoDbTenantWriter } from '../../layers/adapters/dynamodb-tenant-writer.ts';
 import { tenantId } from '../../layers/domain/tenancy/ids.ts';
 import { configKeys, liveKeys } from '../../layers/resources/keys.ts';
 import { postJson } from '../support/auth.ts';
@@ -216,5 +219,30 @@ describe('self sign-up', () => {
     expect(
       (await postJson(`${webUrl}/_auth/token`, { email: taken, password: 'Demo-admin-1!' })).status,
     ).toBe(200);
+  });
+
+  it('undoes a tenant with everything it made meanwhile: keys, extension codes and number routes', async () => {
+    const tenant = tenantId(`undo-${randomUUID().slice(0, 8)}`);
+    const writer = new DynamoDbTenantWriter(cloud.clients.documents, cloud.config.tables.config);
+    await writer.create(tenant, 'Undo Me', 'undo@signup.test');
+    await expect(writer.requireActive(tenant)).rejects.toThrow(/still being set up/);
+    const keys = new DynamoDbApiKeys(cloud.clients.documents, cloud.config.tables.config);
+    const { key } = await keys.create(tenant, { name: 'early', scopes: ['flows:read'] }, 'undo@signup.test');
+    const extensions = new DynamoDbExtensions(cloud.clients.documents, cloud.config.tables.config);
+    const access = (await extensions.accessNumber()) as string;
+    const { code } = await extensions.claim(tenant, access, 'main');
+    await writer.assignNumber(tenant, '+15035550199', [], 'rule-x');
+
+    await writer.remove(tenant, undefined);
+    expect(await tenantItems(tenant)).toEqual([]);
+    expect(await keys.principal(key)).toBeUndefined();
+    expect(await extensions.route(access, code)).toBeUndefined();
+    const directory = await cloud.clients.documents.send(
+      new GetCommand({
+        TableName: cloud.config.tables.config,
+        Key: configKeys.numberDirectory('+15035550199'),
+      }),
+    );
+    expect(directory.Item).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import {
   isFinished,
   MAX_STEP_FAILURES,
   needsWorker,
+  ORDER_SETTLE_MS,
   type OrderStatus,
   type ProvisioningPorts,
   type SignupJob,
@@ -55,6 +56,7 @@ function world(options: { available: string[]; lostOrders?: string[]; failSteps?
         made.rules.set(e164, id);
         return id;
       },
+      findRule: async (e164) => made.rules.get(e164),
       deleteSipRule: async (id) => {
         for (const [n, r] of made.rules) if (r === id) made.rules.delete(n);
       },
@@ -175,6 +177,26 @@ describe('sign-up provisioning', () => {
     const ok = world({ available: ['+13125550100'] });
     const live = await ok.run({ ...ok.job, kind: 'number', step: 'number', progress: [] });
     expect(live).toMatchObject({ state: 'live', phoneNumber: '+13125550100' });
+  });
+
+  it('waits for a running order before undoing, so its number is released rather than lost', async () => {
+    const w = world({ available: [] });
+    const ports = {
+      ...w.ports,
+      numbers: { ...w.ports.numbers, orderStatus: async () => 'processing' as const },
+    };
+    const stuck = {
+      ...w.job,
+      step: 'undo' as const,
+      phoneNumber: '+13125550100',
+      orderId: 'order-x',
+      orderedAt: new Date(w.ports.now()).toISOString(),
+    };
+    const waited = await advance(stuck, ports);
+    expect(waited.waitMs).toBeGreaterThan(0);
+    expect(waited.job).toBe(stuck);
+    w.tick(ORDER_SETTLE_MS + 1);
+    expect((await advance(stuck, ports)).job.state).toBe('failed');
   });
 
   it('counts step errors and only undoes after the limit', () => {

@@ -36,6 +36,7 @@ export const handler = httpHandler(async (event) => {
       'the number order is not valid',
       parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     );
+  await signupPorts().tenants.requireActive(caller.tenantId);
   const [held, limits] = await Promise.all([
     numberRoutes().numbers(caller.tenantId),
     tenantLimits(caller.tenantId),

@@ -11,6 +11,7 @@ import type { ProvisioningPorts } from '../../../layers/domain/tenancy/provision
 export interface SignupPorts extends ProvisioningPorts {
   readonly jobs: DynamoDbSignupJobs;
   readonly users: CognitoUserDirectory;
+  readonly tenants: DynamoDbTenantWriter;
 }
 
 let built: SignupPorts | undefined;

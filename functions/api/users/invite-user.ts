@@ -6,12 +6,14 @@
 import { callerIdentity, requireGroup } from '../../../layers/adapters/caller-identity.ts';
 import { httpHandler, jsonBody } from '../../../layers/adapters/http-api.ts';
 import { parseInvite, temporaryPassword } from '../../../layers/domain/tenancy/users.ts';
+import { signupPorts } from '../signup/signup-ports.ts';
 import { tenantUsers, userPool } from './users.ts';
 
 export const handler = httpHandler(async (event) => {
   const caller = callerIdentity(event);
   requireGroup(caller, 'admin');
   const invite = parseInvite(jsonBody(event));
+  await signupPorts().tenants.requireActive(caller.tenantId);
   const password = temporaryPassword();
   const userId = await userPool().invite({
     ...invite,

@@ -62,6 +62,8 @@ export interface NumberOrders {
   /** Creates the number's SIP rule, or returns the one it already has (a step run twice). */
   sipRule(e164: string, name: string, targets: readonly SipTarget[]): Promise<string>;
   deleteSipRule(sipRuleId: string): Promise<void>;
+  /** The SIP rule that routes a number, if any. */
+  findRule(e164: string): Promise<string | undefined>;
   release(e164: string): Promise<void>;
 }
 
@@ -99,6 +101,8 @@ export interface ProvisioningPorts {
 export const MAX_NUMBER_ATTEMPTS = 5;
 /** An order still processing after this long is given up (the sign-up page is waiting). */
 export const ORDER_TIMEOUT_MS = 120_000;
+/** How long an undo waits for a running order to end before giving its number up as lost (logged). */
+export const ORDER_SETTLE_MS = 15 * 60_000;
 /** A sign-up stuck at its first step (the request died mid-way) is undone after this long. */
 export const ACCOUNT_STEP_TIMEOUT_MS = 60_000;
 /** Consecutive errors of one step before the sign-up is undone. */
@@ -218,16 +222,23 @@ function fail(job: SignupJob, error: string, at: string): Advanced {
 
 /** Everything made, unmade in reverse; each part tolerates being gone already. */
 async function undo(job: SignupJob, ports: ProvisioningPorts, at: string): Promise<Advanced> {
-  if (job.sipRuleId !== undefined) await ports.numbers.deleteSipRule(job.sipRuleId);
+  const ordered = job.phoneNumber !== undefined && job.orderId !== undefined;
+  const status = ordered ? await ports.numbers.orderStatus(job.orderId as string) : undefined;
+  // An order still running cannot be released yet: wait for it (up to a bound), or the number would end
+  // up ours with nothing pointing at it.
+  if (status === 'processing' && ports.now() - Date.parse(job.orderedAt ?? job.createdAt) < ORDER_SETTLE_MS)
+    return { job, waitMs: 2_000 };
+  // The rule may exist without its id saved (the step stopped right after making it): look it up.
+  const rule =
+    job.sipRuleId ??
+    (ordered && status !== 'failed' ? await ports.numbers.findRule(job.phoneNumber as string) : undefined);
+  if (rule !== undefined) await ports.numbers.deleteSipRule(rule);
   // Another number for a live tenant: only that number goes; the tenant and its admin stay.
   if (job.kind === 'number') {
     if (job.phoneNumber !== undefined) await ports.tenants.unassignNumber(job.tenantId, job.phoneNumber);
   } else await ports.tenants.remove(job.tenantId, job.phoneNumber);
-  if (job.phoneNumber !== undefined && job.orderId !== undefined) {
-    // A number whose order failed was never ours to release.
-    const status = await ports.numbers.orderStatus(job.orderId);
-    if (status !== 'failed') await ports.numbers.release(job.phoneNumber);
-  }
+  // A number whose order failed was never ours to release.
+  if (ordered && status !== 'failed') await ports.numbers.release(job.phoneNumber as string);
   if (job.kind !== 'number') await ports.users.remove(job.email, job.tenantId);
   return {
     job: { ...job, state: 'failed', failures: 0, progress: [...job.progress, { step: 'undo', at }] },
