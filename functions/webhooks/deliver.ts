@@ -15,6 +15,7 @@ import { webhookStore } from './webhooks-store.ts';
 /** An attempt keeps its delivery out of the due list this long (longer than the send's timeout). */
 const HOLD_MS = 30_000;
 const PARALLEL = 10;
+const PER_ENDPOINT_PER_ROUND = 5;
 
 let send: ReturnType<typeof webhookSender> | undefined;
 
@@ -25,13 +26,32 @@ export async function handler(
   const until = Date.now() + Math.min(Math.max(event.loopSeconds ?? 0, 0), 840) * 1000;
   const totals = { sent: 0, delivered: 0 };
   for (;;) {
-    const due = await webhookStore().due(new Date().toISOString());
-    for (let i = 0; i < due.length; i += PARALLEL)
-      await Promise.all(due.slice(i, i + PARALLEL).map((d) => attempt(d, totals)));
+    const due = fairShare(await webhookStore().due(new Date().toISOString(), 100));
+    // A pool, not batches: one slow endpoint holds one sender, not the whole round.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: PARALLEL }, async () => {
+        while (next < due.length) await attempt(due[next++] as Delivery, totals);
+      }),
+    );
     if (Date.now() + 1_000 > until) break;
     await new Promise((r) => setTimeout(r, 1_000));
   }
   return totals;
+}
+
+/**
+ * At most a few deliveries per endpoint in a round, so a tenant whose endpoint is slow or failing (and
+ * piles up retries) does not hold the others' deliveries back.
+ */
+function fairShare(due: readonly Delivery[]): Delivery[] {
+  const taken = new Map<string, number>();
+  return due.filter((d) => {
+    const key = `${d.tenantId}/${d.webhookId}`;
+    const count = taken.get(key) ?? 0;
+    taken.set(key, count + 1);
+    return count < PER_ENDPOINT_PER_ROUND;
+  });
 }
 
 async function attempt(delivery: Delivery, totals: { sent: number; delivered: number }): Promise<void> {

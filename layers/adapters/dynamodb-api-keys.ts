@@ -4,12 +4,7 @@
  * authoriser looks a key up by, written and deleted together in one transaction.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import {
   type ApiScope,
@@ -21,6 +16,7 @@ import {
 } from '../domain/tenancy/api-keys.ts';
 import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
 import { configKeys } from '../resources/keys.ts';
+import { tenantItems } from './dynamodb-query-all.ts';
 
 export interface ApiKeySummary {
   readonly keyId: string;
@@ -43,15 +39,8 @@ export class DynamoDbApiKeys {
   ) {}
 
   async list(tenant: TenantId): Promise<ApiKeySummary[]> {
-    const result = await this.documents.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :keys)',
-        ExpressionAttributeValues: { ':pk': configKeys.tenant(tenant).pk, ':keys': 'APIKEY#' },
-        Limit: 100,
-      }),
-    );
-    return (result.Items ?? []).map((i) => ({
+    const items = await tenantItems(this.documents, this.table, tenant, 'APIKEY#', 100);
+    return items.map((i) => ({
       keyId: i.keyId as string,
       name: i.name as string,
       scopes: i.scopes as ApiScope[],

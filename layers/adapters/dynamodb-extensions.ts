@@ -5,17 +5,13 @@
  * tenants can never hold the same one.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { drawExtensionCode } from '../domain/calls/access-number.ts';
 import type { NumberRoute } from '../domain/calls/run-ivr-turn.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
 import { configKeys } from '../resources/keys.ts';
+import { tenantItems } from './dynamodb-query-all.ts';
 
 export interface Extension {
   readonly accessNumber: string;
@@ -80,15 +76,8 @@ export class DynamoDbExtensions {
   }
 
   async list(tenant: TenantId): Promise<Extension[]> {
-    const result = await this.documents.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ext)',
-        ExpressionAttributeValues: { ':pk': configKeys.tenant(tenant).pk, ':ext': 'EXT#' },
-        Limit: 50,
-      }),
-    );
-    return (result.Items ?? []).map((i) => ({
+    const items = await tenantItems(this.documents, this.table, tenant, 'EXT#', 50);
+    return items.map((i) => ({
       accessNumber: i.accessNumber as string,
       code: i.code as string,
       flowId: i.flowId as string,

@@ -14,6 +14,7 @@ import type { NumberRoute } from '../domain/calls/run-ivr-turn.ts';
 import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
 import { configKeys } from '../resources/keys.ts';
 import { DynamoDbExtensions } from './dynamodb-extensions.ts';
+import { tenantItems } from './dynamodb-query-all.ts';
 
 /** A SIP media application that can place calls from a number, in its region. */
 export interface OutboundRoute {
@@ -101,15 +102,8 @@ export class DynamoDbNumberRoutes {
   async numbers(
     tenant: TenantId,
   ): Promise<{ e164: string; flowId: string; assignedAt: string; sipRuleId?: string }[]> {
-    const result = await this.documents.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :numbers)',
-        ExpressionAttributeValues: { ':pk': configKeys.tenant(tenant).pk, ':numbers': 'NUMBER#' },
-        Limit: 1000,
-      }),
-    );
-    return (result.Items ?? []).map((i) => ({
+    const items = await tenantItems(this.documents, this.table, tenant, 'NUMBER#', 1000);
+    return items.map((i) => ({
       e164: i.e164 as string,
       flowId: i.flowId as string,
       assignedAt: i.assignedAt as string,

@@ -56,3 +56,8 @@ export function jsonBody(event: APIGatewayProxyEventV2): unknown {
     throw new ValidationError('the request body is not valid JSON');
   }
 }
+
+/** A JSON body for routes where it is optional: none (or an empty one) reads as `{}`. */
+export function optionalJsonBody(event: APIGatewayProxyEventV2): unknown {
+  return event.body === undefined || event.body === '' ? {} : jsonBody(event);
+}

@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import { callerIdentity, requireGroup } from '../../../layers/adapters/caller-identity.ts';
-import { httpHandler, jsonBody } from '../../../layers/adapters/http-api.ts';
+import { httpHandler, optionalJsonBody } from '../../../layers/adapters/http-api.ts';
 import { ValidationError } from '../../../layers/domain/errors.ts';
 import { ID } from '../../../layers/domain/tenancy/ids.ts';
+import { parseOrThrow } from '../../../layers/domain/validation.ts';
 import { flowStore } from '../flows/flow-store.ts';
 import { extensions, requireAccessNumber } from './extensions.ts';
 
@@ -17,13 +18,7 @@ const claimSchema = z.strictObject({
 export const handler = httpHandler(async (event) => {
   const caller = callerIdentity(event);
   requireGroup(caller, 'admin');
-  const parsed = claimSchema.safeParse(event.body === undefined || event.body === '' ? {} : jsonBody(event));
-  if (!parsed.success)
-    throw new ValidationError(
-      'the extension request is not valid',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  const { flowId } = parsed.data;
+  const { flowId } = parseOrThrow(claimSchema, optionalJsonBody(event), 'extension request');
   if ((await flowStore().published(caller.tenantId, flowId)) === undefined)
     throw new ValidationError(`flow '${flowId}' has no published version for callers to reach`, [
       { path: 'flowId', message: `flow '${flowId}' has no published version` },

@@ -5,11 +5,12 @@
  */
 import { z } from 'zod';
 import { callerIdentity, requireGroup } from '../../../layers/adapters/caller-identity.ts';
-import { httpHandler, jsonBody } from '../../../layers/adapters/http-api.ts';
+import { httpHandler, optionalJsonBody } from '../../../layers/adapters/http-api.ts';
 import { tenantLimits } from '../../../layers/adapters/tenant-limits.ts';
-import { ConflictError, ValidationError } from '../../../layers/domain/errors.ts';
+import { ConflictError } from '../../../layers/domain/errors.ts';
 import type { SignupJob } from '../../../layers/domain/tenancy/provision-tenant.ts';
 import { newSignupId } from '../../../layers/domain/tenancy/signup-request.ts';
+import { parseOrThrow } from '../../../layers/domain/validation.ts';
 import { signupPorts } from '../signup/signup-ports.ts';
 import { signupView } from '../signup/signup-view.ts';
 import { numberRoutes } from './numbers.ts';
@@ -30,12 +31,7 @@ const orderSchema = z
 export const handler = httpHandler(async (event) => {
   const caller = callerIdentity(event);
   requireGroup(caller, 'admin');
-  const parsed = orderSchema.safeParse(event.body === undefined || event.body === '' ? {} : jsonBody(event));
-  if (!parsed.success)
-    throw new ValidationError(
-      'the number order is not valid',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
+  const order = parseOrThrow(orderSchema, optionalJsonBody(event), 'number order');
   await signupPorts().tenants.requireActive(caller.tenantId);
   const [held, limits] = await Promise.all([
     numberRoutes().numbers(caller.tenantId),
@@ -51,8 +47,8 @@ export const handler = httpHandler(async (event) => {
     tenantId: caller.tenantId,
     email: caller.email,
     companyName: '',
-    numberType: parsed.data.numberType,
-    ...(parsed.data.areaCode === undefined ? {} : { areaCode: parsed.data.areaCode }),
+    numberType: order.numberType,
+    ...(order.areaCode === undefined ? {} : { areaCode: order.areaCode }),
     state: 'provisioning',
     step: 'number',
     createdAt: new Date().toISOString(),

@@ -4,8 +4,8 @@
  * a call. Validated like a flow: every problem with its path.
  */
 import { z } from 'zod';
-import { ValidationError } from '../errors.ts';
 import { ID } from '../tenancy/ids.ts';
+import { parseOrThrow } from '../validation.ts';
 
 export const STRATEGIES = [
   'longest-idle',
@@ -133,17 +133,4 @@ export function parseQueueConfig(input: unknown): QueueConfig {
 
 export function parseAgentProfile(input: unknown): AgentProfile {
   return parseOrThrow(agentProfileSchema, input, 'agent');
-}
-
-function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => ({
-    path: i.path.join('.') || '(document)',
-    message: i.message,
-  }));
-  throw new ValidationError(
-    `the ${what} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
-    problems,
-  );
 }

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { ValidationError } from '../errors.ts';
+import { parseOrThrow } from '../validation.ts';
 
 export const API_SCOPES = [
   'flows:read',
@@ -41,13 +41,7 @@ export const newApiKeySchema = z.strictObject({
 export type NewApiKey = z.infer<typeof newApiKeySchema>;
 
 export function parseNewApiKey(input: unknown): NewApiKey {
-  const parsed = newApiKeySchema.safeParse(input);
-  if (!parsed.success)
-    throw new ValidationError(
-      'the API key is not valid',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  return parsed.data;
+  return parseOrThrow(newApiKeySchema, input, 'API key');
 }
 
 /** A fresh key: its id, the whole key (shown once) and the hash that is stored. */

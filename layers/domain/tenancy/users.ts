@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { ValidationError } from '../errors.ts';
+import { parseOrThrow } from '../validation.ts';
 import { EMAIL } from './password-policy.ts';
 
 export const ROLES = ['admin', 'supervisor', 'agent'] as const;
@@ -29,18 +29,8 @@ const inviteSchema = z.strictObject({
 
 const rolesSchema = z.strictObject({ groups: roles });
 
-function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success)
-    throw new ValidationError(
-      `the ${what} is not valid`,
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  return parsed.data;
-}
-
-export const parseInvite = (input: unknown) => parse(inviteSchema, input, 'invitation');
-export const parseRoles = (input: unknown) => parse(rolesSchema, input, 'change of roles');
+export const parseInvite = (input: unknown) => parseOrThrow(inviteSchema, input, 'invitation');
+export const parseRoles = (input: unknown) => parseOrThrow(rolesSchema, input, 'change of roles');
 
 /** A temporary password that meets the pool's policy: used once, to choose one's own. */
 export function temporaryPassword(): string {

@@ -6,8 +6,8 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { ValidationError } from '../errors.ts';
 import type { TenantId } from '../tenancy/ids.ts';
+import { parseOrThrow } from '../validation.ts';
 
 export const WEBHOOK_EVENTS = ['call.offered', 'call.answered', 'call.ended', 'recording.ready'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
@@ -45,13 +45,7 @@ export function parseWebhookEndpoint(input: unknown, plainHttpHosts: readonly st
       .refine((v) => !/[\p{Cc}<>]/u.test(v), 'description must not contain control characters, < or >')
       .default(''),
   });
-  const parsed = schema.safeParse(input);
-  if (!parsed.success)
-    throw new ValidationError(
-      'the webhook is not valid',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  return parsed.data;
+  return parseOrThrow(schema, input, 'webhook');
 }
 export type WebhookEndpointInput = ReturnType<typeof parseWebhookEndpoint>;
 
