@@ -126,6 +126,16 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
     module: 'api/supervisor/stop-monitoring.ts',
     auth: 'jwt',
   },
+  {
+    routeKey: 'GET /api/v1/disposition-codes',
+    module: 'api/admin/get-disposition-codes.ts',
+    auth: 'jwt',
+  },
+  {
+    routeKey: 'PUT /api/v1/disposition-codes',
+    module: 'api/admin/put-disposition-codes.ts',
+    auth: 'jwt',
+  },
   { routeKey: 'GET /api/v1/reason-codes', module: 'api/admin/get-reason-codes.ts', auth: 'jwt' },
   { routeKey: 'PUT /api/v1/reason-codes', module: 'api/admin/put-reason-codes.ts', auth: 'jwt' },
   {

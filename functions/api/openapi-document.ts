@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { flowDocumentSchema } from '../../layers/domain/flows/flow-document.ts';
 import {
   agentProfileSchema,
+  dispositionCodesSchema,
   queueConfigSchema,
   reasonCodesSchema,
 } from '../../layers/domain/routing/queue-config.ts';
@@ -153,6 +154,17 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     tag: 'queues and agents',
     roles: ['admin'],
     body: ref('AgentProfile'),
+  },
+  'GET /api/v1/disposition-codes': {
+    summary: 'The tenant’s disposition codes (how agents sum calls up at wrap-up)',
+    tag: 'queues and agents',
+    roles: ['member'],
+  },
+  'PUT /api/v1/disposition-codes': {
+    summary: 'Replaces the tenant’s disposition codes; wrap-up then accepts only these (and none)',
+    tag: 'queues and agents',
+    roles: ['admin'],
+    body: ref('DispositionCodes'),
   },
   'GET /api/v1/reason-codes': {
     summary: 'The tenant’s not-ready reason codes',
@@ -511,6 +523,7 @@ export function openApiDocument(version: string) {
         QueueConfig: jsonSchema(queueConfigSchema),
         AgentProfile: jsonSchema(agentProfileSchema),
         ReasonCodes: jsonSchema(reasonCodesSchema),
+        DispositionCodes: jsonSchema(dispositionCodesSchema),
       },
     },
   };

@@ -49,6 +49,7 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
     profiles: {
       agentProfile: (tenant, agentId) => routing.queues.agentProfile(tenant, agentId),
       reasonCodes: (tenant) => routing.queues.reasonCodes(tenant),
+      dispositionCodes: (tenant) => routing.queues.dispositionCodes(tenant),
     },
     media: {
       openSession: (tenant, agentId, loginAt) => bridge.openAgentSession(tenant, agentId, loginAt),

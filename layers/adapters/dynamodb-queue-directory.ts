@@ -13,7 +13,9 @@ import {
 import { ConflictError } from '../domain/errors.ts';
 import {
   type AgentProfile,
+  DEFAULT_DISPOSITION_CODES,
   DEFAULT_REASON_CODES,
+  type DispositionCodes,
   type QueueConfig,
   type ReasonCodes,
 } from '../domain/routing/queue-config.ts';
@@ -149,6 +151,25 @@ export class DynamoDbQueueDirectory implements QueueDirectory {
       new PutCommand({
         TableName: this.table,
         Item: { ...configKeys.reasonCodes(tenant), type: 'reason-codes', reasonCodes },
+      }),
+    );
+  }
+
+  /** The tenant's disposition codes (the defaults until it defines its own). */
+  async dispositionCodes(tenant: TenantId): Promise<DispositionCodes> {
+    const item = (
+      await this.documents.send(
+        new GetCommand({ TableName: this.table, Key: configKeys.codes(tenant, 'disposition') }),
+      )
+    ).Item;
+    return (item?.dispositionCodes as DispositionCodes | undefined) ?? DEFAULT_DISPOSITION_CODES;
+  }
+
+  async putDispositionCodes(tenant: TenantId, dispositionCodes: DispositionCodes): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...configKeys.codes(tenant, 'disposition'), type: 'disposition-codes', dispositionCodes },
       }),
     );
   }

@@ -4,8 +4,12 @@
  * the agent, and it lasts through hold), and blind transfers to an agent, a queue and a number (answered,
  * and not: the caller returns to the queue). Bad requests change nothing.
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PstnClient, RemoteCall } from '../../infra/local/chime/pstn-client.ts';
+import { tenantId } from '../../layers/domain/tenancy/ids.ts';
+import { liveKeys } from '../../layers/resources/keys.ts';
+import type { TestUser } from '../support/auth.ts';
 import { api, type TestContactCenter, type TestDesk } from '../support/contact-center.ts';
 import { holdMusicHeard, joined, talk, unheard } from '../support/conversation.ts';
 import { type DeskRig, deskRig } from '../support/desk-rig.ts';
@@ -349,5 +353,52 @@ describe('call controls', () => {
       expect(String(refused.body.message)).toMatch(message);
     }
     expect(await agent.state()).toMatchObject({ status: 'not-ready' });
+  });
+
+  it('holds wrap-up to the tenant’s disposition codes, and records the one chosen', async () => {
+    const [agent] = desks as [TestDesk];
+    const codes = {
+      codes: [
+        { code: 'booked', label: 'Booked' },
+        { code: 'cancelled', label: 'Cancelled' },
+      ],
+    };
+    expect((await api(webUrl, center.admin, 'PUT', '/disposition-codes', codes)).status).toBe(200);
+    expect((await api(webUrl, center.agents[0] as TestUser, 'GET', '/disposition-codes')).body).toEqual(
+      codes,
+    );
+    expect(
+      (
+        await api(webUrl, center.admin, 'PUT', '/disposition-codes', {
+          codes: [{ code: 'none', label: 'x' }],
+        })
+      ).status,
+    ).toBe(400);
+    await onlyReady(agent);
+    const { caller, callId } = await connectedTo(agent);
+    caller.hangup();
+    await expect.poll(async () => (await agent.state()).status, { timeout: 10_000 }).toBe('after-call');
+    const refused = await agent.call('POST', '/agent/wrap-up', { code: 'sale' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(
+      /not one of this contact center's disposition codes \(booked, cancelled\)/,
+    );
+    expect((await agent.state()).status).toBe('after-call');
+    expect(
+      (await agent.call('POST', '/agent/wrap-up', { code: 'booked', notes: 'table for two' })).status,
+    ).toBe(200);
+    const record = await cloud.clients.documents.send(
+      new GetCommand({
+        TableName: cloud.config.tables.live,
+        Key: liveKeys.call(tenantId(tenant.tenant), callId),
+      }),
+    );
+    expect(record.Item?.disposition).toMatchObject({ code: 'booked', notes: 'table for two' });
+    await api(webUrl, center.admin, 'PUT', '/disposition-codes', {
+      codes: [
+        { code: 'resolved', label: 'Resolved' },
+        { code: 'transferred', label: 'Transferred' },
+      ],
+    });
   });
 });

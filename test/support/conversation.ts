@@ -54,7 +54,7 @@ export function callersOf(
   async function onlyReady(...ready: TestDesk[]): Promise<void> {
     for (const desk of desks) {
       const state = await desk.state();
-      if (state.status === 'after-call') await desk.call('POST', '/agent/wrap-up', { code: 'done' });
+      if (state.status === 'after-call') await desk.call('POST', '/agent/wrap-up', { code: 'resolved' });
       const wanted = ready.includes(desk) ? { status: 'available' } : { status: 'not-ready', reason: 'test' };
       const changed = await desk.call('PUT', '/agent/state', wanted);
       expect(changed.status, JSON.stringify(changed.body)).toBe(200);

@@ -324,6 +324,13 @@ export async function wrapUp(
     throw new ValidationError('a disposition code is 1-40 letters, digits, _ and -');
   if (typeof notes !== 'string' || notes.length > 2000)
     throw new ValidationError('notes are text of at most 2,000 characters');
+  if (code !== 'none') {
+    const { codes } = await ports.profiles.dispositionCodes(tenant);
+    if (!codes.some((c) => c.code === code))
+      throw new ValidationError(
+        `'${code}' is not one of this contact center's disposition codes (${codes.map((c) => c.code).join(', ')})`,
+      );
+  }
   if (state.status === 'after-call' && state.call !== undefined)
     await ports.calls.recordDisposition(tenant, state.call.callId, {
       code,

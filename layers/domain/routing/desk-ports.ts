@@ -6,7 +6,7 @@ import { ConflictError } from '../errors.ts';
 import type { TenantId } from '../tenancy/ids.ts';
 import type { AgentCall, AgentState } from './agent-state.ts';
 import { endRouting, type RoutingPorts } from './dispatch.ts';
-import type { AgentProfile, ReasonCodes } from './queue-config.ts';
+import type { AgentProfile, DispositionCodes, ReasonCodes } from './queue-config.ts';
 import type { CallDetails } from './screen-pop.ts';
 
 /** The agent's media session as its softphone needs it to join (opaque to routing). */
@@ -20,6 +20,7 @@ export interface AgentDeskPorts extends RoutingPorts {
   readonly profiles: {
     agentProfile(tenant: TenantId, agentId: string): Promise<AgentProfile | undefined>;
     reasonCodes(tenant: TenantId): Promise<ReasonCodes>;
+    dispositionCodes(tenant: TenantId): Promise<DispositionCodes>;
   };
   readonly media: {
     openSession(tenant: TenantId, agentId: string, loginAt: string): Promise<MediaSession>;

@@ -123,6 +123,39 @@ export const DEFAULT_REASON_CODES: ReasonCodes = {
   ],
 };
 
+/** The tenant's disposition codes: how its agents sum a call up at wrap-up ('none' is always allowed). */
+export const dispositionCodesSchema = z.strictObject({
+  codes: z
+    .array(
+      z.strictObject({
+        code: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1-40 letters, digits, _ and -')
+          .refine((c) => c !== 'none', 'is the code of a call left without one: it needs no defining'),
+        label: z.string().trim().min(1).max(60),
+      }),
+    )
+    .min(1, 'at least one disposition code')
+    .max(50, 'at most 50 disposition codes')
+    .refine((codes) => new Set(codes.map((c) => c.code)).size === codes.length, 'codes must be unique'),
+});
+export type DispositionCodes = z.infer<typeof dispositionCodesSchema>;
+
+export const DEFAULT_DISPOSITION_CODES: DispositionCodes = {
+  codes: [
+    { code: 'resolved', label: 'Resolved' },
+    { code: 'follow-up', label: 'Follow-up needed' },
+    { code: 'sale', label: 'Sale' },
+    { code: 'no-sale', label: 'No sale' },
+    { code: 'transferred', label: 'Transferred' },
+    { code: 'other', label: 'Other' },
+  ],
+};
+
+export function parseDispositionCodes(input: unknown): DispositionCodes {
+  return parseOrThrow(dispositionCodesSchema, input, 'list of disposition codes');
+}
+
 export function parseReasonCodes(input: unknown): ReasonCodes {
   return parseOrThrow(reasonCodesSchema, input, 'list of reason codes');
 }

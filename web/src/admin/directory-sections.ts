@@ -80,10 +80,23 @@ export async function agentsSection(ctx: SectionContext, refresh: () => void): P
 }
 
 export async function reasonsSection(ctx: SectionContext): Promise<HTMLElement> {
-  const codes = await ctx.api<{ codes: { code: string; label: string }[] }>('GET', '/reason-codes');
+  const [codes, dispositions] = await Promise.all([
+    ctx.api<{ codes: { code: string; label: string }[] }>('GET', '/reason-codes'),
+    ctx.api<{ codes: { code: string; label: string }[] }>('GET', '/disposition-codes'),
+  ]);
   return section(
-    'Not-ready reasons',
+    'Codes',
     'reasons',
+    jsonEditor({
+      id: 'dispositions-json',
+      label: 'Disposition codes agents sum calls up with at wrap-up',
+      value: dispositions,
+      saveLabel: 'Save dispositions',
+      onSave: async (document) => {
+        await ctx.api('PUT', '/disposition-codes', document);
+        ctx.notify('info', 'Disposition codes saved');
+      },
+    }),
     jsonEditor({
       id: 'reasons-json',
       label: 'Reason codes agents choose from when they are not ready',

@@ -32,6 +32,8 @@ export interface SoftphoneModel {
   readonly email: string;
   readonly state: AgentStateView;
   readonly reasons: readonly { code: string; label: string }[];
+  /** The tenant's disposition codes, chosen from at wrap-up. */
+  readonly dispositions: readonly { code: string; label: string }[];
   readonly pop: ScreenPop | undefined;
   readonly socket: SocketStatus;
   readonly message: { kind: 'error' | 'info'; text: string } | undefined;
@@ -259,9 +261,8 @@ function callCard(
         h(
           'select',
           { id: 'disposition', name: 'disposition' },
-          ...['resolved', 'follow-up', 'sale', 'no-sale', 'transferred', 'other'].map((code) =>
-            h('option', { value: code }, code),
-          ),
+          ...model.dispositions.map((d) => h('option', { value: d.code }, d.label)),
+          h('option', { value: 'none' }, 'None'),
         ),
         h('label', { for: 'notes' }, 'Notes'),
         h('textarea', { id: 'notes', name: 'notes', rows: '3', maxlength: '2000' }),

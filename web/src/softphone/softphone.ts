@@ -60,6 +60,7 @@ class Softphone {
       email: session.email,
       state: { status: 'offline' },
       reasons: [],
+      dispositions: [],
       pop: undefined,
       socket: 'connecting',
       message: undefined,
@@ -95,11 +96,12 @@ class Softphone {
     this.clock = setInterval(() => tickTimers(this.root), 1_000);
     document.addEventListener('keydown', this.onKey);
     try {
-      const [login, reasons] = await Promise.all([
+      const [login, reasons, dispositions] = await Promise.all([
         this.api<StateBody>('POST', '/agent/session'),
         this.api<{ codes: { code: string; label: string }[] }>('GET', '/reason-codes'),
+        this.api<{ codes: { code: string; label: string }[] }>('GET', '/disposition-codes'),
       ]);
-      this.update({ reasons: reasons.codes, busy: false });
+      this.update({ reasons: reasons.codes, dispositions: dispositions.codes, busy: false });
       this.applyState(login.state);
       void this.loadRecent();
       if (login.media !== undefined) await this.joinOwnMedia(login.media);
