@@ -17,6 +17,7 @@ import {
 import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
 import { configKeys } from '../resources/keys.ts';
 import { tenantItems } from './dynamodb-query-all.ts';
+import { limitReached, usageDecrement, usageIncrement } from './tenant-usage.ts';
 
 export interface ApiKeySummary {
   readonly keyId: string;
@@ -51,8 +52,6 @@ export class DynamoDbApiKeys {
 
   /** Makes a key; the returned `key` is the only time the secret exists outside the caller's hands. */
   async create(tenant: TenantId, input: NewApiKey, by: string): Promise<ApiKeySummary & { key: string }> {
-    if ((await this.list(tenant)).length >= MAX_API_KEYS)
-      throw new ConflictError(`a contact center may hold at most ${MAX_API_KEYS} API keys: revoke one first`);
     const { keyId, key, hash } = generateApiKey();
     const summary: ApiKeySummary = {
       keyId,
@@ -61,32 +60,41 @@ export class DynamoDbApiKeys {
       createdAt: new Date().toISOString(),
       createdBy: by,
     };
-    await this.documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.table,
-              Item: {
-                ...configKeys.apiKeyDirectory(hash),
-                type: 'apikey-directory',
-                tenantId: tenant,
-                keyId,
-                scopes: input.scopes,
+    try {
+      await this.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            usageIncrement(this.table, tenant, 'apiKeys', MAX_API_KEYS),
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  ...configKeys.apiKeyDirectory(hash),
+                  type: 'apikey-directory',
+                  tenantId: tenant,
+                  keyId,
+                  scopes: input.scopes,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
               },
-              ConditionExpression: 'attribute_not_exists(pk)',
             },
-          },
-          {
-            Put: {
-              TableName: this.table,
-              Item: { ...configKeys.apiKey(tenant, keyId), type: 'apikey', hash, ...summary },
-              ConditionExpression: 'attribute_not_exists(pk)',
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...configKeys.apiKey(tenant, keyId), type: 'apikey', hash, ...summary },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
             },
-          },
-        ],
-      }),
-    );
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && limitReached(error, 0))
+        throw new ConflictError(
+          `a contact center may hold at most ${MAX_API_KEYS} API keys: revoke one first`,
+        );
+      throw error;
+    }
     return { ...summary, key };
   }
 
@@ -111,6 +119,7 @@ export class DynamoDbApiKeys {
               },
             },
             { Delete: { TableName: this.table, Key: configKeys.apiKey(tenant, keyId) } },
+            usageDecrement(this.table, tenant, 'apiKeys'),
           ],
         }),
       );

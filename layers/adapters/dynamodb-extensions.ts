@@ -12,6 +12,7 @@ import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
 import { configKeys } from '../resources/keys.ts';
 import { tenantItems } from './dynamodb-query-all.ts';
+import { limitReached, usageDecrement, usageIncrement } from './tenant-usage.ts';
 
 export interface Extension {
   readonly accessNumber: string;
@@ -87,10 +88,13 @@ export class DynamoDbExtensions {
 
   /** Claims a code (the given one, or a fresh one drawn until free) for the tenant's flow. */
   async claim(tenant: TenantId, accessNumber: string, flowId: string, wanted?: string): Promise<Extension> {
-    if ((await this.list(tenant)).length >= MAX_EXTENSIONS_PER_TENANT)
-      throw new ConflictError(
-        `a contact center may hold at most ${MAX_EXTENSIONS_PER_TENANT} extension codes`,
+    // Claiming a code the tenant holds already (a restart re-seeding the demo) is a no-op.
+    if (wanted !== undefined) {
+      const held = (await this.list(tenant)).find(
+        (x) => x.accessNumber === accessNumber && x.code === wanted,
       );
+      if (held !== undefined) return held;
+    }
     for (let attempt = 0; attempt < 10; attempt++) {
       const code = wanted ?? drawExtensionCode();
       const extension: Extension = { accessNumber, code, flowId, createdAt: new Date().toISOString() };
@@ -98,6 +102,7 @@ export class DynamoDbExtensions {
         await this.documents.send(
           new TransactWriteCommand({
             TransactItems: [
+              usageIncrement(this.table, tenant, 'extensions', MAX_EXTENSIONS_PER_TENANT),
               {
                 Put: {
                   TableName: this.table,
@@ -107,8 +112,7 @@ export class DynamoDbExtensions {
                     tenantId: tenant,
                     flowId,
                   },
-                  ConditionExpression: 'attribute_not_exists(pk) OR tenantId = :tenant',
-                  ExpressionAttributeValues: { ':tenant': tenant },
+                  ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
               {
@@ -127,6 +131,10 @@ export class DynamoDbExtensions {
         return extension;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
+        if (limitReached(error, 0))
+          throw new ConflictError(
+            `a contact center may hold at most ${MAX_EXTENSIONS_PER_TENANT} extension codes`,
+          );
         if (wanted !== undefined)
           throw new ConflictError(`extension code ${wanted} belongs to another contact center`);
       }
@@ -149,6 +157,7 @@ export class DynamoDbExtensions {
               },
             },
             { Delete: { TableName: this.table, Key: configKeys.extension(tenant, accessNumber, code) } },
+            usageDecrement(this.table, tenant, 'extensions'),
           ],
         }),
       );

@@ -6,13 +6,13 @@
  * conditional write on its attempt count, so two workers never send the same attempt.
  */
 import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
@@ -25,6 +25,7 @@ import {
   type WebhookEventType,
 } from '../domain/webhooks/webhooks.ts';
 import { configKeys, liveKeys } from '../resources/keys.ts';
+import { limitReached, usageDecrement, usageIncrement } from './tenant-usage.ts';
 
 export interface WebhookEndpoint {
   readonly webhookId: string;
@@ -91,8 +92,6 @@ export class DynamoDbWebhooks {
     tenant: TenantId,
     input: WebhookEndpointInput,
   ): Promise<{ endpoint: WebhookEndpoint; secret?: string }> {
-    if ((await this.endpoints(tenant)).length >= MAX_WEBHOOKS)
-      throw new ConflictError(`a contact center may have at most ${MAX_WEBHOOKS} webhook endpoints`);
     const endpoint: WebhookEndpoint = {
       webhookId: randomBytes(9)
         .toString('base64url')
@@ -122,13 +121,26 @@ export class DynamoDbWebhooks {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       made = false;
     }
-    await this.documents.send(
-      new PutCommand({
-        TableName: this.configTable,
-        Item: { ...configKeys.webhook(tenant, endpoint.webhookId), type: 'webhook', ...endpoint },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    try {
+      await this.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            usageIncrement(this.configTable, tenant, 'webhooks', MAX_WEBHOOKS),
+            {
+              Put: {
+                TableName: this.configTable,
+                Item: { ...configKeys.webhook(tenant, endpoint.webhookId), type: 'webhook', ...endpoint },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && limitReached(error, 0))
+        throw new ConflictError(`a contact center may have at most ${MAX_WEBHOOKS} webhook endpoints`);
+      throw error;
+    }
     this.endpointsCache.delete(tenant);
     return made ? { endpoint, secret } : { endpoint };
   }
@@ -136,14 +148,21 @@ export class DynamoDbWebhooks {
   async removeEndpoint(tenant: TenantId, webhookId: string): Promise<void> {
     try {
       await this.documents.send(
-        new DeleteCommand({
-          TableName: this.configTable,
-          Key: configKeys.webhook(tenant, webhookId),
-          ConditionExpression: 'attribute_exists(pk)',
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.configTable,
+                Key: configKeys.webhook(tenant, webhookId),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+            usageDecrement(this.configTable, tenant, 'webhooks'),
+          ],
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
+      if (error instanceof TransactionCanceledException)
         throw new NotFoundError('this contact center has no such webhook');
       throw error;
     }

@@ -121,4 +121,22 @@ describe('tenant API keys', () => {
     expect(JSON.stringify((await api(webUrl, admin, 'GET', '/queues')).body)).toContain('Made by a key');
     expect(JSON.stringify((await api(webUrl, other, 'GET', '/queues')).body)).not.toContain('Made by a key');
   });
+
+  it('holds a tenant to 20 keys even when they are asked for all at once', async () => {
+    const busy = await signIn(webUrl, { tenantId: randomTenantId('keys-many'), groups: ['admin'] });
+    const made = await Promise.all(
+      Array.from({ length: 26 }, (_, i) =>
+        api(webUrl, busy, 'POST', '/api-keys', { name: `k${i}`, scopes: ['flows:read'] }),
+      ),
+    );
+    expect(made.filter((r) => r.status === 201)).toHaveLength(20);
+    expect(made.filter((r) => r.status === 409)).toHaveLength(6);
+    expect(((await api(webUrl, busy, 'GET', '/api-keys')).body.keys as unknown[]).length).toBe(20);
+    // A revoked key frees its place.
+    const [first] = (await api(webUrl, busy, 'GET', '/api-keys')).body.keys as { keyId: string }[];
+    expect((await api(webUrl, busy, 'DELETE', `/api-keys/${first?.keyId}`)).status).toBe(200);
+    expect(
+      (await api(webUrl, busy, 'POST', '/api-keys', { name: 'again', scopes: ['flows:read'] })).status,
+    ).toBe(201);
+  });
 });
