@@ -88,24 +88,39 @@ export const agentProfileSchema = z.strictObject({
 });
 export type AgentProfile = z.infer<typeof agentProfileSchema>;
 
+/** A tenant's list of codes with labels (not-ready reasons, dispositions): unique, none of the reserved. */
+function codeList(options: {
+  kind: string;
+  max: number;
+  reserved: (code: string) => boolean;
+  reservedMessage: string;
+}) {
+  return z.strictObject({
+    codes: z
+      .array(
+        z.strictObject({
+          code: z
+            .string()
+            .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1-40 letters, digits, _ and -')
+            .refine((c) => !options.reserved(c), options.reservedMessage),
+          label: z.string().trim().min(1).max(60),
+        }),
+      )
+      .min(1, `at least one ${options.kind}`)
+      .max(options.max, `at most ${options.max} ${options.kind}s`)
+      .refine((codes) => new Set(codes.map((c) => c.code)).size === codes.length, 'codes must be unique'),
+  });
+}
+
 /**
  * The tenant's not-ready reason codes, the choices its agents have (`missed` and `logged-in` are the
  * system's own and cannot be chosen).
  */
-export const reasonCodesSchema = z.strictObject({
-  codes: z
-    .array(
-      z.strictObject({
-        code: z
-          .string()
-          .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1-40 letters, digits, _ and -')
-          .refine((c) => !SYSTEM_REASONS.includes(c), 'is a reason the system sets by itself'),
-        label: z.string().trim().min(1).max(60),
-      }),
-    )
-    .min(1, 'at least one reason code')
-    .max(30, 'at most 30 reason codes')
-    .refine((codes) => new Set(codes.map((c) => c.code)).size === codes.length, 'codes must be unique'),
+export const reasonCodesSchema = codeList({
+  kind: 'reason code',
+  max: 30,
+  reserved: (c) => SYSTEM_REASONS.includes(c),
+  reservedMessage: 'is a reason the system sets by itself',
 });
 export type ReasonCodes = z.infer<typeof reasonCodesSchema>;
 
@@ -124,20 +139,11 @@ export const DEFAULT_REASON_CODES: ReasonCodes = {
 };
 
 /** The tenant's disposition codes: how its agents sum a call up at wrap-up ('none' is always allowed). */
-export const dispositionCodesSchema = z.strictObject({
-  codes: z
-    .array(
-      z.strictObject({
-        code: z
-          .string()
-          .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1-40 letters, digits, _ and -')
-          .refine((c) => c !== 'none', 'is the code of a call left without one: it needs no defining'),
-        label: z.string().trim().min(1).max(60),
-      }),
-    )
-    .min(1, 'at least one disposition code')
-    .max(50, 'at most 50 disposition codes')
-    .refine((codes) => new Set(codes.map((c) => c.code)).size === codes.length, 'codes must be unique'),
+export const dispositionCodesSchema = codeList({
+  kind: 'disposition code',
+  max: 50,
+  reserved: (c) => c === 'none',
+  reservedMessage: 'is the code of a call left without one: it needs no defining',
 });
 export type DispositionCodes = z.infer<typeof dispositionCodesSchema>;
 
