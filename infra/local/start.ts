@@ -81,6 +81,9 @@ ${numbers
                    try: npm run call -- --to ${n.phoneNumber} --digits 1`,
   )
   .join('\n')}
+  Shared number    ${demo.extension.accessNumber} (the demo shop's code: ${demo.extension.code})
+                   try: npm run call -- --to ${demo.extension.accessNumber} --digits ${demo.extension.code}#,1
+  Sign up          ${urls.web}signup   (a new contact center with a number of its own)
 
 Demo tenant '${demo.tenantId}' (${demo.name}), IVR flow '${demo.flow.id}' version ${demo.flow.version}; local-only users:
 ${demo.users.map((u) => `  ${u.email.padEnd(32)} ${u.password.padEnd(16)} ${u.groups.join(', ')}`).join('\n')}
