@@ -20,7 +20,7 @@ import {
 import type { CallRecordChange, CallRecordStart } from '../domain/calls/run-ivr-turn.ts';
 import type { Disposition } from '../domain/routing/agent-desk.ts';
 import type { CallDetails } from '../domain/routing/screen-pop.ts';
-import type { TenantId } from '../domain/tenancy/ids.ts';
+import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
 import { liveKeys } from '../resources/keys.ts';
 
 /** Call records outlive the call by a week: time enough for the CDR pipeline and late events. */
@@ -110,6 +110,34 @@ export class DynamoDbCallStore {
     // Idempotent: a retried start writes the same item again.
     await this.documents.send(new PutCommand({ TableName: this.table, Item: callerHistoryItem(call) }));
     return 'started';
+  }
+
+  /** Notes which tenant a shared-access-number call went to (before its flow starts). */
+  async rememberAccessCall(callId: string, tenant: TenantId): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...liveKeys.accessCallDirectory(callId),
+          type: 'access-call',
+          tenantId: tenant,
+          expiresAt: Math.floor(Date.now() / 1000) + 24 * 3600,
+        },
+      }),
+    );
+  }
+
+  async accessCallTenant(callId: string): Promise<TenantId | undefined> {
+    const item = (
+      await this.documents.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: liveKeys.accessCallDirectory(callId),
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+    return typeof item?.tenantId === 'string' ? tenantId(item.tenantId) : undefined;
   }
 
   async endBeforeStart(tenant: TenantId, callId: string, end: CallRecordChange): Promise<void> {

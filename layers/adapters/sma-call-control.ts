@@ -35,6 +35,9 @@ export interface SmaCallControlPorts extends IvrPorts {
   readonly calls: IvrPorts['calls'] & {
     /** Leaves an ended record for a call whose record was not made yet (a no-op if it was). */
     endBeforeStart(tenant: TenantId, callId: string, end: CallRecordChange): Promise<void>;
+    /** Which tenant a shared-access-number call went to, noted before its flow starts. */
+    rememberAccessCall(callId: string, tenant: TenantId): Promise<void>;
+    accessCallTenant(callId: string): Promise<TenantId | undefined>;
   };
   readonly invocations: {
     once<R>(tenant: TenantId, callId: string, key: string, work: () => Promise<R>): Promise<R>;
@@ -279,6 +282,20 @@ async function accessNumberTurn(
   access: AccessState,
   at: Omit<ActionContext, 'tenant'> & { caller: string; carrier: Record<string, string>; key: string },
 ): Promise<SmaResponse> {
+  if (event.InvocationEventType === 'HANGUP') {
+    // The caller may have hung up just as the code started the tenant's flow: end that call's record.
+    const tenant = await ports.calls.accessCallTenant(at.callId);
+    if (tenant !== undefined) {
+      const end = {
+        status: 'ended' as const,
+        endedAt: ports.now().toISOString(),
+        endReason: 'caller-hung-up',
+      };
+      await ports.calls.endBeforeStart(tenant, at.callId, end);
+      await ports.calls.change(tenant, at.callId, end);
+    }
+    return NO_ACTIONS;
+  }
   const type = event.ActionData?.Type ?? '';
   const answered =
     event.InvocationEventType === 'ACTION_SUCCESSFUL' || event.InvocationEventType === 'ACTION_FAILED';
@@ -288,7 +305,8 @@ async function accessNumberTurn(
   const route = EXTENSION_CODE.test(digits)
     ? await ports.routes.extensionRoute(access.number, digits)
     : undefined;
-  if (route !== undefined)
+  if (route !== undefined) {
+    await ports.calls.rememberAccessCall(at.callId, route.tenant);
     return ports.invocations.once(route.tenant, at.callId, at.key, async () =>
       toResponse(
         at,
@@ -302,6 +320,7 @@ async function accessNumberTurn(
         }),
       ),
     );
+  }
   const ctx = { ...at, tenant: undefined };
   if (access.attempt >= CODE_ATTEMPTS) return accessResponse(NO_SUCH_SHOP, ctx, access);
   return accessResponse(askForCode(digits === '' ? 'silent' : 'wrong'), ctx, {

@@ -228,6 +228,11 @@ export const liveKeys = {
     gsi2sk: `${dueAt}#${tenant}#${webhookId}#${eventId}`,
   }),
   webhookDuePartition: 'WEBHOOK#DUE',
+  /**
+   * A call on the shared access number → the tenant its code led to, written before the tenant's flow
+   * starts: a hang-up that still carries the access state finds the call's record through it.
+   */
+  accessCallDirectory: (callId: string): Key => ({ pk: `DIR#ACCESSCALL#${callId}`, sk: 'DIR' }),
   /** Sign-up rate limit per client address hash: there is no tenant yet. */
   signupRateWindow: (clientHash: string, window: string): Key => ({
     pk: `RATE#SIGNUP#${clientHash}`,

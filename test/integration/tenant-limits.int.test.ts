@@ -4,6 +4,7 @@
  * a second later the first tenant is served again. A tenant at its limit of calls in progress has its
  * next caller told the lines are busy, while other tenants' callers are served.
  */
+import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbCallStore } from '../../layers/adapters/dynamodb-call-store.ts';
@@ -155,5 +156,73 @@ describe('per-tenant limits', () => {
     expect(await active()).toBe(0);
     expect(await store.start(call('c'))).toBe('started');
     expect(await active()).toBe(1);
+  });
+
+  it('gives back the place of a shared-number call whose hang-up raced the start of its tenant’s flow', async () => {
+    const tenant = tenantId(`race-${Date.now().toString(36)}`);
+    const store = new DynamoDbCallStore(cloud.clients.documents, cloud.config.tables.live, async () => 5);
+    const callId = randomUUID();
+    // The code led to the tenant, and its flow started (the call counted) …
+    await store.rememberAccessCall(callId, tenant);
+    await store.start({
+      tenant,
+      callId,
+      caller: '+14255550142',
+      dialled: '+18005550100',
+      flowId: 'main',
+      flowVersion: 1,
+      startedAt: new Date().toISOString(),
+    });
+    const active = async () =>
+      (
+        await cloud.clients.documents.send(
+          new GetCommand({
+            TableName: cloud.config.tables.live,
+            Key: liveKeys.concurrentCalls(tenant),
+            ConsistentRead: true,
+          }),
+        )
+      ).Item?.active;
+    expect(await active()).toBe(1);
+    // … but the hang-up still carries the access number's state (the flow's response came too late).
+    Object.assign(process.env, cloud.env);
+    const { handler } = await import('../../functions/call-control/handler.ts');
+    await handler({
+      SchemaVersion: '1.0',
+      Sequence: 4,
+      InvocationEventType: 'HANGUP',
+      ActionData: {
+        Type: 'Hangup',
+        Parameters: { SipResponseCode: '0', CallId: 'leg-a', ParticipantTag: 'LEG-A' },
+      },
+      CallDetails: {
+        TransactionId: callId,
+        TransactionAttributes: { acc: '+18005550100', aa: '1' },
+        AwsAccountId: '000000000000',
+        AwsRegion: 'us-east-1',
+        SipRuleId: 'rule',
+        SipMediaApplicationId: 'sma',
+        Participants: [
+          {
+            CallId: 'leg-a',
+            ParticipantTag: 'LEG-A',
+            To: '+18005550100',
+            From: '+14255550142',
+            Direction: 'Inbound',
+            StartTimeInMilliseconds: String(Date.now()),
+            Status: 'Disconnected',
+          },
+        ],
+      },
+    } as never);
+    expect(await active()).toBe(0);
+    const record = await cloud.clients.documents.send(
+      new GetCommand({
+        TableName: cloud.config.tables.live,
+        Key: liveKeys.call(tenant, callId),
+        ConsistentRead: true,
+      }),
+    );
+    expect(record.Item?.status).toBe('ended');
   });
 });
