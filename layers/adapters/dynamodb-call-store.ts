@@ -77,30 +77,37 @@ export class DynamoDbCallStore {
           }),
         );
       else {
-        const counted = await withConflictRetries(() =>
-          this.documents.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Put: {
-                    TableName: this.table,
-                    Item: { ...callRecordItem(call, 'ivr'), counted: true },
-                    ConditionExpression: 'attribute_not_exists(pk)',
+        // Its own shard first (by the call id), the others only when that one is full.
+        const shards = shardLimits(limit);
+        const first = shardOf(call.callId, shards.length);
+        let counted: 'done' | 'over-limit' = 'over-limit';
+        for (let i = 0; i < shards.length && counted === 'over-limit'; i++) {
+          const shard = (first + i) % shards.length;
+          counted = await withConflictRetries(() =>
+            this.documents.send(
+              new TransactWriteCommand({
+                TransactItems: [
+                  {
+                    Put: {
+                      TableName: this.table,
+                      Item: { ...callRecordItem(call, 'ivr'), counted: true, countedShard: shard },
+                      ConditionExpression: 'attribute_not_exists(pk)',
+                    },
                   },
-                },
-                {
-                  Update: {
-                    TableName: this.table,
-                    Key: liveKeys.concurrentCalls(call.tenant),
-                    UpdateExpression: 'ADD active :one',
-                    ConditionExpression: 'attribute_not_exists(active) OR active < :limit',
-                    ExpressionAttributeValues: { ':one': 1, ':limit': limit },
+                  {
+                    Update: {
+                      TableName: this.table,
+                      Key: liveKeys.concurrentCalls(call.tenant, shard),
+                      UpdateExpression: 'ADD active :one',
+                      ConditionExpression: 'attribute_not_exists(active) OR active < :limit',
+                      ExpressionAttributeValues: { ':one': 1, ':limit': shards[shard] as number },
+                    },
                   },
-                },
-              ],
-            }),
-          ),
-        );
+                ],
+              }),
+            ),
+          );
+        }
         if (counted === 'over-limit') return 'refused';
       }
     } catch (error) {
@@ -110,6 +117,23 @@ export class DynamoDbCallStore {
     // Idempotent: a retried start writes the same item again.
     await this.documents.send(new PutCommand({ TableName: this.table, Item: callerHistoryItem(call) }));
     return 'started';
+  }
+
+  /** The shard a call counts in, if it counts (read before its end, which gives the place back there). */
+  private async countedShard(tenant: TenantId, callId: string): Promise<number | undefined> {
+    const item = (
+      await this.documents.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: liveKeys.call(tenant, callId),
+          ProjectionExpression: 'counted, countedShard, #status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+    if (item?.counted !== true || item.status === 'ended') return undefined;
+    return typeof item.countedShard === 'number' ? item.countedShard : 0;
   }
 
   /** Notes which tenant a shared-access-number call went to (before its flow starts). */
@@ -279,7 +303,9 @@ export class DynamoDbCallStore {
     };
     // A counted call gives its place back as it ends, in the same transaction; a call that was not counted
     // (or has ended already) fails the transaction's condition and takes the plain update below.
-    if (ended && this.concurrentCallLimit !== undefined) {
+    const shard =
+      ended && this.concurrentCallLimit !== undefined ? await this.countedShard(tenant, callId) : undefined;
+    if (shard !== undefined) {
       const counted = await withConflictRetries(() =>
         this.documents.send(
           new TransactWriteCommand({
@@ -294,7 +320,7 @@ export class DynamoDbCallStore {
               {
                 Update: {
                   TableName: this.table,
-                  Key: liveKeys.concurrentCalls(tenant),
+                  Key: liveKeys.concurrentCalls(tenant, shard),
                   UpdateExpression: 'ADD active :minus',
                   ConditionExpression: 'active > :zero',
                   ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
@@ -315,6 +341,40 @@ export class DynamoDbCallStore {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
+}
+
+const MAX_SHARDS = 8;
+
+/** The limit split across up to eight shards, summing exactly to it (a limit under eight: one a call). */
+export function shardLimits(limit: number): number[] {
+  const count = Math.max(1, Math.min(MAX_SHARDS, limit));
+  return Array.from({ length: count }, (_, i) => Math.floor(limit / count) + (i < limit % count ? 1 : 0));
+}
+
+function shardOf(callId: string, shards: number): number {
+  let hash = 0;
+  for (const c of callId) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
+  return hash % shards;
+}
+
+/** The tenant's calls in progress: the sum of its shards. */
+export async function callsInProgress(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  tenant: TenantId,
+): Promise<number> {
+  const result = await documents.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :calls)',
+      ExpressionAttributeValues: {
+        ':pk': liveKeys.concurrentCalls(tenant, 0).pk,
+        ':calls': liveKeys.concurrentCallsPrefix,
+      },
+      ConsistentRead: true,
+    }),
+  );
+  return (result.Items ?? []).reduce((sum, i) => sum + (Number(i.active) || 0), 0);
 }
 
 /**

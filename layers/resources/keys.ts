@@ -197,7 +197,15 @@ export const liveKeys = {
     pk: `${t(tenant)}#COUNTERS#${day}`,
     sk: `A#${agentId}`,
   }),
-  concurrentCalls: (tenant: TenantId): Key => ({ pk: `${t(tenant)}#LIMITS`, sk: 'CALLS' }),
+  /**
+   * One shard of the tenant's count of calls in progress (the limit is split across the shards, so the
+   * transactions of calls starting and ending at once rarely meet on one item).
+   */
+  concurrentCalls: (tenant: TenantId, shard: number): Key => ({
+    pk: `${t(tenant)}#LIMITS`,
+    sk: `CALLS#${shard}`,
+  }),
+  concurrentCallsPrefix: 'CALLS#',
   /** The tenant's one number order in progress (another waits until it is done). */
   numberOrderSlot: (tenant: TenantId): Key => ({ pk: `${t(tenant)}#LIMITS`, sk: 'NUMBER_ORDER' }),
   tenantRateWindow: (tenant: TenantId, bucket: string, window: string): Key => ({

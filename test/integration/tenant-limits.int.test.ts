@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoDbCallStore } from '../../layers/adapters/dynamodb-call-store.ts';
+import { callsInProgress, DynamoDbCallStore } from '../../layers/adapters/dynamodb-call-store.ts';
 import { tenantId } from '../../layers/domain/tenancy/ids.ts';
 import { configKeys, liveKeys } from '../../layers/resources/keys.ts';
 import { randomTenantId, signIn } from '../support/auth.ts';
@@ -79,15 +79,7 @@ describe('per-tenant limits', () => {
     await busy.publish(waitInQueue);
     await calm.publish(waitInQueue);
     const counter = async () =>
-      (
-        await cloud.clients.documents.send(
-          new GetCommand({
-            TableName: cloud.config.tables.live,
-            Key: liveKeys.concurrentCalls(tenantId(busy.tenant)),
-            ConsistentRead: true,
-          }),
-        )
-      ).Item?.active;
+      callsInProgress(cloud.clients.documents, cloud.config.tables.live, tenantId(busy.tenant));
 
     const first = await ScriptedCaller.dial(busy.number);
     await first.hears(/Thanks for waiting/);
@@ -111,16 +103,7 @@ describe('per-tenant limits', () => {
   it('counts a call once however often its start and its end are delivered', async () => {
     const tenant = tenantId(`dup-${Date.now().toString(36)}`);
     const store = new DynamoDbCallStore(cloud.clients.documents, cloud.config.tables.live, async () => 2);
-    const active = async () =>
-      (
-        await cloud.clients.documents.send(
-          new GetCommand({
-            TableName: cloud.config.tables.live,
-            Key: liveKeys.concurrentCalls(tenant),
-            ConsistentRead: true,
-          }),
-        )
-      ).Item?.active;
+    const active = async () => callsInProgress(cloud.clients.documents, cloud.config.tables.live, tenant);
     const call = (callId: string) => ({
       tenant,
       callId,
@@ -173,16 +156,7 @@ describe('per-tenant limits', () => {
       flowVersion: 1,
       startedAt: new Date().toISOString(),
     });
-    const active = async () =>
-      (
-        await cloud.clients.documents.send(
-          new GetCommand({
-            TableName: cloud.config.tables.live,
-            Key: liveKeys.concurrentCalls(tenant),
-            ConsistentRead: true,
-          }),
-        )
-      ).Item?.active;
+    const active = async () => callsInProgress(cloud.clients.documents, cloud.config.tables.live, tenant);
     expect(await active()).toBe(1);
     // … but the hang-up still carries the access number's state (the flow's response came too late).
     Object.assign(process.env, cloud.env);

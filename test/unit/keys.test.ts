@@ -40,7 +40,7 @@ function tenantKeys(tenant: ReturnType<typeof tenantId>): Key[] {
     liveKeys.smaInvocation(tenant, 'call1', 'evt'),
     liveKeys.idempotency(tenant, 'api', 'k'),
     liveKeys.counters(tenant, '2026-11-22', 'sales', '1015'),
-    liveKeys.concurrentCalls(tenant),
+    liveKeys.concurrentCalls(tenant, 3),
     liveKeys.tenantRateWindow(tenant, 'api', '202611221015'),
     recordingKeys.recording(tenant, '2026-11-22T10:00:00.000Z', 'call1'),
   ];
