@@ -19,6 +19,7 @@ import {
 import { ConflictError, TooManyRequestsError } from '../domain/errors.ts';
 import { isFinished, type SignupJob } from '../domain/tenancy/provision-tenant.ts';
 import { liveKeys } from '../resources/keys.ts';
+import { limitReached } from './tenant-usage.ts';
 
 /** Sign-ups one client address may start per hour. */
 export const SIGNUPS_PER_ADDRESS_PER_HOUR = 10;
@@ -69,10 +70,7 @@ export class DynamoDbSignupJobs {
         }),
       );
     } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      ) {
+      if (error instanceof TransactionCanceledException && limitReached(error, 0)) {
         const retryAfter = 3600 - Math.floor((now % 3_600_000) / 1000);
         throw new TooManyRequestsError(
           `too many sign-ups from your network this hour (${SIGNUPS_PER_ADDRESS_PER_HOUR}): try again later`,
@@ -119,10 +117,7 @@ export class DynamoDbSignupJobs {
         }),
       );
     } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      )
+      if (error instanceof TransactionCanceledException && limitReached(error, 0))
         throw new ConflictError(
           'another number is being ordered for this contact center: wait for it to finish',
         );
