@@ -71,6 +71,33 @@ describe('the admin console', () => {
     await again.hears(/Version one speaking/);
     await again.ends();
 
+    // Opening hours in front of the flow, and today a holiday: callers now hear that the shop is closed.
+    await page.getByRole('button', { name: 'Add opening hours' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toMatch(/Opening hours added: version 3/);
+    const today = await page.evaluate(() =>
+      new Intl.DateTimeFormat('en-CA', { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }).format(
+        new Date(),
+      ),
+    );
+    await page.getByLabel('Holidays, one date (YYYY-MM-DD) a line').fill(today);
+    await page.getByLabel('Saturday closed').uncheck();
+    await page.getByRole('button', { name: 'Save hours' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toMatch(/Opening hours saved: version 4/);
+    const closed = await ScriptedCaller.dial(shop.number);
+    await closed.hears(/We are closed right now/);
+    closed.hangUp();
+    const saved = await fetch(`${webUrl}/api/v1/flows/main`, {
+      headers: { authorization: admin.authorization },
+    });
+    const hours = (
+      (await saved.json()) as { published: { document: { nodes: { hours: Record<string, unknown> } } } }
+    ).published.document.nodes.hours;
+    expect(hours).toMatchObject({ holidays: [today], weekly: { sat: [['09:00', '17:00']] } });
+
     // A queue and an agent, as JSON the API validates (a mistake shows its problem, nothing is saved).
     await page.getByLabel('Queue to save').fill('billing');
     await page.getByLabel(/Queue settings/).fill('{"name": "Billing", "strategy": "sideways"}');

@@ -11,6 +11,7 @@ import { type Session, signOut } from '../shared/session.ts';
 import { problemsOf, type SectionContext } from './admin-kit.ts';
 import { agentsSection, queuesSection, reasonsSection, usersSection } from './directory-sections.ts';
 import { flowsSection } from './flows-section.ts';
+import { hoursSection } from './hours-section.ts';
 import { apiKeysSection, extensionsSection, webhooksSection } from './integration-sections.ts';
 import { numbersSection } from './numbers-section.ts';
 
@@ -58,6 +59,7 @@ async function renderSections(
     .catch(() => ({ numbers: [] }));
   const builders: [string, () => Promise<HTMLElement>][] = [
     ['numbers', () => numbersSection(ctx, refresh)],
+    ['hours', () => hoursSection(ctx, refresh)],
     ['flows', () => flowsSection(ctx, numbers.numbers[0]?.e164)],
     ['queues', () => queuesSection(ctx, refresh)],
     ['users', () => usersSection(ctx, refresh, self)],
