@@ -61,7 +61,7 @@ async function provision(signupId: string, outcome: { live: number; failed: numb
           step: job.step,
           error: error as Error,
         });
-        job = stepFailed(job, error, Date.now());
+        job = stepFailed(job, error);
         waitMs = 500 * job.failures;
       }
       if (!(await ports.jobs.save(leased, job))) return; // another worker took it over

@@ -103,24 +103,7 @@ export class DynamoDbWebhooks {
     };
     // The secret before the endpoint: an endpoint never exists without a secret to sign its deliveries.
     const secret = generateWebhookSecret();
-    let made = true;
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.configTable,
-          Item: {
-            ...configKeys.webhookSecret(tenant),
-            type: 'webhook-secret',
-            secret,
-            createdAt: endpoint.createdAt,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      made = false;
-    }
+    const made = await this.putSecret(tenant, secret, true);
     try {
       await this.documents.send(
         new TransactWriteCommand({
@@ -185,18 +168,30 @@ export class DynamoDbWebhooks {
   /** A new secret for all the tenant's endpoints, from now on. */
   async rotateSecret(tenant: TenantId): Promise<string> {
     const secret = generateWebhookSecret();
-    await this.documents.send(
-      new PutCommand({
-        TableName: this.configTable,
-        Item: {
-          ...configKeys.webhookSecret(tenant),
-          type: 'webhook-secret',
-          secret,
-          createdAt: new Date().toISOString(),
-        },
-      }),
-    );
+    await this.putSecret(tenant, secret, false);
     return secret;
+  }
+
+  /** Stores the tenant's secret; with `onlyIfNone`, false (and nothing stored) if it has one already. */
+  private async putSecret(tenant: TenantId, secret: string, onlyIfNone: boolean): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.configTable,
+          Item: {
+            ...configKeys.webhookSecret(tenant),
+            type: 'webhook-secret',
+            secret,
+            createdAt: new Date().toISOString(),
+          },
+          ...(onlyIfNone ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (onlyIfNone && error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   // ------------------------------------------------------------------ deliveries (live)

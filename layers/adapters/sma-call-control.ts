@@ -285,15 +285,7 @@ async function accessNumberTurn(
   if (event.InvocationEventType === 'HANGUP') {
     // The caller may have hung up just as the code started the tenant's flow: end that call's record.
     const tenant = await ports.calls.accessCallTenant(at.callId);
-    if (tenant !== undefined) {
-      const end = {
-        status: 'ended' as const,
-        endedAt: ports.now().toISOString(),
-        endReason: 'caller-hung-up',
-      };
-      await ports.calls.endBeforeStart(tenant, at.callId, end);
-      await ports.calls.change(tenant, at.callId, end);
-    }
+    if (tenant !== undefined) await endHungUpRecord(ports, tenant, at.callId);
     return NO_ACTIONS;
   }
   const type = event.ActionData?.Type ?? '';
@@ -800,14 +792,19 @@ async function endUnstartedCall(
   callId: string,
 ): Promise<SmaResponse> {
   const route = await ports.routes.routeOf(dialled);
-  if (route !== undefined) {
-    const end = { status: 'ended' as const, endedAt: ports.now().toISOString(), endReason: 'caller-hung-up' };
-    // An ended record first, if there is none yet: a first invocation still starting the call then finds
-    // it and neither starts the call nor counts it against the tenant's calls in progress.
-    await ports.calls.endBeforeStart(route.tenant, callId, end);
-    await ports.calls.change(route.tenant, callId, end);
-  }
+  if (route !== undefined) await endHungUpRecord(ports, route.tenant, callId);
   return NO_ACTIONS;
+}
+
+/**
+ * Ends the record of a call whose hang-up came without the tenant's call state. An ended record first, if
+ * there is none yet: a first invocation still starting the call then finds it and neither starts the call
+ * nor counts it against the tenant's calls in progress.
+ */
+async function endHungUpRecord(ports: SmaCallControlPorts, tenant: TenantId, callId: string): Promise<void> {
+  const end = { status: 'ended' as const, endedAt: ports.now().toISOString(), endReason: 'caller-hung-up' };
+  await ports.calls.endBeforeStart(tenant, callId, end);
+  await ports.calls.change(tenant, callId, end);
 }
 
 /**

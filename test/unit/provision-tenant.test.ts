@@ -110,7 +110,7 @@ function world(options: { available: string[]; lostOrders?: string[]; failSteps?
       try {
         current = (await advance(current, ports)).job;
       } catch (error) {
-        current = stepFailed(current, error, clock);
+        current = stepFailed(current, error);
       }
     }
     return current;
@@ -203,10 +203,10 @@ describe('sign-up provisioning', () => {
     const w = world({ available: [] });
     let job = w.job;
     for (let i = 1; i < MAX_STEP_FAILURES; i++) {
-      job = stepFailed(job, new Error('flaky'), Date.now());
+      job = stepFailed(job, new Error('flaky'));
       expect(job).toMatchObject({ step: 'tenant', failures: i });
     }
-    expect(stepFailed(job, new Error('flaky'), Date.now()).step).toBe('undo');
+    expect(stepFailed(job, new Error('flaky')).step).toBe('undo');
   });
 
   it('tolerates a step run twice (a worker that crashed before saving)', async () => {

@@ -3,7 +3,7 @@ import { callerIdentity, requireGroup } from '../../../layers/adapters/caller-id
 import { httpHandler } from '../../../layers/adapters/http-api.ts';
 import { NotFoundError, ValidationError } from '../../../layers/domain/errors.ts';
 import { signupPorts } from '../signup/signup-ports.ts';
-import { signupView } from '../signup/signup-view.ts';
+import { numberOrderView } from '../signup/signup-view.ts';
 
 const ORDER_ID = /^[A-Za-z0-9_-]{24}$/;
 
@@ -16,6 +16,5 @@ export const handler = httpHandler(async (event) => {
   // Another tenant's order (or a sign-up) is not this caller's to see: the same answer as none at all.
   if (job === undefined || job.kind !== 'number' || job.tenantId !== caller.tenantId)
     throw new NotFoundError('this contact center has no number order with this id');
-  const { email: _email, companyName: _name, signupId, ...view } = signupView(job);
-  return { status: 200, body: { orderId: signupId, ...view } };
+  return { status: 200, body: numberOrderView(job) };
 });

@@ -12,7 +12,7 @@ import type { SignupJob } from '../../../layers/domain/tenancy/provision-tenant.
 import { newSignupId } from '../../../layers/domain/tenancy/signup-request.ts';
 import { parseOrThrow } from '../../../layers/domain/validation.ts';
 import { signupPorts } from '../signup/signup-ports.ts';
-import { signupView } from '../signup/signup-view.ts';
+import { numberOrderView } from '../signup/signup-view.ts';
 import { numberRoutes } from './numbers.ts';
 
 const orderSchema = z
@@ -57,10 +57,9 @@ export const handler = httpHandler(async (event) => {
     failures: 0,
   };
   await signupPorts().jobs.createNumberOrder(job);
-  const { email: _email, companyName: _name, signupId, ...view } = signupView(job);
   return {
     status: 202,
-    body: { orderId: signupId, ...view },
-    headers: { location: `/api/v1/numbers/orders/${signupId}` },
+    body: numberOrderView(job),
+    headers: { location: `/api/v1/numbers/orders/${job.signupId}` },
   };
 });

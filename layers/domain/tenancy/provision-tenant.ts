@@ -40,7 +40,6 @@ export interface SignupJob {
   readonly failures: number;
   /** Why it failed, in words for the person signing up. */
   readonly error?: string;
-  readonly failedAt?: string;
 }
 
 export type OrderStatus = 'processing' | 'successful' | 'failed';
@@ -137,13 +136,13 @@ export async function advance(job: SignupJob, ports: ProvisioningPorts): Promise
   switch (job.step) {
     case 'account':
       // The sign-up request creates the user and moves on; a job still here was cut off mid-way.
-      return fail(job, 'the sign-up was interrupted: please sign up again', at);
+      return fail(job, 'the sign-up was interrupted: please sign up again');
     case 'tenant':
       await ports.tenants.create(job.tenantId, job.companyName, job.email, job.adminUserId);
       return done('number');
     case 'number': {
       if (job.triedNumbers.length >= MAX_NUMBER_ATTEMPTS)
-        return fail(job, 'every number we tried was taken by someone else: please try again', at);
+        return fail(job, 'every number we tried was taken by someone else: please try again');
       const [found] = await ports.numbers.search({
         numberType: job.numberType,
         areaCode: job.areaCode,
@@ -157,7 +156,6 @@ export async function advance(job: SignupJob, ports: ProvisioningPorts): Promise
             : job.areaCode === undefined
               ? 'no local number is available right now: please try again later'
               : `no local number is available in area code ${job.areaCode}: choose another area code or leave it empty`,
-          at,
         );
       const orderId = await ports.numbers.order(found, `openline-${job.tenantId}`);
       return done('order', { phoneNumber: found, orderId, orderedAt: at });
@@ -180,7 +178,7 @@ export async function advance(job: SignupJob, ports: ProvisioningPorts): Promise
           waitMs: 0,
         };
       if (ports.now() - Date.parse(job.orderedAt ?? job.createdAt) > ORDER_TIMEOUT_MS)
-        return fail(job, 'the phone number order did not complete in time: please try again', at);
+        return fail(job, 'the phone number order did not complete in time: please try again');
       return { job, waitMs: 250 };
     }
     case 'routing': {
@@ -202,20 +200,19 @@ export async function advance(job: SignupJob, ports: ProvisioningPorts): Promise
 }
 
 /** Counts a step's error; past the limit the sign-up is undone. */
-export function stepFailed(job: SignupJob, error: unknown, now: number): SignupJob {
-  const at = new Date(now).toISOString();
+export function stepFailed(job: SignupJob, error: unknown): SignupJob {
   if (job.step === 'undo') return { ...job, failures: job.failures + 1 };
   // A number directory entry held by another tenant will not change on a retry.
   if (error instanceof ConflictError)
-    return fail(job, 'the phone number could not be assigned: please try again', at).job;
+    return fail(job, 'the phone number could not be assigned: please try again').job;
   if (job.failures + 1 >= MAX_STEP_FAILURES)
-    return fail(job, 'setting up your contact center failed: nothing was kept, please try again', at).job;
+    return fail(job, 'setting up your contact center failed: nothing was kept, please try again').job;
   return { ...job, failures: job.failures + 1 };
 }
 
-function fail(job: SignupJob, error: string, at: string): Advanced {
+function fail(job: SignupJob, error: string): Advanced {
   return {
-    job: { ...job, step: 'undo', error, failures: 0, failedAt: at },
+    job: { ...job, step: 'undo', error, failures: 0 },
     waitMs: 0,
   };
 }
