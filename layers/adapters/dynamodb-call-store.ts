@@ -175,6 +175,7 @@ export class DynamoDbCallStore {
             tenant,
             callId,
             ...end,
+            ...liveKeys.cdrDueIndex(tenant, callId, cdrDueAt(end.endedAt)),
             expiresAt: Math.floor(Date.now() / 1000) + KEEP_AFTER_START_S,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -283,11 +284,24 @@ export class DynamoDbCallStore {
       values[`:${field}`] = value;
       sets.push(`#${field} = :${field}`);
     };
-    for (const [field, value] of Object.entries(change)) if (value !== undefined) set(field, value);
+    const { ivrPath, ...fields } = change;
+    for (const [field, value] of Object.entries(fields)) if (value !== undefined) set(field, value);
+    if (ivrPath !== undefined && ivrPath.length > 0) {
+      names['#ivrPath'] = 'ivrPath';
+      values[':ivrPath'] = ivrPath;
+      values[':noPath'] = [];
+      sets.push('#ivrPath = list_append(if_not_exists(#ivrPath, :noPath), :ivrPath)');
+    }
     // A call is answered once: rejoining an agent (back from hold, a transfer) keeps the first answer.
     const answered = sets.indexOf('#answeredAt = :answeredAt');
     if (answered >= 0) sets[answered] = '#answeredAt = if_not_exists(#answeredAt, :answeredAt)';
     const ended = change.status === 'ended';
+    if (ended) {
+      // Listed for the CDR sweep until its detail record is out (normally within a second, by the stream).
+      const due = liveKeys.cdrDueIndex(tenant, callId, cdrDueAt(change.endedAt));
+      set('gsi2pk', due.gsi2pk);
+      set('gsi2sk', due.gsi2sk);
+    }
     names['#status'] = 'status';
     values[':ended'] = 'ended';
     const update = {
@@ -341,6 +355,13 @@ export class DynamoDbCallStore {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
+}
+
+/** The CDR sweep looks at an ended call this long after its end, if the stream has not sent its record. */
+const CDR_GRACE_MS = 2 * 60_000;
+
+function cdrDueAt(endedAt: string | undefined): string {
+  return new Date((endedAt === undefined ? Date.now() : Date.parse(endedAt)) + CDR_GRACE_MS).toISOString();
 }
 
 const MAX_SHARDS = 8;

@@ -245,12 +245,19 @@ export class DynamoDbRoutingStore implements RoutingStore {
     const outcome = await this.transact([
       // A returned offer goes back at its own sort key: the caller keeps its place at the head.
       this.entryPut(tenant, { entry, routingVersion: version }),
-      this.routingUpdate(tenant, entry.callId, routing.version, {
-        state: 'waiting',
-        entry,
-        version,
-        ...(routing.timeline === undefined ? {} : { timeline: routing.timeline }),
-      }),
+      this.routingUpdate(
+        tenant,
+        entry.callId,
+        routing.version,
+        {
+          state: 'waiting',
+          entry,
+          version,
+          ...(routing.timeline === undefined ? {} : { timeline: routing.timeline }),
+        },
+        // From an agent on the call, it is a transfer to a queue (a returned offer is not).
+        routing.state === 'connected',
+      ),
       ...(agent === undefined ? [] : this.agentItems(tenant, agent)),
     ]);
     if (outcome !== 'ok') return false;
@@ -301,13 +308,19 @@ export class DynamoDbRoutingStore implements RoutingStore {
   ): Promise<boolean> {
     const offeredAt = to.next.call?.offeredAt;
     const outcome = await this.transact([
-      this.routingUpdate(tenant, routing.entry.callId, routing.version, {
-        state,
-        entry: routing.entry,
-        agentId: to.next.agentId,
-        version: routing.version + 1,
-        timeline: { ...routing.timeline, ...(offeredAt === undefined ? {} : { offeredAt }) },
-      }),
+      this.routingUpdate(
+        tenant,
+        routing.entry.callId,
+        routing.version,
+        {
+          state,
+          entry: routing.entry,
+          agentId: to.next.agentId,
+          version: routing.version + 1,
+          timeline: { ...routing.timeline, ...(offeredAt === undefined ? {} : { offeredAt }) },
+        },
+        true,
+      ),
       ...this.agentItems(tenant, from),
       ...this.agentItems(tenant, to),
     ]);
@@ -329,7 +342,9 @@ export class DynamoDbRoutingStore implements RoutingStore {
       ...(agentId === undefined ? {} : { agentId }),
       ...(routing.timeline === undefined ? {} : { timeline: routing.timeline }),
     };
-    const items: TransactItem[] = [this.routingUpdate(tenant, routing.entry.callId, routing.version, next)];
+    const items: TransactItem[] = [
+      this.routingUpdate(tenant, routing.entry.callId, routing.version, next, outcome === 'transferred'),
+    ];
     if (routing.state === 'waiting')
       items.push({
         Delete: {
@@ -593,15 +608,24 @@ export class DynamoDbRoutingStore implements RoutingStore {
     };
   }
 
-  /** The call's routing moves on, if its version is still the one read. */
-  private routingUpdate(tenant: TenantId, callId: string, version: number, next: CallRouting): TransactItem {
+  /**
+   * The call's routing moves on, if its version is still the one read. A transfer (an agent handing the
+   * call on) is counted on the call record in the same write, so it counts once.
+   */
+  private routingUpdate(
+    tenant: TenantId,
+    callId: string,
+    version: number,
+    next: CallRouting,
+    transfer = false,
+  ): TransactItem {
     return {
       Update: {
         TableName: this.table,
         Key: liveKeys.call(tenant, callId),
-        UpdateExpression: 'SET routing = :next',
+        UpdateExpression: transfer ? 'SET routing = :next ADD transfers :one' : 'SET routing = :next',
         ConditionExpression: 'routing.version = :v',
-        ExpressionAttributeValues: { ':next': next, ':v': version },
+        ExpressionAttributeValues: { ':next': next, ':v': version, ...(transfer ? { ':one': 1 } : {}) },
       },
     };
   }

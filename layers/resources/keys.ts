@@ -146,11 +146,29 @@ export const liveKeys = {
     pk: `${t(tenant)}#CALLBACKS`,
     sk: `${requestedAt}#${callId}`,
   }),
-  /** The call's CDR outbox item, written with the call's end; its stream record feeds Kinesis. */
-  callRecordOutbox: (tenant: TenantId, callId: string): Key => ({
-    pk: `${t(tenant)}#CALL#${callId}`,
-    sk: 'CDR',
+  /**
+   * GSI2 entry on an ended call until its detail record is out: the CDR sweep finds records the stream
+   * did not send (Kinesis down, an agent who never finished wrap-up), one Query per minute bucket.
+   */
+  cdrDueIndex: (tenant: TenantId, callId: string, dueAt: string) => ({
+    gsi2pk: `CDRDUE#${dueAt.slice(0, 16)}`,
+    gsi2sk: `${dueAt}#${tenant}#${callId}`,
   }),
+  cdrDueBucket: (minute: string): string => `CDRDUE#${minute.slice(0, 16)}`,
+  /** The CDR sweep's progress: the last minute bucket it finished (it never skips one). */
+  cdrSweepCursor: { pk: 'SWEEP#CDR', sk: 'CURSOR' } as Key,
+  /** Marks a call counted in the stream-fed interval counters (a redelivered CDR counts once). */
+  countedCall: (tenant: TenantId, callId: string): Key => ({
+    pk: `${t(tenant)}#CALL#${callId}`,
+    sk: 'COUNTED',
+  }),
+  /** Stream-fed counters per queue and 15-minute interval (`HHMM`) of the tenant's local day. */
+  intervalCounters: (tenant: TenantId, localDay: string, queueId: string, interval: string): Key => ({
+    pk: `${t(tenant)}#CDRCOUNT#${localDay}`,
+    sk: `Q#${queueId}#${interval}`,
+  }),
+  intervalCountersPartition: (tenant: TenantId, localDay: string): string =>
+    `${t(tenant)}#CDRCOUNT#${localDay}`,
   /** One SMA invocation handled: the stored response is returned again for a duplicate. */
   smaInvocation: (tenant: TenantId, callId: string, invocationKey: string): Key => ({
     pk: `${t(tenant)}#CALL#${callId}`,

@@ -53,6 +53,8 @@ export interface CallRecordChange {
   readonly voicemail?: string;
   /** Where the call's recording goes (written when the call ends). */
   readonly recording?: string;
+  /** Flow nodes the call entered since the last change: appended to its IVR path. */
+  readonly ivrPath?: readonly string[];
 }
 
 export interface IvrPorts {
@@ -213,6 +215,7 @@ export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<
   const context = { now, caller: input.caller, dialled: input.dialled };
   const lookupDeadline = Date.now() + LOOKUP_BUDGET_MS;
   const steps: FlowStep[] = [];
+  const visited: string[] = [];
   let turn: FlowTurn;
   try {
     turn = advanceFlow(flow, input.call.kind === 'new' ? undefined : state.position, input.event, {
@@ -220,6 +223,7 @@ export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<
       attributes,
     });
     steps.push(...turn.steps);
+    visited.push(...turn.visited);
     for (let lookups = 0; turn.lookup !== undefined; lookups++) {
       if (lookups >= MAX_LOOKUPS_PER_TURN)
         throw new FlowRuntimeError(`more than ${MAX_LOOKUPS_PER_TURN} lookups in one turn`);
@@ -235,6 +239,7 @@ export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<
         { ...context, attributes: turn.attributes, stepsBefore: steps.length },
       );
       steps.push(...turn.steps);
+      visited.push(...turn.visited);
     }
   } catch (error) {
     if (error instanceof FlowRuntimeError) return fail(error.message);
@@ -263,6 +268,7 @@ export async function runIvrTurn(ports: IvrPorts, input: IvrTurnInput): Promise<
     state.position,
     turn.position,
     sensitiveNames(flow),
+    visited,
   );
   let attributeRevision = state.attributeRevision;
   if (change !== undefined) {
@@ -305,7 +311,10 @@ async function overflowSteps(
     : { steps: [...QUEUE_FULL_STEPS], awaiting: 'end' };
 }
 
-/** The call record changes only when something worth keeping did: attributes, or where the call went. */
+/**
+ * The call record changes only when something worth keeping did: attributes, the nodes the call went
+ * through, or where it went.
+ */
 function recordChange(
   before: Record<string, string>,
   after: Record<string, string>,
@@ -313,6 +322,7 @@ function recordChange(
   previous: FlowPosition,
   position: FlowPosition,
   sensitive: ReadonlySet<string>,
+  visited: readonly string[],
 ): CallRecordChange | undefined {
   const attributesChanged =
     Object.keys(after).length !== Object.keys(before).length ||
@@ -328,8 +338,9 @@ function recordChange(
         : position.awaiting === 'voicemail' || position.awaiting === 'message'
           ? 'voicemail'
           : undefined;
-  if (!attributesChanged && status === undefined) return undefined;
+  if (!attributesChanged && status === undefined && visited.length === 0) return undefined;
   return {
+    ...(visited.length === 0 ? {} : { ivrPath: visited }),
     ...(attributesChanged ? splitSensitive(after, sensitive) : {}),
     ...(status === undefined ? {} : { status, node: position.node }),
     ...(hold?.kind === 'hold'

@@ -101,6 +101,8 @@ export interface FlowTurn {
   readonly lookup?: LookupRequest;
   /** The event did not fit where the call is (a late or stray event): nothing changed. */
   readonly ignored?: true;
+  /** The nodes this turn entered, in order (the call's IVR path). */
+  readonly visited: readonly string[];
 }
 
 /** A flow that runs in circles without a prompt, or points nowhere: the call cannot go on. */
@@ -179,6 +181,7 @@ export function advanceFlow(
 /** One turn of the interpreter: accumulates steps and attribute changes from one position onward. */
 class Turn {
   readonly steps: FlowStep[] = [];
+  private readonly visited: string[] = [];
   readonly attributes: Record<string, string>;
   private language: string;
   private node: string;
@@ -215,6 +218,7 @@ class Turn {
       if (node === undefined) throw new FlowRuntimeError(`the flow goes to '${current}', which it lacks`);
       this.node = current;
       this.attempt = 1;
+      this.visited.push(current);
       if (this.steps.length + (this.context.stepsBefore ?? 0) >= MAX_STEPS_BEFORE_PAUSE && speaks(node))
         return this.wait('prompts');
       const next = this.step(node);
@@ -394,6 +398,7 @@ class Turn {
       position: { node: this.node, language: this.language, attempt: this.attempt, awaiting },
       attributes: this.attributes,
       steps: this.steps,
+      visited: this.visited,
     };
   }
 }
