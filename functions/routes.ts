@@ -180,6 +180,24 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
     auth: 'jwt-or-key',
     scope: 'callbacks:read',
   },
+  {
+    routeKey: 'GET /api/v1/reports',
+    module: 'api/reports/list-reports.ts',
+    auth: 'jwt-or-key',
+    scope: 'reports:read',
+  },
+  {
+    routeKey: 'GET /api/v1/reports/{name}',
+    module: 'api/reports/run-report.ts',
+    auth: 'jwt-or-key',
+    scope: 'reports:read',
+  },
+  {
+    routeKey: 'GET /api/v1/counters/today',
+    module: 'api/reports/today.ts',
+    auth: 'jwt-or-key',
+    scope: 'reports:read',
+  },
   { routeKey: 'POST /api/v1/agent/session', module: 'api/agent/log-in.ts', auth: 'jwt' },
   { routeKey: 'DELETE /api/v1/agent/session', module: 'api/agent/log-out.ts', auth: 'jwt' },
   { routeKey: 'GET /api/v1/agent/state', module: 'api/agent/get-state.ts', auth: 'jwt' },
@@ -258,6 +276,13 @@ export const scheduledFunctions: readonly ScheduledFunctionDefinition[] = [
     localEveryMs: 500,
     localInput: {},
   },
+  {
+    name: 'openline-cdr-sweep',
+    module: 'cdr/sweep.ts',
+    awsInput: { loopSeconds: 55 },
+    localEveryMs: 5_000,
+    localInput: {},
+  },
 ];
 
 export interface StreamFunctionDefinition {
@@ -283,6 +308,34 @@ export const streamFunctions: readonly StreamFunctionDefinition[] = [
     name: 'openline-webhook-events',
     module: 'webhooks/events.ts',
     table: 'live',
+    batchSize: 100,
+    maxRetries: 10,
+  },
+  {
+    name: 'openline-cdr-collector',
+    module: 'cdr/collect.ts',
+    table: 'live',
+    batchSize: 100,
+    // Kinesis down for a while: keep trying (the CDR sweep sends what is skipped in the end).
+    maxRetries: 10,
+  },
+];
+
+export interface KinesisFunctionDefinition {
+  readonly name: string;
+  readonly module: string;
+  /** The stream (a key of the resource catalogue's streams) whose records invoke it. */
+  readonly stream: 'call-events';
+  readonly batchSize: number;
+  readonly maxRetries: number;
+}
+
+/** Functions invoked by a Kinesis stream (an event source mapping on AWS, a local poller here). */
+export const kinesisFunctions: readonly KinesisFunctionDefinition[] = [
+  {
+    name: 'openline-interval-counters',
+    module: 'cdr/interval-counters.ts',
+    stream: 'call-events',
     batchSize: 100,
     maxRetries: 10,
   },

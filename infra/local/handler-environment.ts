@@ -12,6 +12,8 @@ export interface LocalEndpoints {
   readonly kinesis: string;
   readonly s3: string;
   readonly chimeSdkVoice: string;
+  /** The Athena emulator (DuckDB over the lake bucket). */
+  readonly athena: string;
   readonly websocketManagement: string;
   /** The local issuer's user pool admin API, and its pool id. */
   readonly cognito: string;
@@ -35,6 +37,7 @@ export function handlerEnvironment(at: LocalEndpoints): Record<string, string> {
     // The emulator serves the meetings API on the voice API's port, as one Chime service.
     AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS: at.chimeSdkVoice,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: at.cognito,
+    AWS_ENDPOINT_URL_ATHENA: at.athena,
     OPENLINE_USER_POOL_ID: at.userPoolId,
     OPENLINE_JWT_ISSUER: at.jwtIssuer,
     OPENLINE_JWT_AUDIENCE: at.jwtAudience,
@@ -74,6 +77,7 @@ export function handlerEnvironmentFromHealth(health: {
     kinesis: endpoint('kinesis'),
     s3: endpoint('s3'),
     chimeSdkVoice: endpoint('chimeSdkVoice'),
+    athena: endpoint('athena'),
     websocketManagement: String(health.services.websocketApi?.managementEndpoint ?? ''),
     cognito: String(health.services.auth?.adminEndpoint ?? ''),
     userPoolId: String(health.services.auth?.userPoolId ?? ''),

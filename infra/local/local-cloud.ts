@@ -11,6 +11,7 @@ import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import {
   httpRoutes,
+  kinesisFunctions,
   scheduledFunctions,
   smaFunctions,
   streamFunctions,
@@ -20,6 +21,8 @@ import { DynamoDbExtensions, type Extension } from '../../layers/adapters/dynamo
 import { PlatformTelephony } from '../../layers/adapters/platform-telephony.ts';
 import { type AwsClients, createAwsClients } from '../../layers/config/aws-clients.ts';
 import { loadConfig, type OpenlineConfig } from '../../layers/config/config.ts';
+import { lakeNames, lakeTables } from '../../layers/resources/lake.ts';
+import { startAthenaEmulator } from './athena/athena-emulator.ts';
 import { bootstrapResources } from './bootstrap-resources.ts';
 import { type ChimeEmulator, startChimeEmulator } from './chime/chime-emulator.ts';
 import { emulatorControls } from './chime/emulator-controls.ts';
@@ -38,6 +41,9 @@ import { handlerEnvironment } from './handler-environment.ts';
 import { HttpApiGateway } from './http-api-gateway.ts';
 import { JwtAuthorizer } from './jwt-authorizer.ts';
 import { type KinesisLocal, startKinesisLocal } from './kinesis-local.ts';
+import { type KinesisBatchHandler, startKinesisMappings } from './kinesis-mappings.ts';
+import { lakeWriter } from './lake-writer.ts';
+import { loadHandler } from './lambda-context.ts';
 import {
   LOCAL_AUDIENCE,
   LOCAL_USER_POOL_SUFFIX,
@@ -111,11 +117,12 @@ export async function startLocalCloud(
       return path;
     };
     const pick = async (p: number) => (p === 0 ? freePort() : p);
-    const [dynamoPort, kinesisPort, kinesisTlsPort, chimePort] = [
+    const [dynamoPort, kinesisPort, kinesisTlsPort, chimePort, athenaPort] = [
       await pick(settings.ports.dynamodb),
       await pick(settings.ports.kinesis),
       await pick(settings.ports.kinesisTls),
       await pick(settings.ports.chime),
+      await pick(settings.ports.athena),
     ];
 
     const warnings: string[] = [];
@@ -168,6 +175,7 @@ export async function startLocalCloud(
       kinesis: kinesis.endpoint,
       s3: s3.endpoint,
       chimeSdkVoice: chimeEndpoint,
+      athena: `http://127.0.0.1:${athenaPort}`,
       websocketManagement: `${webUrl}${managementPath}`,
       cognito: `${webUrl}/_auth/cognito`,
       userPoolId,
@@ -182,6 +190,18 @@ export async function startLocalCloud(
 
     log('creating tables, streams and buckets...');
     await bootstrapResources(config, clients);
+
+    // Analytics: Athena's API over DuckDB, reading the lake bucket the local Firehose stand-in writes.
+    const athena = await startAthenaEmulator({
+      host: '127.0.0.1',
+      port: athenaPort,
+      s3: clients.s3,
+      lakeBucket: config.buckets.lake,
+      database: lakeNames.database,
+      workgroup: lakeNames.workgroup,
+      tables: lakeTables,
+    });
+    stack.push(() => athena.stop());
 
     log('starting the Chime SDK Voice emulator and the virtual PSTN...');
     const regions = [settings.region, settings.standbyRegion];
@@ -272,6 +292,7 @@ export async function startLocalCloud(
         dynamodb: dynamodb.endpoint,
         kinesis: kinesis.endpoint,
         s3: s3.endpoint,
+        athena: athena.endpoint,
         ...urls,
         websocketManagement: `${webUrl}${managementPath}`,
         connections: websocket.connectionCount,
@@ -321,6 +342,41 @@ export async function startLocalCloud(
     );
     stack.push(() => mappings.stop());
 
+    // The call-events stream's consumers: Lambda functions (event source mappings on AWS) and the lake
+    // writer that stands in for Firehose (its buffer is short here; Firehose's is a minute or more).
+    const lake = lakeWriter(clients.s3, config.buckets.lake, (reason) =>
+      process.stderr.write(`[lake-writer] ${reason}\n`),
+    );
+    const kinesisConsumers = startKinesisMappings(
+      clients.kinesis,
+      config.region,
+      [
+        ...(await Promise.all(
+          kinesisFunctions.map(async (f) => ({
+            name: f.name,
+            streamName: config.streams[f.stream],
+            handler: await loadHandler<KinesisBatchHandler>(functionsDir, f.module),
+            batchSize: f.batchSize,
+            maxRetries: f.maxRetries,
+          })),
+        )),
+        {
+          name: 'openline-lake-writer',
+          streamName: config.streams['call-events'],
+          handler: lake.handler,
+          batchSize: 500,
+          maxRetries: 20,
+          bufferMs: settings.lakeBufferMs,
+        },
+      ],
+      {
+        checkpointFile: dataDir === undefined ? undefined : join(dataDir, 'kinesis-checkpoints.json'),
+        onError: (name, error) =>
+          process.stderr.write(`[${name}] ${(error as Error).stack ?? String(error)}\n`),
+      },
+    );
+    stack.push(() => kinesisConsumers.stop());
+
     return {
       env,
       config,
@@ -367,6 +423,7 @@ async function checkHealth(
     dynamodb: string;
     kinesis: string;
     s3: string;
+    athena: string;
     web: string;
     api: string;
     websocket: string;
@@ -414,6 +471,7 @@ async function checkHealth(
     },
     web: { status: 'up' as const, endpoint: at.web },
     chimeSdkVoice: { status: 'up' as const, endpoint: at.chime.endpoint },
+    athena: { status: 'up' as const, endpoint: at.athena, engine: 'DuckDB over the lake bucket' },
     virtualPstn: {
       status: 'up' as const,
       endpoint: `${at.web.replace(/^http/, 'ws').replace(/\/$/, '')}${at.chime.pstnGateway.path}`,

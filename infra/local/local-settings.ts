@@ -15,11 +15,14 @@ export interface LocalSettings {
     kinesisTls: number;
     s3: number;
     chime: number;
+    athena: number;
   };
   /** Folder that keeps data across restarts, or undefined for in-memory. */
   readonly dataDir: string | undefined;
   readonly java: string;
   readonly buildWeb: boolean;
+  /** How long the local Firehose stand-in gathers call events before writing a lake file. */
+  readonly lakeBufferMs: number;
 }
 
 export const portDefaults = {
@@ -29,6 +32,7 @@ export const portDefaults = {
   OPENLINE_KINESIS_TLS_PORT: 4568,
   OPENLINE_S3_PORT: 4569,
   OPENLINE_CHIME_PORT: 4570,
+  OPENLINE_ATHENA_PORT: 4571,
 } as const;
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
@@ -40,6 +44,7 @@ const envSchema = z.object({
   OPENLINE_KINESIS_TLS_PORT: port(portDefaults.OPENLINE_KINESIS_TLS_PORT),
   OPENLINE_S3_PORT: port(portDefaults.OPENLINE_S3_PORT),
   OPENLINE_CHIME_PORT: port(portDefaults.OPENLINE_CHIME_PORT),
+  OPENLINE_ATHENA_PORT: port(portDefaults.OPENLINE_ATHENA_PORT),
   OPENLINE_REGION: z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/)
@@ -49,6 +54,7 @@ const envSchema = z.object({
     .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/)
     .default('us-west-2'),
   OPENLINE_JAVA: z.string().min(1).optional(),
+  OPENLINE_LAKE_BUFFER_MS: z.coerce.number().int().min(0).max(900_000).default(2_000),
   JAVA_HOME: z.string().min(1).optional(),
 });
 
@@ -65,7 +71,8 @@ Options:
 Environment (defaults): ${Object.entries(portDefaults)
   .map(([k, v]) => `${k}=${v}`)
   .join(', ')},
-  OPENLINE_REGION=us-east-1, OPENLINE_STANDBY_REGION=us-west-2, OPENLINE_JAVA (java binary; default $JAVA_HOME/bin/java or java).
+  OPENLINE_REGION=us-east-1, OPENLINE_STANDBY_REGION=us-west-2, OPENLINE_JAVA (java binary; default $JAVA_HOME/bin/java or java),
+  OPENLINE_LAKE_BUFFER_MS=2000 (how long call records gather before a lake file is written).
   A port of 0 means any free port.`;
 
 export class UsageError extends Error {
@@ -105,9 +112,11 @@ export function parseLocalSettings(argv: readonly string[], env: NodeJS.ProcessE
       kinesisTls: e.OPENLINE_KINESIS_TLS_PORT,
       s3: e.OPENLINE_S3_PORT,
       chime: e.OPENLINE_CHIME_PORT,
+      athena: e.OPENLINE_ATHENA_PORT,
     },
     dataDir,
     java: e.OPENLINE_JAVA ?? (e.JAVA_HOME === undefined ? 'java' : `${e.JAVA_HOME}/bin/java`),
     buildWeb,
+    lakeBufferMs: e.OPENLINE_LAKE_BUFFER_MS,
   };
 }

@@ -197,7 +197,7 @@ async function readShard(
       );
       break;
     }
-    await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+    await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 10_000)));
   }
   shard.iterator = page.NextShardIterator;
   if (shard.iterator === undefined) shard.done = true;

@@ -8,6 +8,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { ChimeSDKMeetingsClient } from '@aws-sdk/client-chime-sdk-meetings';
 import { ChimeSDKVoiceClient } from '@aws-sdk/client-chime-sdk-voice';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -31,6 +32,8 @@ export interface AwsClients {
   chimeSdkVoiceIn(region: string): ChimeSDKVoiceClient;
   readonly chimeSdkMeetings: ChimeSDKMeetingsClient;
   readonly cognito: CognitoIdentityProviderClient;
+  /** Runs the report queries over the lake (DuckDB behind the same API locally). */
+  readonly athena: AthenaClient;
   /** Posts to WebSocket connections; throws if the configuration has no management URL. */
   readonly websocketManagement: ApiGatewayManagementApiClient;
 }
@@ -153,6 +156,17 @@ export function createAwsClients(config: OpenlineConfig): AwsClients {
           new CognitoIdentityProviderClient({
             ...base,
             endpoint: config.endpoints.cognitoIdentityProvider,
+            requestHandler: requestHandler(),
+          }),
+      );
+    },
+    get athena() {
+      return once(
+        'athena',
+        () =>
+          new AthenaClient({
+            ...base,
+            endpoint: config.endpoints.athena,
             requestHandler: requestHandler(),
           }),
       );

@@ -15,6 +15,7 @@ export const services = {
   chimeSdkVoice: 'CHIME_SDK_VOICE',
   chimeSdkMeetings: 'CHIME_SDK_MEETINGS',
   cognitoIdentityProvider: 'COGNITO_IDENTITY_PROVIDER',
+  athena: 'ATHENA',
 } as const;
 export type ServiceName = keyof typeof services;
 
@@ -107,6 +108,7 @@ export function loadConfig(env: Env): OpenlineConfig {
       chimeSdkVoice: endpoint('chimeSdkVoice'),
       chimeSdkMeetings: endpoint('chimeSdkMeetings'),
       cognitoIdentityProvider: endpoint('cognitoIdentityProvider'),
+      athena: endpoint('athena'),
     },
     tables: names(tables),
     streams: names(streams),

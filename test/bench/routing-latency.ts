@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     OPENLINE_KINESIS_TLS_PORT: '0',
     OPENLINE_S3_PORT: '0',
     OPENLINE_CHIME_PORT: '0',
+    OPENLINE_ATHENA_PORT: '0',
     JAVA_HOME: process.env.JAVA_HOME,
   });
   if (settings === 'help') throw new Error('unexpected');

@@ -47,6 +47,7 @@ export async function startCloudProcess(options: StartOptions = {}): Promise<Sta
       OPENLINE_KINESIS_TLS_PORT: '0',
       OPENLINE_S3_PORT: '0',
       OPENLINE_CHIME_PORT: '0',
+      OPENLINE_ATHENA_PORT: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

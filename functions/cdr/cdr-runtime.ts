@@ -1,0 +1,32 @@
+/** The CDR functions' adapters, built once per cold start from the runtime configuration. */
+import { DynamoDbCdrStore } from '../../layers/adapters/dynamodb-cdr-store.ts';
+import { DynamoDbQueueDirectory } from '../../layers/adapters/dynamodb-queue-directory.ts';
+import { KinesisCallEvents } from '../../layers/adapters/kinesis-call-events.ts';
+import { runtimeClients } from '../../layers/config/aws-clients.ts';
+import { runtimeConfig } from '../../layers/config/config.ts';
+import type { PublishPorts } from '../../layers/domain/cdr/publish-cdr.ts';
+
+let built: { store: DynamoDbCdrStore; events: KinesisCallEvents; publish: PublishPorts } | undefined;
+
+export function cdrRuntime() {
+  if (built !== undefined) return built;
+  const config = runtimeConfig();
+  const clients = runtimeClients();
+  const store = new DynamoDbCdrStore(
+    clients.documents,
+    { live: config.tables.live, config: config.tables.config },
+    new DynamoDbQueueDirectory(clients.documents, config.tables.config),
+  );
+  const events = new KinesisCallEvents(clients.kinesis, config.streams['call-events']);
+  const publish: PublishPorts = {
+    context: async (tenant, queueId) => ({
+      ...(await store.context(tenant, queueId)),
+      region: config.region,
+    }),
+    put: (records) => events.put(records),
+    markSent: (tenant, callId, version, hash) => store.markSent(tenant, callId, version, hash),
+    now: () => new Date(),
+  };
+  built = { store, events, publish };
+  return built;
+}
