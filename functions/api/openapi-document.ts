@@ -28,6 +28,7 @@ interface Operation {
     | 'supervision'
     | 'agent desk'
     | 'callbacks'
+    | 'reports'
     | 'webhooks';
   /** Who may call it (supervisor routes also take admins; `member`: any signed-in user of the tenant). */
   readonly roles: readonly Role[];
@@ -346,6 +347,23 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'GET /api/v1/callbacks': {
     summary: 'Callers who asked to be called back',
     tag: 'callbacks',
+    roles: ['supervisor'],
+  },
+  'GET /api/v1/reports': {
+    summary: 'The named reports over the call detail records (the same queries analysts run in Athena)',
+    tag: 'reports',
+    roles: ['supervisor'],
+  },
+  'GET /api/v1/reports/{name}': {
+    summary:
+      'Runs a named report over the tenant’s calls of local dates `from`..`to` (query parameters, yyyy-mm-dd, at most 3 years): columns and rows, one row per call in the figures however often the stream delivered it',
+    tag: 'reports',
+    roles: ['supervisor'],
+  },
+  'GET /api/v1/counters/today': {
+    summary:
+      'Today’s real-time counters (the tenant’s local day): calls, answered, abandoned, service level and speed of answer per queue and 15-minute interval',
+    tag: 'reports',
     roles: ['supervisor'],
   },
   'POST /api/v1/agent/session': {

@@ -19,7 +19,8 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
 });
 
 export function errorResponse(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
-  if (error instanceof OpenlineError && error.expose && error.status < 500) {
+  // Server-side errors show their message only when they say it is safe (a report that ran too long).
+  if (error instanceof OpenlineError && error.expose) {
     const problems = error instanceof ValidationError ? error.problems : undefined;
     const headers: Record<string, string> =
       error instanceof TooManyRequestsError ? { 'retry-after': String(error.retryAfterSeconds) } : {};

@@ -17,6 +17,8 @@ export const API_SCOPES = [
   'numbers:read',
   'wallboard:read',
   'callbacks:read',
+  'reports:read',
+  'recordings:read',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
