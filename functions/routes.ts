@@ -193,6 +193,33 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
     scope: 'reports:read',
   },
   {
+    routeKey: 'GET /api/v1/recordings',
+    module: 'api/recordings/search-recordings.ts',
+    auth: 'jwt-or-key',
+    scope: 'recordings:read',
+  },
+  {
+    routeKey: 'GET /api/v1/recordings/{callId}',
+    module: 'api/recordings/get-recording.ts',
+    auth: 'jwt-or-key',
+    scope: 'recordings:read',
+  },
+  {
+    routeKey: 'PUT /api/v1/recordings/{callId}/legal-hold',
+    module: 'api/recordings/legal-hold.ts',
+    auth: 'jwt',
+  },
+  {
+    routeKey: 'GET /api/v1/recording-settings',
+    module: 'api/recordings/retention-settings.ts',
+    auth: 'jwt',
+  },
+  {
+    routeKey: 'PUT /api/v1/recording-settings',
+    module: 'api/recordings/retention-settings.ts',
+    auth: 'jwt',
+  },
+  {
     routeKey: 'GET /api/v1/counters/today',
     module: 'api/reports/today.ts',
     auth: 'jwt-or-key',
@@ -219,6 +246,11 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
   {
     routeKey: 'POST /api/v1/agent/call/transfer/complete',
     module: 'api/agent/complete-transfer.ts',
+    auth: 'jwt',
+  },
+  {
+    routeKey: 'POST /api/v1/agent/call/recording',
+    module: 'api/agent/pause-recording.ts',
     auth: 'jwt',
   },
   { routeKey: 'POST /api/v1/agent/wrap-up', module: 'api/agent/wrap-up.ts', auth: 'jwt' },
@@ -274,6 +306,13 @@ export const scheduledFunctions: readonly ScheduledFunctionDefinition[] = [
     module: 'signup/worker.ts',
     awsInput: { loopSeconds: 55 },
     localEveryMs: 500,
+    localInput: {},
+  },
+  {
+    name: 'openline-recording-retention',
+    module: 'recordings/retention.ts',
+    awsInput: {},
+    localEveryMs: 2_000,
     localInput: {},
   },
   {
@@ -335,6 +374,13 @@ export const kinesisFunctions: readonly KinesisFunctionDefinition[] = [
   {
     name: 'openline-interval-counters',
     module: 'cdr/interval-counters.ts',
+    stream: 'call-events',
+    batchSize: 100,
+    maxRetries: 10,
+  },
+  {
+    name: 'openline-recordings-index',
+    module: 'recordings/index-recordings.ts',
     stream: 'call-events',
     batchSize: 100,
     maxRetries: 10,

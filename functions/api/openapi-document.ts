@@ -29,6 +29,7 @@ interface Operation {
     | 'agent desk'
     | 'callbacks'
     | 'reports'
+    | 'recordings'
     | 'webhooks';
   /** Who may call it (supervisor routes also take admins; `member`: any signed-in user of the tenant). */
   readonly roles: readonly Role[];
@@ -360,6 +361,34 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     tag: 'reports',
     roles: ['supervisor'],
   },
+  'GET /api/v1/recordings': {
+    summary:
+      'Searches the tenant’s call recordings, newest first: `from`/`to` (ISO times; a day back by default), `agentId`, `caller`, `queueId`, `customerId`, `disposition`, `limit` (1-200)',
+    tag: 'recordings',
+    roles: ['supervisor'],
+  },
+  'GET /api/v1/recordings/{callId}': {
+    summary: 'A recording’s details and a link that plays it for five minutes',
+    tag: 'recordings',
+    roles: ['supervisor'],
+  },
+  'PUT /api/v1/recordings/{callId}/legal-hold': {
+    summary: 'Keeps a recording past its retention (`hold: true`) until the hold is taken off',
+    tag: 'recordings',
+    roles: ['admin'],
+    body: object({ hold: { type: 'boolean' } }, ['hold']),
+  },
+  'GET /api/v1/recording-settings': {
+    summary: 'How many months the tenant keeps call recordings',
+    tag: 'recordings',
+    roles: ['supervisor'],
+  },
+  'PUT /api/v1/recording-settings': {
+    summary: 'Sets how many months recordings made from now on are kept (1-120; 14 by default)',
+    tag: 'recordings',
+    roles: ['admin'],
+    body: object({ months: { type: 'integer', minimum: 1, maximum: 120 } }, ['months']),
+  },
   'GET /api/v1/counters/today': {
     summary:
       'Today’s real-time counters (the tenant’s local day): calls, answered, abandoned, service level and speed of answer per queue and 15-minute interval',
@@ -452,6 +481,13 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     summary: 'Completes a warm transfer',
     tag: 'agent desk',
     roles: ['agent'],
+  },
+  'POST /api/v1/agent/call/recording': {
+    summary:
+      'Pauses the call’s recording while the caller reads a card number (`paused: false` resumes it); the pauses show in the call’s detail record',
+    tag: 'agent desk',
+    roles: ['agent'],
+    body: object({ paused: { type: 'boolean' } }, ['paused']),
   },
   'POST /api/v1/agent/wrap-up': {
     summary: 'Ends after-call work with a disposition',

@@ -70,6 +70,7 @@ export function agentDeskPorts(config: OpenlineConfig, clients: AwsClients): Age
         return outcome === 'gone' ? 'gone' : 'ok';
       },
       digits: (carrier, callId, digits) => ok(gone(() => bridge.digits(sma(carrier), callId, digits))),
+      recording: (carrier, callId, paused) => ok(gone(() => bridge.recording(sma(carrier), callId, paused))),
       guestSeat: (meetingId, agentId) => bridge.rejoinAgentSession(agentId, meetingId),
       removeSeat: (meetingId, attendeeId) => bridge.removeSeat(meetingId, attendeeId),
       supervisorSeat: (meetingId, userId) => bridge.seat(meetingId, `supervisor.${userId}`),

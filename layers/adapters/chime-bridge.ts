@@ -278,6 +278,11 @@ export class ChimeBridge {
     await this.update(carrier, callId, { action: 'digits', digits });
   }
 
+  /** Pauses the call's recording, or resumes it. */
+  async recording(carrier: SmaCarrier, callId: string, paused: boolean): Promise<void> {
+    await this.update(carrier, callId, { action: paused ? 'pause-recording' : 'resume-recording' });
+  }
+
   /** Hangs the call up (the agent ended it). */
   async hangUp(carrier: SmaCarrier, callId: string): Promise<void> {
     await this.update(carrier, callId, { action: 'hangup' });

@@ -226,6 +226,53 @@ export class DynamoDbCallStore {
     );
   }
 
+  /**
+   * The agent paused the call's recording (or resumed it): how often and how long is kept on the record,
+   * once per pause however often the request comes (a pause already open, or already closed, is left).
+   */
+  async recordingPaused(tenant: TenantId, callId: string, paused: boolean, at: string): Promise<void> {
+    const key = liveKeys.call(tenant, callId);
+    try {
+      if (paused) {
+        await this.documents.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: key,
+            UpdateExpression: 'SET recordingPausedAt = :at ADD recordingPauseCount :one',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(recordingPausedAt)',
+            ExpressionAttributeValues: { ':at': at, ':one': 1 },
+          }),
+        );
+        return;
+      }
+      const since = (
+        await this.documents.send(
+          new GetCommand({
+            TableName: this.table,
+            Key: key,
+            ProjectionExpression: 'recordingPausedAt',
+            ConsistentRead: true,
+          }),
+        )
+      ).Item?.recordingPausedAt as string | undefined;
+      if (since === undefined) return;
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'ADD recordingPausedMs :ms REMOVE recordingPausedAt',
+          ConditionExpression: 'recordingPausedAt = :since',
+          ExpressionAttributeValues: {
+            ':since': since,
+            ':ms': Math.max(0, Date.parse(at) - Date.parse(since)),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   /** The call as screens may show it (sensitive values stay masked), or undefined for an unknown call. */
   async details(tenant: TenantId, callId: string): Promise<CallDetails | undefined> {
     const result = await this.documents.send(

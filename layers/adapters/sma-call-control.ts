@@ -38,6 +38,8 @@ export interface SmaCallControlPorts extends IvrPorts {
     /** Which tenant a shared-access-number call went to, noted before its flow starts. */
     rememberAccessCall(callId: string, tenant: TenantId): Promise<void>;
     accessCallTenant(callId: string): Promise<TenantId | undefined>;
+    /** The agent paused (or resumed) the call's recording at `at`. */
+    recordingPaused(tenant: TenantId, callId: string, paused: boolean, at: string): Promise<void>;
   };
   readonly invocations: {
     once<R>(tenant: TenantId, callId: string, key: string, work: () => Promise<R>): Promise<R>;
@@ -348,6 +350,7 @@ async function turn(ports: SmaCallControlPorts, input: IvrTurnInput): Promise<Iv
  * - `dial` takes the caller out of the meeting and connects them to `number` (a transfer out);
  * - `mute` / `unmute` silence the agent's attendee for the caller, or not;
  * - `digits` plays DTMF tones to the caller (the agent's keypad);
+ * - `pause-recording` / `resume-recording` pause the call's recording and resume it (a card number);
  * - `hangup` ends the call (the agent hung up).
  * Leaving a meeting is a Hangup of the meeting leg, and nothing follows a Hangup in one list (spec §3.7.2):
  * the next step waits in TransactionAttributes (`x`) for the Hangup's ACTION_SUCCESSFUL.
@@ -416,6 +419,19 @@ async function updateRequested(
       return response([muteAction(ctx, args.meetingId, args.attendeeId, args.action === 'mute')]);
     case 'hangup':
       return response([{ Type: 'Hangup', Parameters: { ParticipantTag: 'LEG-A', SipResponseCode: '0' } }]);
+    case 'pause-recording':
+    case 'resume-recording': {
+      // While a card number is read: only a recorded call with its agent, and the pause kept on the record.
+      if (state.recorded !== true || meetingLeg === undefined) break;
+      const paused = args.action === 'pause-recording';
+      await ports.calls.recordingPaused(state.tenant, ctx.callId, paused, ports.now().toISOString());
+      return response([
+        {
+          Type: paused ? 'PauseCallRecording' : 'ResumeCallRecording',
+          Parameters: { CallId: ctx.legA.CallId },
+        },
+      ]);
+    }
     case 'digits':
       // The agent's keypad: tones to the caller, only while they talk with the agent.
       if (args.digits === undefined || !/^[0-9A-D*#,]{1,50}$/.test(args.digits) || meetingLeg === undefined)

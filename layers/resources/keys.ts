@@ -54,6 +54,8 @@ export const configKeys = {
   /** The tenant's webhook signing secret (one for all its endpoints; rotated on demand). */
   webhookSecret: (tenant: TenantId): Key => ({ pk: t(tenant), sk: 'WEBHOOK_SECRET' }),
   limits: (tenant: TenantId): Key => ({ pk: t(tenant), sk: 'LIMITS' }),
+  /** How long the tenant keeps call recordings. */
+  recordingSettings: (tenant: TenantId): Key => ({ pk: t(tenant), sk: 'RECORDING_SETTINGS' }),
   /** What the tenant holds against its limits (agent profiles), counted as they are created. */
   usage: (tenant: TenantId): Key => ({ pk: t(tenant), sk: 'USAGE' }),
   /** The tenant's side of an extension code on a shared access number (lists its codes). */
@@ -273,6 +275,22 @@ export const recordingKeys = {
     sk: `${startedAt}#${callId}`,
   }),
   monthPartition: (tenant: TenantId, month: string): string => `${t(tenant)}#REC#${month}`,
+  /** Finds a call's recording (its item is keyed by start time): written and deleted with it. */
+  byCall: (tenant: TenantId, callId: string): Key => ({ pk: `${t(tenant)}#RECCALL#${callId}`, sk: 'REC' }),
+  /**
+   * GSI6 entry on a recording while it is due for deletion (none under a legal hold): the retention sweep
+   * finds what expired with one Query per day bucket, whatever the tenant.
+   */
+  expiryIndex: (tenant: TenantId, callId: string, dueAt: string) => ({
+    gsi6pk: `EXPIRES#${dueAt.slice(0, 10)}`,
+    gsi6sk: `${dueAt}#${tenant}#${callId}`,
+  }),
+  expiryBucket: (day: string): string => `EXPIRES#${day.slice(0, 10)}`,
+  /** The retention sweep's progress: the day bucket it is on (it never skips one). */
+  retentionCursor: { pk: 'SWEEP#RETENTION', sk: 'CURSOR' } as Key,
+  /** The partition of one search index entry (gsi1..gsi5): the tenant's recordings with that value. */
+  searchPartition: (tenant: TenantId, kind: string, value: string): string =>
+    `${t(tenant)}#REC#${kind}#${value}`,
   /** The GSI entries written on each recording item (gsi1..gsi5), all sorted by start time. */
   searchIndexes: (
     tenant: TenantId,
@@ -291,7 +309,7 @@ export const recordingKeys = {
     const out: Record<string, string> = {};
     for (const [n, kind, value] of entries) {
       if (value === undefined || value === '') continue;
-      out[`gsi${n}pk`] = `${t(tenant)}#REC#${kind}#${value}`;
+      out[`gsi${n}pk`] = recordingKeys.searchPartition(tenant, kind, value);
       out[`gsi${n}sk`] = sort;
     }
     return out;

@@ -77,10 +77,12 @@ export const liveTable = {
 export const recordingsTable = {
   id: 'recordings',
   envVar: 'OPENLINE_RECORDINGS_TABLE',
-  description: 'Recording metadata with the indexes that recording search needs; TTL enforces retention.',
+  description:
+    'Recording metadata with the indexes that recording search needs, and when each recording expires.',
   partitionKey: pk,
   sortKey: sk,
-  indexes: [gsi(1), gsi(2), gsi(3), gsi(4), gsi(5)],
+  // gsi1-5: search by agent, caller, queue, customer, disposition; gsi6: expiry by day (the retention sweep).
+  indexes: [gsi(1), gsi(2), gsi(3), gsi(4), gsi(5), gsi(6)],
   ttlAttribute: 'expiresAt',
   stream: 'NEW_AND_OLD_IMAGES',
   replication: 'global',

@@ -30,6 +30,7 @@ function tenantKeys(tenant: ReturnType<typeof tenantId>): Key[] {
     configKeys.apiKey(tenant, 'k1'),
     configKeys.webhook(tenant, 'w1'),
     configKeys.limits(tenant),
+    configKeys.recordingSettings(tenant),
     liveKeys.agentState(tenant, 'a1'),
     liveKeys.agentConnection(tenant, 'a1', 'c1'),
     liveKeys.supervisorConnection(tenant, 'c1'),
@@ -44,6 +45,7 @@ function tenantKeys(tenant: ReturnType<typeof tenantId>): Key[] {
     liveKeys.concurrentCalls(tenant, 3),
     liveKeys.tenantRateWindow(tenant, 'api', '202611221015'),
     recordingKeys.recording(tenant, '2026-11-22T10:00:00.000Z', 'call1'),
+    recordingKeys.byCall(tenant, 'call1'),
   ];
 }
 

@@ -45,7 +45,10 @@ export interface StoredCall {
   readonly transfers?: number;
   readonly disposition?: { readonly code?: string; readonly notes?: string; readonly agentId?: string };
   readonly recording?: string;
-  readonly recordingPauses?: { readonly count?: number; readonly pausedMs?: number };
+  /** The agent's pauses of the recording: how many, how long, and one still open. */
+  readonly recordingPauseCount?: number;
+  readonly recordingPausedMs?: number;
+  readonly recordingPausedAt?: string;
   readonly voicemail?: string;
   readonly callback?: boolean;
   readonly segments?: Readonly<Record<string, AgentSegment>>;
@@ -274,8 +277,9 @@ export function buildCdr(call: StoredCall, version: number, ctx: CdrContext): Ca
     abandoned,
     short_abandon: shortAbandon,
     recording_location: call.recording ?? null,
-    recording_pause_count: call.recordingPauses?.count ?? 0,
-    recording_paused_s: (call.recordingPauses?.pausedMs ?? 0) / 1000,
+    recording_pause_count: call.recordingPauseCount ?? 0,
+    recording_paused_s:
+      ((call.recordingPausedMs ?? 0) + (seconds(call.recordingPausedAt, endedAt) ?? 0) * 1000) / 1000,
     region: call.carrier?.region ?? ctx.region,
     ...cost,
   };

@@ -84,7 +84,7 @@ ORDER BY ${alias} ASC NULLS LAST`,
 
 const DETAIL_COLUMNS = `call_id, started_at, caller_number, called_number, initiation, outcome, queue_id, agent_id,
   wait_s, talk_s, hold_s, hold_count, acw_s, transfer_count, disposition_code, disconnect_reason,
-  recording_location, cost_total_usd`;
+  recording_location, recording_pause_count, recording_paused_s, cost_total_usd`;
 
 const detail = (direction: 'inbound' | 'outbound', title: string): NamedQuery => ({
   name: `${direction}-detail`,

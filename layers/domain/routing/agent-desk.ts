@@ -179,6 +179,24 @@ export async function sendDigits(
   return state;
 }
 
+/**
+ * Pauses the call's recording while the caller reads something that must not be kept (a card number), or
+ * resumes it. A call that is not recorded is left as it is; the pauses are kept on the call's record.
+ */
+export async function pauseRecording(
+  ports: AgentDeskPorts,
+  tenant: TenantId,
+  agentId: string,
+  paused: unknown,
+): Promise<AgentState> {
+  if (typeof paused !== 'boolean') throw new ValidationError('paused must be true or false');
+  const { state, call, carrier } = await currentCall(ports, tenant, agentId);
+  if (call.holdSince !== undefined) throw new ConflictError('the caller is on hold: resume the call first');
+  if ((await ports.media.recording(carrier, call.callId, paused)) === 'gone')
+    return callerGone(ports, tenant, call.callId);
+  return state;
+}
+
 /** Mutes the agent for the caller (or unmutes). While on hold it takes effect when the call resumes. */
 export async function mute(
   ports: AgentDeskPorts,

@@ -63,6 +63,8 @@ export interface AgentDeskPorts extends RoutingPorts {
     hangUp(carrier: Carrier, callId: string): Promise<'ok' | 'gone'>;
     /** Plays DTMF tones to the caller. */
     digits(carrier: Carrier, callId: string, digits: string): Promise<'ok' | 'gone'>;
+    /** Pauses the call's recording (a card number is read), or resumes it. */
+    recording(carrier: Carrier, callId: string, paused: boolean): Promise<'ok' | 'gone'>;
     /** A seat for a consulted agent in the consulting agent's meeting (its softphone joins it meanwhile). */
     guestSeat(meetingId: string, agentId: string): Promise<MediaSession>;
     removeSeat(meetingId: string, attendeeId: string): Promise<void>;

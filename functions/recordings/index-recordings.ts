@@ -1,0 +1,36 @@
+/**
+ * The recordings index, fed by the call-events stream (a Kinesis event source mapping): each recorded
+ * call's detail record makes (or, for a newer version, updates) its index entry. Indexing the same record
+ * again changes nothing; a failure reports the first record not indexed and the mapping retries from it.
+ */
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { logger } from '../../layers/adapters/logger.ts';
+import type { CallDetailRecord } from '../../layers/domain/cdr/call-detail-record.ts';
+import { recordingEntry } from '../../layers/domain/recordings/recordings.ts';
+import { tenantId } from '../../layers/domain/tenancy/ids.ts';
+import { recordingsIndex } from './recordings-runtime.ts';
+
+export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
+  for (const record of event.Records) {
+    let cdr: CallDetailRecord & { type?: string };
+    try {
+      cdr = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8'));
+    } catch (error) {
+      logger().error('unreadable call event', {
+        sequenceNumber: record.kinesis.sequenceNumber,
+        error: error as Error,
+      });
+      continue;
+    }
+    if (cdr.type !== 'cdr') continue;
+    const entry = recordingEntry(cdr);
+    if (entry === undefined) continue;
+    try {
+      await recordingsIndex().index(tenantId(cdr.tenant), entry);
+    } catch (error) {
+      logger().warn('recording not indexed yet', { callId: cdr.call_id, error: error as Error });
+      return { batchItemFailures: [{ itemIdentifier: record.kinesis.sequenceNumber }] };
+    }
+  }
+  return { batchItemFailures: [] };
+}
