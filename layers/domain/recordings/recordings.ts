@@ -109,7 +109,7 @@ export function parseRecordingSearch(
   for (const field of FILTERS) {
     const value = query[field];
     if (value === undefined || value === '') continue;
-    if (value.length > 100 || /[#\u0000-\u001f]/.test(value))
+    if (value.length > 100 || !/^[^#\p{Cc}]+$/u.test(value))
       problems.push({ path: field, message: `${field} must be up to 100 characters, without #` });
     else filters[field] = value;
   }
