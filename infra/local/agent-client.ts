@@ -19,11 +19,22 @@ export interface AgentBehaviour {
   readonly greeting?: string;
   /** Poll interval for the agent's state, a safety net: offers are pushed over the WebSocket. */
   readonly pollMs?: number;
+  /** A queue to hand the call on to after talking (a blind transfer) instead of hanging up. */
+  readonly transferTo?: (callId: string) => string | undefined;
 }
 
 export interface AgentEvent {
   readonly agent: string;
-  readonly kind: 'ready' | 'offered' | 'accepted' | 'heard' | 'hung-up' | 'wrapped-up' | 'error';
+  readonly kind:
+    | 'ready'
+    | 'offered'
+    | 'accepted'
+    | 'heard'
+    | 'hung-up'
+    | 'transferred'
+    | 'called-out'
+    | 'wrapped-up'
+    | 'error';
   readonly callId?: string;
   readonly detail?: string;
 }
@@ -250,12 +261,42 @@ export class HeadlessAgent extends EventEmitter {
     await this.until((s) => this.callerHere || s.status !== 'on-call', CALLER_JOIN_MS);
     this.callerHere = false;
     const after = await this.until((s) => s.status !== 'on-call', this.behaviour.talkS * 1000);
-    if (after.status === 'on-call') {
+    const queueId = this.behaviour.transferTo?.(callId);
+    if (after.status === 'on-call' && queueId !== undefined) {
+      await api(this.webUrl, this.token, 'POST', '/agent/call/transfer', { to: { queueId } });
+      this.report({ kind: 'transferred', callId, detail: queueId });
+    } else if (after.status === 'on-call') {
       await api(this.webUrl, this.token, 'POST', '/agent/call/hangup');
       this.report({ kind: 'hung-up', callId });
     }
     this.callsHandled += 1;
     await this.wrapUp();
+  }
+
+  /**
+   * Calls a number out (the agent must be free: not ready, or available in no busy queue), talks once it
+   * is answered, hangs up and wraps up; resolves with the new call's id when it is done.
+   */
+  async callOut(to: string): Promise<string> {
+    const placed = (await api(this.webUrl, this.token, 'POST', '/agent/calls', { to })) as {
+      callId: string;
+      state: PushedState;
+    };
+    this.learn(placed.state);
+    this.report({ kind: 'called-out', callId: placed.callId, detail: to });
+    await this.until(
+      (s) => s.status === 'on-call' || s.status === 'after-call' || s.status === 'available',
+      15_000,
+    );
+    if (this.current.status === 'on-call') {
+      const after = await this.until((s) => s.status !== 'on-call', this.behaviour.talkS * 1000);
+      if (after.status === 'on-call') {
+        await api(this.webUrl, this.token, 'POST', '/agent/call/hangup');
+        this.report({ kind: 'hung-up', callId: placed.callId });
+      }
+      await this.wrapUp();
+    }
+    return placed.callId;
   }
 
   private async wrapUp(): Promise<void> {

@@ -158,45 +158,42 @@ ORDER BY queue_id ASC NULLS LAST`,
     name: 'agent-performance',
     title: 'Agent performance',
     description:
-      'Per agent: calls answered, talk, hold and after-call time (totals and averages), and occupancy = ' +
-      '(talk + hold + after-call) ÷ (logged-in time less not-ready time), from the agent events. A call ' +
-      'counts for the agent who had it last.',
+      'Per agent, from the agent events: calls answered, time on calls (talk, less the hold of the calls ' +
+      'the agent ended with), hold, after-call work, average handle time, and occupancy = (on calls + ' +
+      'after-call) ÷ (logged-in time less not-ready time).',
     parameters: [...RANGE, ...RANGE],
     detail: false,
     sql: `WITH ${CALLS},
 ${AGENT_EVENTS},
-handled AS (
+worked AS (
   SELECT agent_id,
-    count(*) AS calls,
-    sum(talk_s) AS talk_s,
-    sum(hold_s) AS hold_s,
-    sum(coalesce(acw_s, 0)) AS acw_s
-  FROM calls
-  WHERE agent_id IS NOT NULL AND answered_at IS NOT NULL
-  GROUP BY agent_id
-),
-staffed AS (
-  SELECT agent_id,
+    sum(CASE WHEN to_status = 'on-call' THEN 1 ELSE 0 END) AS calls,
+    sum(CASE WHEN from_status = 'on-call' THEN duration_s ELSE 0 END) AS on_call_s,
+    sum(CASE WHEN from_status = 'after-call' THEN duration_s ELSE 0 END) AS acw_s,
     sum(CASE WHEN from_status IN ('available', 'reserved', 'on-call', 'after-call') THEN duration_s ELSE 0 END)
-      AS ready_s,
+      AS staffed_s,
     sum(CASE WHEN from_status = 'not-ready' THEN duration_s ELSE 0 END) AS not_ready_s
   FROM agent_events
   GROUP BY agent_id
+),
+held AS (
+  SELECT agent_id, sum(hold_s) AS hold_s
+  FROM calls
+  WHERE agent_id IS NOT NULL
+  GROUP BY agent_id
 )
-SELECT coalesce(h.agent_id, s.agent_id) AS agent_id,
-  coalesce(h.calls, 0) AS calls,
-  round(coalesce(h.talk_s, 0), 1) AS talk_s,
+SELECT w.agent_id,
+  w.calls,
+  round(greatest(w.on_call_s - coalesce(h.hold_s, 0), 0), 1) AS talk_s,
   round(coalesce(h.hold_s, 0), 1) AS hold_s,
-  round(coalesce(h.acw_s, 0), 1) AS acw_s,
-  round((coalesce(h.talk_s, 0) + coalesce(h.hold_s, 0) + coalesce(h.acw_s, 0)) / nullif(CAST(h.calls AS DOUBLE), 0), 1)
-    AS avg_handle_s,
-  round(coalesce(s.ready_s, 0), 1) AS staffed_s,
-  round(coalesce(s.not_ready_s, 0), 1) AS not_ready_s,
-  round((coalesce(h.talk_s, 0) + coalesce(h.hold_s, 0) + coalesce(h.acw_s, 0)) / nullif(s.ready_s, 0), 4)
-    AS occupancy
-FROM handled h
-FULL OUTER JOIN staffed s ON h.agent_id = s.agent_id
-ORDER BY coalesce(h.agent_id, s.agent_id) ASC NULLS LAST`,
+  round(w.acw_s, 1) AS acw_s,
+  round((w.on_call_s + w.acw_s) / nullif(CAST(w.calls AS DOUBLE), 0), 1) AS avg_handle_s,
+  round(w.staffed_s, 1) AS staffed_s,
+  round(w.not_ready_s, 1) AS not_ready_s,
+  round((w.on_call_s + w.acw_s) / nullif(w.staffed_s, 0), 4) AS occupancy
+FROM worked w
+LEFT JOIN held h ON w.agent_id = h.agent_id
+ORDER BY w.agent_id ASC NULLS LAST`,
   },
   {
     name: 'ivr-drop-off',
