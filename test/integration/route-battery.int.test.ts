@@ -19,11 +19,20 @@ const cloud = localCloud();
 const { webUrl } = cloud;
 
 /** Words only tenant B's data contains: an answer to anyone else that holds one of them leaked. */
-const B_MARKERS = ['B-private-queue', 'B private flow', 'B-Agent-Secret', '+14255557777', 'B-private-hook'];
+const B_MARKERS = [
+  'B-private-queue',
+  'B private flow',
+  'B-Agent-Secret',
+  '+14255557777',
+  'B-private-hook',
+  // The caller of B's recorded call.
+  '+14255555001',
+];
 
 let victim: DeskRig;
 let attackers: DeskRig[];
 let bCallId: string;
+let bRecordedCallId: string;
 let bCode: string;
 let bOrderId: string;
 let bKeyId: string;
@@ -34,7 +43,7 @@ const routes = httpRoutes.filter((r) => r.auth !== 'none');
 beforeAll(async () => {
   victim = await deskRig(cloud, {
     name: 'iso-b',
-    queues: { sales: { name: 'B-private-queue', acwSeconds: null } },
+    queues: { sales: { name: 'B-private-queue', acwSeconds: null, record: true } },
     agents: 1,
     firstCaller: 5000,
     flow: {
@@ -92,13 +101,6 @@ beforeAll(async () => {
   });
   expect(invited.status).toBe(201);
   bUserId = (invited.body as { userId: string }).userId;
-  // B has a call in progress: its caller is on the line with B's agent.
-  const [bDesk] = victim.desks as [TestDesk];
-  expect((await bDesk.call('PUT', '/agent/state', { status: 'available' })).status).toBe(200);
-  await victim.phones.dial('+14255557777', victim.tenant.number);
-  const offer = await bDesk.nextOffer();
-  expect((await bDesk.call('POST', `/agent/calls/${offer.callId}/accept`)).status).toBe(200);
-  bCallId = offer.callId;
 });
 
 afterAll(async () => {
@@ -132,6 +134,8 @@ async function snapshot(rig: DeskRig) {
     apiKeys: await read('/api-keys'),
     webhooks: await read('/webhooks'),
     users: await read('/users'),
+    recording: ((await read(`/recordings/${bRecordedCallId}`)) as { recording?: unknown }).recording,
+    recordingSettings: await read('/recording-settings'),
     agent: {
       status: state.status,
       reason: state.reason,
@@ -139,6 +143,13 @@ async function snapshot(rig: DeskRig) {
     },
   };
 }
+
+/** Query strings that make a route run in full (a report over B's days, a search for B's caller). */
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const plausibleQuery: Record<string, string> = {
+  'GET /api/v1/reports/{name}': `?from=${day(-1)}&to=${day(1)}`,
+  'GET /api/v1/recordings': '?caller=%2B14255555001',
+};
 
 /** A body each route could take (so that a refusal is about the tenant, not the shape). */
 const plausibleBody: Record<string, unknown> = {
@@ -170,9 +181,37 @@ const plausibleBody: Record<string, unknown> = {
   'PUT /api/v1/users/{userId}/groups': { groups: ['admin'] },
   // Accepted, then it fails (no numbers there): the attacker's own numbers do not change under the batteries.
   'POST /api/v1/numbers': { areaCode: '503' },
+  'PUT /api/v1/recordings/{callId}/legal-hold': { hold: true },
+  'PUT /api/v1/recording-settings': { months: 1 },
+  'POST /api/v1/agent/call/recording': { paused: true },
 };
 
 describe('every route', () => {
+  it('starts with B’s data: a finished recorded call, and a call in progress', async () => {
+    // B has a finished, recorded call (a row in its reports, a recording in its index)…
+    const [bDesk] = victim.desks as [TestDesk];
+    await victim.onlyReady(bDesk);
+    const recorded = await victim.connectedTo(bDesk);
+    recorded.caller.hangup();
+    await expect.poll(async () => (await bDesk.state()).status, { timeout: 10_000 }).toBe('after-call');
+    expect((await bDesk.call('POST', '/agent/wrap-up', { code: 'resolved' })).status).toBe(200);
+    bRecordedCallId = recorded.callId;
+    await expect
+      .poll(
+        async () => (await api(webUrl, victim.center.admin, 'GET', `/recordings/${bRecordedCallId}`)).status,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe(200);
+    // …and a call in progress: its caller is on the line with B's agent.
+    expect((await bDesk.call('PUT', '/agent/state', { status: 'available' })).status).toBe(200);
+    await victim.phones.dial('+14255557777', victim.tenant.number);
+    const offer = await bDesk.nextOffer();
+    expect((await bDesk.call('POST', `/agent/calls/${offer.callId}/accept`)).status).toBe(200);
+    bCallId = offer.callId;
+  });
+
   it('keeps tenant B’s data from the users of two other tenants, whatever B ids they send', async () => {
     const before = await snapshot(victim);
     const [bAgent] = victim.center.agents as [TestContactCenter['agents'][number]];
@@ -188,6 +227,7 @@ describe('every route', () => {
       keyId: bKeyId,
       webhookId: bWebhookId,
       userId: bUserId,
+      name: 'inbound-detail',
     };
     const leaks: string[] = [];
     for (const rig of attackers) {
@@ -205,16 +245,27 @@ describe('every route', () => {
       const users: TestUser[] = [rig.center.admin, rig.center.supervisor, ...rig.center.agents, keyUser];
       for (const user of users)
         for (const route of routes) {
-          const { method, path } = pathOf(route.routeKey, ids);
+          const { method, path } = pathOf(route.routeKey, {
+            ...ids,
+            // Recordings are of ended calls: B's recorded one.
+            ...(route.routeKey.includes('/recordings/') ? { callId: bRecordedCallId } : {}),
+          });
           // Logging out would only end the attacker's own session; it is left for last, below.
           if (route.routeKey.endsWith('/agent/session') && method === 'DELETE') continue;
-          const answer = await api(webUrl, user, method, path, plausibleBody[route.routeKey]);
+          const answer = await api(
+            webUrl,
+            user,
+            method,
+            `${path}${plausibleQuery[route.routeKey] ?? ''}`,
+            plausibleBody[route.routeKey],
+          );
           const text = JSON.stringify(answer.body);
           if (answer.status >= 500)
             leaks.push(`${route.routeKey} as ${user.groups.join('+')}: ${answer.status} ${text}`);
           for (const marker of B_MARKERS)
             if (
               text.includes(marker) ||
+              text.includes(bRecordedCallId) ||
               text.includes(victim.tenant.tenant) ||
               text.includes(victim.tenant.number)
             )
