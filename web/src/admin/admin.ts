@@ -1,7 +1,8 @@
 /**
  * `/admin`: the tenant admin's console. One page of sections — numbers, IVR flows, queues, agents,
- * not-ready reasons, API keys, webhooks, the shared access number — each read from the API and changed
- * through it (the API checks everything again; the console shows its problems where they belong).
+ * not-ready reasons, API keys, webhooks, the shared access number, reports, recordings — each read from the
+ * API and changed through it (the API checks everything again; the console shows its problems where they
+ * belong).
  */
 import { withSignIn } from '../auth/sign-in-view.ts';
 import { apiClient } from '../shared/api-client.ts';
@@ -14,6 +15,8 @@ import { flowsSection } from './flows-section.ts';
 import { hoursSection } from './hours-section.ts';
 import { apiKeysSection, extensionsSection, webhooksSection } from './integration-sections.ts';
 import { numbersSection } from './numbers-section.ts';
+import { recordingsSection } from './recordings-section.ts';
+import { reportsSection } from './reports-section.ts';
 
 export function startAdmin(root: HTMLElement): void {
   withSignIn(root, {
@@ -68,6 +71,8 @@ async function renderSections(
     ['api keys', () => apiKeysSection(ctx, refresh)],
     ['webhooks', () => webhooksSection(ctx, refresh)],
     ['shared number', () => extensionsSection(ctx, refresh)],
+    ['reports', () => reportsSection(ctx)],
+    ['recordings', () => recordingsSection(ctx)],
   ];
   const sections = await Promise.all(
     builders.map(([name, build]) =>
