@@ -93,7 +93,8 @@ export function parseRecordingSearch(
   const time = (field: 'from' | 'to', fallback: Date): string => {
     const value = query[field];
     if (value === undefined || value === '') return fallback.toISOString();
-    const ms = Date.parse(value);
+    // A time without an offset is UTC, whatever the server's zone.
+    const ms = Date.parse(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value);
     if (Number.isNaN(ms)) {
       problems.push({ path: field, message: `${field} must be a date or time (ISO 8601)` });
       return '';
