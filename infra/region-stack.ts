@@ -1,18 +1,23 @@
 /**
  * One isolated Openline stack per region, stamped from the same constructs and the same resource
- * definitions as the local cloud, the tenant user pool, and the web app. Telephony, APIs and the lake join it
- * in later issues.
+ * definitions as the local cloud, the tenant user pool, the CDR lake's catalogue and queries, and the web
+ * app. Telephony, APIs and the lake's Firehose join it in later issues.
  */
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { resources } from '../layers/resources/index.ts';
 import type { AppConfig } from './bin/app-config.ts';
 import { CallEventsStreams } from './constructs/call-events-stream.ts';
+import { CdrLake } from './constructs/cdr-lake.ts';
 import { StateTables } from './constructs/state-tables.ts';
 import { StorageBuckets } from './constructs/storage-buckets.ts';
 import { TenantUserPool } from './constructs/user-pool.ts';
 import { WebHosting } from './constructs/web-hosting.ts';
+
+/** The first day the lake's partitions can exist for. */
+const LAKE_SINCE = '2026-01-01';
 
 export interface RegionStackProps extends StackProps {
   readonly config: AppConfig;
@@ -40,7 +45,12 @@ export class RegionStack extends Stack {
     const storage = new StorageBuckets(this, 'Storage', {
       definitions: resources.buckets,
       stage: config.stage,
-      recordingRetentionDays: config.recordingRetentionDays,
+    });
+    // The CDR lake's catalogue, Athena workgroup and named report queries (its Firehose: issue 9).
+    new CdrLake(this, 'Lake', {
+      bucket: storage.buckets.lake as IBucket,
+      key: storage.dataKey,
+      since: LAKE_SINCE,
     });
     // Users of every tenant. One pool per region for now: copying users to the standby region's pool is
     // part of the disaster-recovery work (issue 9).

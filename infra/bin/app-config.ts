@@ -10,8 +10,6 @@ export const appConfigSchema = z
     stage: z.enum(['dev', 'prod']),
     /** Custom domain for the web app and APIs, or empty for the generated ones. */
     domain: z.string().default(''),
-    /** Default recording retention in days (14 months ≈ 427 days). */
-    recordingRetentionDays: z.number().int().min(1).max(3650).default(427),
   })
   .refine((c) => new Set(c.regions).size === c.regions.length, { message: 'regions must not repeat' });
 

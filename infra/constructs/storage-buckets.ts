@@ -10,6 +10,7 @@ import {
   BucketEncryption,
   type IBucket,
   ObjectOwnership,
+  StorageClass,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { BucketDefinition } from '../../layers/resources/index.ts';
@@ -17,7 +18,6 @@ import type { BucketDefinition } from '../../layers/resources/index.ts';
 export interface StorageBucketsProps {
   readonly definitions: readonly BucketDefinition[];
   readonly stage: 'dev' | 'prod';
-  readonly recordingRetentionDays: number;
 }
 
 export class StorageBuckets extends Construct {
@@ -45,12 +45,16 @@ export class StorageBuckets extends Construct {
         encryption: definition.sensitive ? BucketEncryption.KMS : BucketEncryption.S3_MANAGED,
         encryptionKey: definition.sensitive ? this.dataKey : undefined,
         bucketKeyEnabled: definition.sensitive,
+        // Recordings are deleted by the retention sweep, per tenant and never under a legal hold
+        // (functions/recordings/retention.ts): no expiry by age here, only a cheaper class after a month.
         lifecycleRules:
           definition.id === 'recordings'
             ? [
                 {
-                  id: 'retention',
-                  expiration: Duration.days(props.recordingRetentionDays),
+                  id: 'infrequent-access',
+                  transitions: [
+                    { storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+                  ],
                   noncurrentVersionExpiration: Duration.days(1),
                 },
               ]

@@ -6,13 +6,14 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/bin/app.ts';
+import { namedQueries } from '../../layers/domain/reports/named-queries.ts';
 import { resources } from '../../layers/resources/index.ts';
+import { lakeNames, lakeTables } from '../../layers/resources/lake.ts';
 
 const context = {
   regions: ['us-east-1', 'eu-west-1'],
   stage: 'prod',
   domain: '',
-  recordingRetentionDays: 427,
 };
 let primary: Template;
 let standby: Template;
@@ -86,7 +87,7 @@ describe('one stack per region', () => {
     }
   });
 
-  it('creates private, TLS-only, encrypted buckets; recordings expire after the retention', () => {
+  it('creates private, TLS-only, encrypted buckets; recordings move to infrequent access, never expire by age', () => {
     const buckets = primary.findResources('AWS::S3::Bucket');
     // The storage buckets of the definitions, and the web app's site bucket.
     expect(Object.keys(buckets).filter((id) => id.startsWith('Storage'))).toHaveLength(
@@ -109,9 +110,14 @@ describe('one stack per region', () => {
         ],
       },
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([
-          Match.objectLike({ Id: 'retention', ExpirationInDays: 427, Status: 'Enabled' }),
-        ]),
+        Rules: [
+          {
+            Id: 'infrequent-access',
+            Status: 'Enabled',
+            Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+          },
+        ],
       },
     });
     // One policy per bucket (the storage buckets and the site): each refuses plain HTTP.
@@ -185,6 +191,45 @@ describe('one stack per region', () => {
       expect(client?.WriteAttributes).toEqual([]);
       expect(client?.IdTokenValidity).toBe(60);
     }
+  });
+
+  it('catalogues the lake as the local cloud lays it out, and names the report queries', () => {
+    for (const table of lakeTables)
+      primary.hasResourceProperties('AWS::Glue::Table', {
+        DatabaseName: lakeNames.database,
+        TableInput: Match.objectLike({
+          Name: table.name,
+          PartitionKeys: table.partitionKeys.map((c) => ({ Name: c.name, Type: c.type, Comment: c.comment })),
+          Parameters: Match.objectLike({
+            'projection.enabled': 'true',
+            // Athena refuses a query that does not name its tenant.
+            'projection.tenant.type': 'injected',
+            'projection.dt.format': 'yyyy-MM-dd',
+          }),
+          StorageDescriptor: Match.objectLike({
+            Columns: table.columns.map((c) => ({ Name: c.name, Type: c.type, Comment: c.comment })),
+            SerdeInfo: {
+              SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+            },
+          }),
+        }),
+      });
+    primary.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: lakeNames.workgroup,
+      WorkGroupConfiguration: Match.objectLike({
+        BytesScannedCutoffPerQuery: Match.anyValue(),
+        ResultConfiguration: Match.objectLike({
+          EncryptionConfiguration: Match.objectLike({ EncryptionOption: 'SSE_KMS' }),
+        }),
+      }),
+    });
+    primary.resourceCountIs('AWS::Athena::NamedQuery', namedQueries.length);
+    for (const query of namedQueries)
+      primary.hasResourceProperties('AWS::Athena::NamedQuery', {
+        Name: query.name,
+        Database: lakeNames.database,
+        QueryString: query.sql,
+      });
   });
 
   it('rejects a bad configuration with a clear message', () => {
