@@ -9,32 +9,20 @@ import { DynamoDbIntervalCounters } from '../../layers/adapters/dynamodb-interva
 import { logger } from '../../layers/adapters/logger.ts';
 import { runtimeClients } from '../../layers/config/aws-clients.ts';
 import { runtimeConfig } from '../../layers/config/config.ts';
-import type { CallDetailRecord } from '../../layers/domain/cdr/call-detail-record.ts';
 import { intervalCounts } from '../../layers/domain/cdr/interval-counts.ts';
 import { tenantId } from '../../layers/domain/tenancy/ids.ts';
+import { cdrRecords } from './cdr-records.ts';
 
 let counters: DynamoDbIntervalCounters | undefined;
 
 export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
   counters ??= new DynamoDbIntervalCounters(runtimeClients().documents, runtimeConfig().tables.live);
-  for (const record of event.Records) {
-    let cdr: CallDetailRecord & { type?: string };
-    try {
-      cdr = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8'));
-    } catch (error) {
-      // A record that cannot be read will not read better on a retry.
-      logger().error('unreadable call event', {
-        sequenceNumber: record.kinesis.sequenceNumber,
-        error: error as Error,
-      });
-      continue;
-    }
-    if (cdr.type !== 'cdr') continue;
+  for (const { cdr, sequenceNumber } of cdrRecords(event)) {
     try {
       await counters.count(tenantId(cdr.tenant), cdr.call_id, intervalCounts(cdr));
     } catch (error) {
       logger().warn('call not counted yet', { callId: cdr.call_id, error: error as Error });
-      return { batchItemFailures: [{ itemIdentifier: record.kinesis.sequenceNumber }] };
+      return { batchItemFailures: [{ itemIdentifier: sequenceNumber }] };
     }
   }
   return { batchItemFailures: [] };

@@ -5,31 +5,20 @@
  */
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { logger } from '../../layers/adapters/logger.ts';
-import type { CallDetailRecord } from '../../layers/domain/cdr/call-detail-record.ts';
 import { recordingEntry } from '../../layers/domain/recordings/recordings.ts';
 import { tenantId } from '../../layers/domain/tenancy/ids.ts';
+import { cdrRecords } from '../cdr/cdr-records.ts';
 import { recordingsIndex } from './recordings-runtime.ts';
 
 export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
-  for (const record of event.Records) {
-    let cdr: CallDetailRecord & { type?: string };
-    try {
-      cdr = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8'));
-    } catch (error) {
-      logger().error('unreadable call event', {
-        sequenceNumber: record.kinesis.sequenceNumber,
-        error: error as Error,
-      });
-      continue;
-    }
-    if (cdr.type !== 'cdr') continue;
+  for (const { cdr, sequenceNumber } of cdrRecords(event)) {
     const entry = recordingEntry(cdr);
     if (entry === undefined) continue;
     try {
       await recordingsIndex().index(tenantId(cdr.tenant), entry);
     } catch (error) {
       logger().warn('recording not indexed yet', { callId: cdr.call_id, error: error as Error });
-      return { batchItemFailures: [{ itemIdentifier: record.kinesis.sequenceNumber }] };
+      return { batchItemFailures: [{ itemIdentifier: sequenceNumber }] };
     }
   }
   return { batchItemFailures: [] };

@@ -1,9 +1,8 @@
 /**
  * Consumers of a Kinesis stream, locally: Lambda event source mappings (handlers get the
  * `KinesisStreamEvent` shape Lambda delivers, data base64-encoded) and in-process consumers such as the
- * local Firehose stand-in. Every shard is read in order; a batch whose handler throws — or reports a
- * batch item failure — is retried from the first failed record, with backoff, and after `maxRetries`
- * it is logged and skipped (as Lambda does with a finite retry count). `bufferMs` gathers records for up
+ * local Firehose stand-in. Every shard is read in order and delivered as ./batch-delivery.ts says (at least
+ * once, retried from the first failed record, skipped after `maxRetries`). `bufferMs` gathers records for up
  * to that long before a delivery (Firehose's buffering interval). Where each consumer got to is kept in a
  * checkpoint file when the local cloud keeps its data, so a restart does not deliver the stream again.
  */
@@ -17,6 +16,7 @@ import {
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { deliverBatch } from './batch-delivery.ts';
 
 export type KinesisBatchHandler = (
   event: KinesisStreamEvent,
@@ -180,28 +180,17 @@ async function deliver(
   onError: (mapping: string, error: unknown) => void,
   stopped: () => boolean,
 ): Promise<void> {
-  let pending = records.map((r) => lambdaRecord(r, mapping.streamName, region, shard.shardId));
-  for (let attempt = 0; pending.length > 0 && !stopped(); attempt++) {
-    let failure: unknown;
-    try {
-      const result = await mapping.handler({ Records: pending });
-      const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
-      if (failed === undefined) return;
-      const from = pending.findIndex((r) => r.kinesis.sequenceNumber === failed);
-      if (from > 0) pending = pending.slice(from);
-      failure = new Error(`the handler reported record ${failed} as failed`);
-    } catch (error) {
-      failure = error;
-    }
-    if (attempt >= mapping.maxRetries) {
-      onError(
-        mapping.name,
-        new Error(`skipping ${pending.length} records of ${shard.shardId}`, { cause: failure }),
-      );
-      return;
-    }
-    await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 10_000)));
-  }
+  await deliverBatch(
+    records.map((r) => lambdaRecord(r, mapping.streamName, region, shard.shardId)),
+    mapping.handler,
+    {
+      idOf: (r) => r.kinesis.sequenceNumber,
+      maxRetries: mapping.maxRetries,
+      stopped,
+      skipped: (count, cause) =>
+        onError(mapping.name, new Error(`skipping ${count} records of ${shard.shardId}`, { cause })),
+    },
+  );
 }
 
 function lambdaRecord(

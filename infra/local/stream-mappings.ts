@@ -1,9 +1,8 @@
 /**
  * Lambda event source mappings for DynamoDB streams, locally: every table stream with a consumer is read
  * shard by shard (a child shard only after its parent is done, so one item's changes arrive in order) and
- * its records are handed to the handler in batches shaped as Lambda delivers them. Like Lambda, delivery is
- * at least once: a batch whose handler throws is retried (from the first failed record when the handler
- * reports batch item failures), and after `maxRetries` it is logged and skipped.
+ * its records are handed to the handler in batches shaped as Lambda delivers them, at least once
+ * (./batch-delivery.ts: retried from the first failed record, skipped after `maxRetries`).
  */
 import {
   DescribeStreamCommand,
@@ -12,6 +11,7 @@ import {
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
+import { deliverBatch } from './batch-delivery.ts';
 import { loadHandler } from './lambda-context.ts';
 
 export interface StreamMapping {
@@ -174,31 +174,13 @@ async function readShard(
     return read.length;
   }
   const records = read.map((r) => lambdaRecord(r, mapping.streamArn, region));
-  let pending = records;
-  for (let attempt = 0; pending.length > 0 && !stopped(); attempt++) {
-    let failure: unknown;
-    try {
-      const result = (await handler({ Records: pending })) as
-        | { batchItemFailures?: { itemIdentifier: string }[] }
-        | undefined;
-      const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
-      if (failed === undefined) break;
-      // Partial batch response: what came before the first failed record is done.
-      const from = pending.findIndex((r) => r.dynamodb.SequenceNumber === failed);
-      if (from > 0) pending = pending.slice(from);
-      failure = new Error(`the handler reported record ${failed} as failed`);
-    } catch (error) {
-      failure = error;
-    }
-    if (attempt >= mapping.maxRetries) {
-      onError(
-        mapping.name,
-        new Error(`skipping ${pending.length} records of ${shard.shardId}`, { cause: failure }),
-      );
-      break;
-    }
-    await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 10_000)));
-  }
+  await deliverBatch(records, handler, {
+    idOf: (r) => r.dynamodb.SequenceNumber,
+    maxRetries: mapping.maxRetries,
+    stopped,
+    skipped: (count, cause) =>
+      onError(mapping.name, new Error(`skipping ${count} records of ${shard.shardId}`, { cause })),
+  });
   shard.iterator = page.NextShardIterator;
   if (shard.iterator === undefined) shard.done = true;
   return records.length;

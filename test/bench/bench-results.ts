@@ -3,6 +3,7 @@
  * how a result is kept (JSON and Markdown under test/bench/results/) and shown.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../support/start-local-cloud.ts';
 
@@ -31,4 +32,21 @@ export function keepResult(name: string, result: unknown, markdown: string, asJs
   writeFileSync(join(folder, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(join(folder, `${name}.md`), markdown);
   process.stdout.write(asJson ? `${JSON.stringify(result)}\n` : `${markdown}\n`);
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+}
+
+/** The machine a result was measured on (results from two machines are not compared). */
+export function machine(): Machine {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
 }

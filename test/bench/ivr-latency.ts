@@ -1,4 +1,3 @@
-import { cpus, totalmem } from 'node:os';
 import type { CallLogEntry } from '../../infra/local/chime/call-log.ts';
 import { PstnClient } from '../../infra/local/chime/pstn-client.ts';
 import { handlerEnvironmentFromHealth } from '../../infra/local/handler-environment.ts';
@@ -6,7 +5,7 @@ import { createAwsClients } from '../../layers/config/aws-clients.ts';
 import { loadConfig } from '../../layers/config/config.ts';
 import { ivrTenant } from '../support/ivr-tenant.ts';
 import { startCloudProcess } from '../support/start-local-cloud.ts';
-import { keepResult, summary } from './bench-results.ts';
+import { keepResult, type Machine, machine, summary } from './bench-results.ts';
 
 interface Options {
   calls: number;
@@ -144,12 +143,7 @@ async function main(): Promise<void> {
       benchmark: 'ivr-handler-latency',
       command: `npm run bench:ivr -- --calls ${options.calls} --concurrency ${options.concurrency}`,
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: machine(),
       flow: 'ten steps: play, setLanguage, setAttribute, hours, branch, menu, collect, lookup, play, hangup',
       calls: options.calls,
       concurrency: options.concurrency,
@@ -170,7 +164,7 @@ async function main(): Promise<void> {
 function markdown(r: {
   command: string;
   date: string;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  machine: Machine;
   calls: number;
   callsCompletedAsScripted: number;
   seconds: number;

@@ -6,7 +6,6 @@
  *
  *   npm run bench:lake -- [--calls 10] [--json]
  */
-import { cpus, totalmem } from 'node:os';
 import { PstnClient } from '../../infra/local/chime/pstn-client.ts';
 import { handlerEnvironmentFromHealth } from '../../infra/local/handler-environment.ts';
 import { createAwsClients } from '../../layers/config/aws-clients.ts';
@@ -14,7 +13,7 @@ import { loadConfig } from '../../layers/config/config.ts';
 import { signIn } from '../support/auth.ts';
 import { ivrTenant } from '../support/ivr-tenant.ts';
 import { startCloudProcess } from '../support/start-local-cloud.ts';
-import { keepResult, summary } from './bench-results.ts';
+import { keepResult, type Machine, machine, summary } from './bench-results.ts';
 
 function parse(argv: string[]): { calls: number; json: boolean } {
   const options = { calls: 10, json: false };
@@ -79,12 +78,7 @@ async function main(): Promise<void> {
       benchmark: 'lake-latency',
       command: `npm run bench:lake -- --calls ${options.calls}`,
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: machine(),
       lakeBufferMs: Number(process.env.OPENLINE_LAKE_BUFFER_MS ?? 2_000),
       endToQueryableMs: summary(latencies),
       goalMs: 60_000,
@@ -98,7 +92,7 @@ async function main(): Promise<void> {
 function markdown(r: {
   command: string;
   date: string;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  machine: Machine;
   lakeBufferMs: number;
   endToQueryableMs: ReturnType<typeof summary>;
 }): string {

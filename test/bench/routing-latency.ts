@@ -1,4 +1,3 @@
-import { cpus, totalmem } from 'node:os';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createAgent, HeadlessAgent, issueToken } from '../../infra/local/agent-client.ts';
 import { PstnClient } from '../../infra/local/chime/pstn-client.ts';
@@ -9,7 +8,7 @@ import { parseQueueConfig } from '../../layers/domain/routing/queue-config.ts';
 import type { CallRouting } from '../../layers/domain/routing/routing-store.ts';
 import { liveKeys } from '../../layers/resources/keys.ts';
 import { ivrTenant } from '../support/ivr-tenant.ts';
-import { keepResult, summary } from './bench-results.ts';
+import { keepResult, type Machine, machine, summary } from './bench-results.ts';
 
 interface Options {
   calls: number;
@@ -214,12 +213,7 @@ async function main(): Promise<void> {
       benchmark: 'routing',
       command: `npm run bench:routing -- --calls ${o.calls} --agents ${o.agents} --concurrency ${o.concurrency}`,
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: machine(),
       calls: o.calls,
       agents: o.agents,
       handledCalls: handled,
@@ -255,7 +249,7 @@ async function main(): Promise<void> {
 function markdown(r: {
   command: string;
   date: string;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  machine: Machine;
   calls: number;
   agents: number;
   handledCalls: number;

@@ -5,12 +5,6 @@
  * reads them through the Athena API (DuckDB locally). A replay of the stream adds no row and no count;
  * another tenant's reports never show them.
  */
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListShardsCommand,
-  PutRecordsCommand,
-} from '@aws-sdk/client-kinesis';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomTenantId, signIn } from '../support/auth.ts';
@@ -18,6 +12,7 @@ import { api, type TestDesk } from '../support/contact-center.ts';
 import { joined } from '../support/conversation.ts';
 import { type DeskRig, deskRig } from '../support/desk-rig.ts';
 import { localCloud } from '../support/local-cloud.ts';
+import { replayTenantRecords } from '../support/replay-stream.ts';
 
 const cloud = localCloud();
 const { webUrl, clients, config } = cloud;
@@ -64,6 +59,13 @@ beforeAll(async () => {
 
 afterAll(() => rig?.close());
 
+/** The tenant's CDR files in the lake. */
+const lakeFiles = async () =>
+  (
+    await clients.s3.send(
+      new ListObjectsV2Command({ Bucket: config.buckets.lake, Prefix: `cdr/tenant=${rig.tenant.tenant}/` }),
+    )
+  ).KeyCount ?? 0;
 const report = async (name: string, user = rig.center.supervisor) => {
   const answer = await api(webUrl, user, 'GET', `/reports/${name}?${range}`);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
@@ -162,44 +164,10 @@ describe('call detail records', () => {
   });
 
   it('keeps one row and one count per call when the stream is replayed', async () => {
-    const stream = config.streams['call-events'];
-    const mine: { Data: Uint8Array; PartitionKey: string }[] = [];
-    const shards = (await clients.kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-    for (const shard of shards) {
-      let iterator = (
-        await clients.kinesis.send(
-          new GetShardIteratorCommand({
-            StreamName: stream,
-            ShardId: shard.ShardId,
-            ShardIteratorType: 'TRIM_HORIZON',
-          }),
-        )
-      ).ShardIterator;
-      for (let pages = 0; iterator !== undefined && pages < 200; pages++) {
-        const page = await clients.kinesis.send(
-          new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
-        );
-        for (const r of page.Records ?? [])
-          if (r.PartitionKey === rig.tenant.tenant)
-            mine.push({ Data: r.Data as Uint8Array, PartitionKey: r.PartitionKey });
-        if ((page.Records ?? []).length === 0) break;
-        iterator = page.NextShardIterator;
-      }
-    }
-    const cdrs = mine.filter((r) => JSON.parse(Buffer.from(r.Data).toString()).type === 'cdr');
-    expect(cdrs.length).toBeGreaterThanOrEqual(3);
-    const files = async () =>
-      (
-        await clients.s3.send(
-          new ListObjectsV2Command({
-            Bucket: config.buckets.lake,
-            Prefix: `cdr/tenant=${rig.tenant.tenant}/`,
-          }),
-        )
-      ).KeyCount ?? 0;
-    const before = await files();
-    await clients.kinesis.send(new PutRecordsCommand({ StreamName: stream, Records: mine }));
-    await expect.poll(files, { timeout: 20_000 }).toBeGreaterThan(before);
+    const filesBefore = await lakeFiles();
+    const replayed = await replayTenantRecords(clients, config.streams['call-events'], rig.tenant.tenant);
+    expect(replayed.cdrs).toBeGreaterThanOrEqual(3);
+    await expect.poll(lakeFiles, { timeout: 20_000 }).toBeGreaterThan(filesBefore);
     expect((await report('inbound-detail')).map((r) => r.call_id).sort()).toEqual(
       [calls.answered, calls.abandoned, calls.dropped].sort(),
     );

@@ -5,12 +5,6 @@
  * with durations summed from the call's own detail rows. Then the stream is replayed into the lake and
  * every report must come out the same: each call counted once.
  */
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListShardsCommand,
-  PutRecordsCommand,
-} from '@aws-sdk/client-kinesis';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, HeadlessAgent, issueToken } from '../../infra/local/agent-client.ts';
@@ -19,6 +13,7 @@ import { namedQueries } from '../../layers/domain/reports/named-queries.ts';
 import { api } from '../support/contact-center.ts';
 import { type IvrTenant, ivrTenant } from '../support/ivr-tenant.ts';
 import { localCloud } from '../support/local-cloud.ts';
+import { replayTenantRecords } from '../support/replay-stream.ts';
 
 const cloud = localCloud();
 const { webUrl, clients, config } = cloud;
@@ -188,6 +183,13 @@ async function outboundCalls(): Promise<void> {
   }
 }
 
+/** The tenant's CDR files in the lake. */
+const lakeFiles = async () =>
+  (
+    await clients.s3.send(
+      new ListObjectsV2Command({ Bucket: config.buckets.lake, Prefix: `cdr/tenant=${tenant.tenant}/` }),
+    )
+  ).KeyCount ?? 0;
 const report = async (name: string) => {
   const answer = await api(webUrl, supervisor as never, 'GET', `/reports/${name}?${range}`);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
@@ -355,44 +357,10 @@ describe('report figures over 200 calls', () => {
   });
 
   it('comes out the same after the stream is replayed into the lake', async () => {
-    const stream = config.streams['call-events'];
-    const mine: { Data: Uint8Array; PartitionKey: string }[] = [];
-    for (const shard of (await clients.kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ??
-      []) {
-      let iterator = (
-        await clients.kinesis.send(
-          new GetShardIteratorCommand({
-            StreamName: stream,
-            ShardId: shard.ShardId,
-            ShardIteratorType: 'TRIM_HORIZON',
-          }),
-        )
-      ).ShardIterator;
-      for (let pages = 0; iterator !== undefined && pages < 500; pages++) {
-        const page = await clients.kinesis.send(
-          new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
-        );
-        for (const r of page.Records ?? [])
-          if (r.PartitionKey === tenant.tenant)
-            mine.push({ Data: r.Data as Uint8Array, PartitionKey: r.PartitionKey });
-        if ((page.Records ?? []).length === 0) break;
-        iterator = page.NextShardIterator;
-      }
-    }
-    const cdrs = mine.filter((r) => JSON.parse(Buffer.from(r.Data).toString()).type === 'cdr');
-    expect(cdrs.length).toBeGreaterThanOrEqual(INBOUND + OUTBOUND);
-    const files = async () =>
-      (
-        await clients.s3.send(
-          new ListObjectsV2Command({ Bucket: config.buckets.lake, Prefix: `cdr/tenant=${tenant.tenant}/` }),
-        )
-      ).KeyCount ?? 0;
-    const filesBefore = await files();
-    for (let i = 0; i < mine.length; i += 400)
-      await clients.kinesis.send(
-        new PutRecordsCommand({ StreamName: stream, Records: mine.slice(i, i + 400) }),
-      );
-    await expect.poll(files, { timeout: 30_000 }).toBeGreaterThan(filesBefore);
+    const filesBefore = await lakeFiles();
+    const replayed = await replayTenantRecords(clients, config.streams['call-events'], tenant.tenant);
+    expect(replayed.cdrs).toBeGreaterThanOrEqual(INBOUND + OUTBOUND);
+    await expect.poll(lakeFiles, { timeout: 30_000 }).toBeGreaterThan(filesBefore);
     // Give the lake writer one more buffer for the rest of the replay.
     await new Promise((r) => setTimeout(r, 4_000));
     expect(await allReports()).toEqual(before);
