@@ -24,7 +24,9 @@ export function cdrRuntime() {
       region: config.region,
     }),
     put: (records) => events.put(records),
-    markSent: (tenant, callId, version, hash) => store.markSent(tenant, callId, version, hash),
+    reserve: (tenant, callId, version, previous, hash) =>
+      store.reserve(tenant, callId, version, previous, hash),
+    confirm: (tenant, callId, version) => store.confirm(tenant, callId, version),
     now: () => new Date(),
   };
   built = { store, events, publish };

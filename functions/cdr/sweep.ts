@@ -3,7 +3,7 @@
  * of their end — Kinesis was unavailable, the collector gave up on a batch, or the last agent's wrap-up is
  * still open (then the record waits up to 30 minutes, and goes without it). Minute buckets are swept in
  * order from a saved cursor, so a sweep that was down catches up and no bucket is skipped; a call not
- * due yet moves to the bucket of its new due time.
+ * due yet moves to the bucket of its new due time, and one whose record fails is tried again later.
  */
 import { logger } from '../../layers/adapters/logger.ts';
 import { publishCdr } from '../../layers/domain/cdr/publish-cdr.ts';
@@ -38,9 +38,10 @@ async function sweepOnce(): Promise<number> {
         if (outcome === 'sent') sent++;
         else if (outcome === 'not-over') await store.postpone(tenant, callId, call.endedAt);
       } catch (error) {
-        // Left in its bucket: the cursor stays there and the next run tries again.
-        logger().warn('CDR not sent yet', { callId, error: error as Error });
-        return sent;
+        // Tried again later (one call that always fails holds up no other); given up after an hour.
+        const details = { tenantId: tenant, callId, error: error as Error };
+        if (await store.retryLater(tenant, callId)) logger().warn('CDR not sent yet', details);
+        else logger().error('CDR not sent after an hour of tries: left for an operator (cdrFailed)', details);
       }
     }
     // The current minute may still fill: the cursor stays on it.

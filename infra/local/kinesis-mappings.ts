@@ -76,19 +76,15 @@ export function startKinesisMappings(
           (buffered >= mapping.batchSize || Date.now() - (bufferedSince ?? 0) >= (mapping.bufferMs ?? 0));
         if (due) {
           // Each shard's records are delivered in order, a batch at most at a time.
-          for (const { shard, records } of buffer) {
-            for (let i = 0; i < records.length && !stopped; i += mapping.batchSize)
-              await deliver(
-                mapping,
-                region,
-                shard,
-                records.slice(i, i + mapping.batchSize),
-                options.onError,
-                () => stopped,
-              );
-            const last = records.at(-1)?.SequenceNumber;
-            if (last !== undefined) checkpoints.save(mapping.name, shard.shardId, last);
-          }
+          // Each batch's position is kept once it is through: stopping midway keeps what was not.
+          for (const { shard, records } of buffer)
+            for (let i = 0; i < records.length && !stopped; i += mapping.batchSize) {
+              const batch = records.slice(i, i + mapping.batchSize);
+              const through = await deliver(mapping, region, shard, batch, options.onError, () => stopped);
+              const last = batch.at(-1)?.SequenceNumber;
+              if (!through) break;
+              if (last !== undefined) checkpoints.save(mapping.name, shard.shardId, last);
+            }
           buffer = [];
           bufferedSince = undefined;
         }
@@ -179,8 +175,8 @@ async function deliver(
   records: KinesisRecord[],
   onError: (mapping: string, error: unknown) => void,
   stopped: () => boolean,
-): Promise<void> {
-  await deliverBatch(
+): Promise<boolean> {
+  return deliverBatch(
     records.map((r) => lambdaRecord(r, mapping.streamName, region, shard.shardId)),
     mapping.handler,
     {

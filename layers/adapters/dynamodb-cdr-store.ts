@@ -6,7 +6,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ACW_WAIT_MS, type AgentSegment } from '../domain/cdr/call-detail-record.ts';
+import { ACW_WAIT_MS, type AgentSegment, segmentKey } from '../domain/cdr/call-detail-record.ts';
 import type { PublishableCall } from '../domain/cdr/publish-cdr.ts';
 import type { QueueDirectory } from '../domain/routing/routing-store.ts';
 import type { TenantId } from '../domain/tenancy/ids.ts';
@@ -14,6 +14,10 @@ import { configKeys, liveKeys } from '../resources/keys.ts';
 import { queryAll } from './dynamodb-query-all.ts';
 
 const DEFAULT_SERVICE_LEVEL_S = 20;
+/** Sweeps that try to send one call's record before it is left to an operator. */
+const MAX_SWEEP_ATTEMPTS = 12;
+/** A version taken but not confirmed is looked at by the sweep this long after. */
+const CDR_CONFIRM_GRACE_MS = 2 * 60_000;
 const TIMEZONE_CACHE_MS = 60_000;
 
 export class DynamoDbCdrStore {
@@ -46,7 +50,7 @@ export class DynamoDbCdrStore {
           Key: key,
           UpdateExpression: 'SET #segments.#agent = :segment',
           ConditionExpression: 'attribute_exists(pk) AND attribute_exists(#segments)',
-          ExpressionAttributeNames: { '#segments': 'segments', '#agent': segment.agentId },
+          ExpressionAttributeNames: { '#segments': 'segments', '#agent': segmentKey(segment) },
           ExpressionAttributeValues: { ':segment': segment },
         }),
       );
@@ -61,7 +65,7 @@ export class DynamoDbCdrStore {
             UpdateExpression: 'SET #segments = :segments',
             ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#segments)',
             ExpressionAttributeNames: { '#segments': 'segments' },
-            ExpressionAttributeValues: { ':segments': { [segment.agentId]: segment } },
+            ExpressionAttributeValues: { ':segments': { [segmentKey(segment)]: segment } },
           }),
         );
       } catch (second) {
@@ -73,36 +77,102 @@ export class DynamoDbCdrStore {
     }
   }
 
-  async markSent(tenant: TenantId, callId: string, version: number, hash: string): Promise<void> {
+  async reserve(
+    tenant: TenantId,
+    callId: string,
+    version: number,
+    previous: number,
+    hash: string,
+  ): Promise<boolean> {
+    // Listed for the sweep until confirmed: a put that fails is sent again from there.
+    const due = liveKeys.cdrDueIndex(
+      tenant,
+      callId,
+      new Date(Date.now() + CDR_CONFIRM_GRACE_MS).toISOString(),
+    );
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tables.live,
           Key: liveKeys.call(tenant, callId),
-          UpdateExpression: 'SET cdrVersion = :v, cdrHash = :h REMOVE gsi2pk, gsi2sk',
-          ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(cdrVersion) OR cdrVersion <= :v)',
-          ExpressionAttributeValues: { ':v': version, ':h': hash },
+          UpdateExpression: 'SET cdrVersion = :v, cdrHash = :h, gsi2pk = :pk, gsi2sk = :sk',
+          ConditionExpression: `attribute_exists(pk) AND ${previous === 0 ? 'attribute_not_exists(cdrVersion)' : 'cdrVersion = :prev'}`,
+          ExpressionAttributeValues: {
+            ':v': version,
+            ':h': hash,
+            ':pk': due.gsi2pk,
+            ':sk': due.gsi2sk,
+            ...(previous === 0 ? {} : { ':prev': previous }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async confirm(tenant: TenantId, callId: string, version: number): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tables.live,
+          Key: liveKeys.call(tenant, callId),
+          UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+          ConditionExpression: 'cdrVersion = :v',
+          ExpressionAttributeValues: { ':v': version },
         }),
       );
     } catch (error) {
-      // A higher version was sent meanwhile: it stands.
+      // A newer version was taken meanwhile: it stays listed until it is confirmed itself.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 
-  /** Moves an ended call on the sweep's list to when its agent's wrap-up is overdue. */
+  /** Moves an ended call on the sweep's list to when its agent's wrap-up is overdue (a minute on, at least). */
   async postpone(tenant: TenantId, callId: string, endedAt: string | undefined): Promise<void> {
-    const dueAt = new Date((endedAt === undefined ? Date.now() : Date.parse(endedAt)) + ACW_WAIT_MS);
-    const due = liveKeys.cdrDueIndex(tenant, callId, dueAt.toISOString());
+    const overdueAt = (endedAt === undefined ? Date.now() : Date.parse(endedAt)) + ACW_WAIT_MS;
+    await this.relist(tenant, callId, Math.max(overdueAt, Date.now() + 60_000));
+  }
+
+  /**
+   * A call whose record could not be sent: tried again in five minutes, up to twelve times; then it leaves
+   * the list, marked, for an operator (the log says which). Returns whether it stays listed.
+   */
+  async retryLater(tenant: TenantId, callId: string): Promise<boolean> {
+    const item = await this.call(tenant, callId);
+    const attempts = ((item as { cdrAttempts?: number } | undefined)?.cdrAttempts ?? 0) + 1;
+    if (attempts >= MAX_SWEEP_ATTEMPTS) {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tables.live,
+          Key: liveKeys.call(tenant, callId),
+          UpdateExpression: 'SET cdrAttempts = :n, cdrFailed = :failed REMOVE gsi2pk, gsi2sk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':n': attempts, ':failed': true },
+        }),
+      );
+      return false;
+    }
+    await this.relist(tenant, callId, Date.now() + 5 * 60_000, attempts);
+    return true;
+  }
+
+  private async relist(tenant: TenantId, callId: string, dueMs: number, attempts?: number): Promise<void> {
+    const due = liveKeys.cdrDueIndex(tenant, callId, new Date(dueMs).toISOString());
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tables.live,
           Key: liveKeys.call(tenant, callId),
-          UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk',
+          UpdateExpression: `SET gsi2pk = :pk, gsi2sk = :sk${attempts === undefined ? '' : ', cdrAttempts = :n'}`,
           ConditionExpression: 'attribute_exists(gsi2pk)',
-          ExpressionAttributeValues: { ':pk': due.gsi2pk, ':sk': due.gsi2sk },
+          ExpressionAttributeValues: {
+            ':pk': due.gsi2pk,
+            ':sk': due.gsi2sk,
+            ...(attempts === undefined ? {} : { ':n': attempts }),
+          },
         }),
       );
     } catch (error) {

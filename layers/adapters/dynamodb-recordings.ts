@@ -14,6 +14,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../domain/errors.ts';
 import {
   DEFAULT_RETENTION_MONTHS,
   matches,
@@ -104,8 +105,8 @@ export class DynamoDbRecordings {
         // The same or a newer version is indexed already.
         if (!(second instanceof ConditionalCheckFailedException)) throw second;
       }
-      return;
     }
+    // Written every time (the same item): a retry after a crash between the two writes still makes it.
     await this.documents.send(
       new PutCommand({
         TableName: this.tables.recordings,
@@ -190,19 +191,26 @@ export class DynamoDbRecordings {
     if (current === undefined) return undefined;
     const due = new Date(Math.max(Date.parse(current.retainUntil), Date.now())).toISOString();
     const expiry = recordingKeys.expiryIndex(tenant, callId, due);
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tables.recordings,
-        Key: recordingKeys.recording(tenant, current.startedAt, callId),
-        UpdateExpression: hold
-          ? 'SET legalHold = :hold REMOVE gsi6pk, gsi6sk'
-          : 'SET legalHold = :hold, gsi6pk = :pk, gsi6sk = :sk',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: hold
-          ? { ':hold': true }
-          : { ':hold': false, ':pk': expiry.gsi6pk, ':sk': expiry.gsi6sk },
-      }),
-    );
+    await this.documents
+      .send(
+        new UpdateCommand({
+          TableName: this.tables.recordings,
+          Key: recordingKeys.recording(tenant, current.startedAt, callId),
+          UpdateExpression: hold
+            ? 'SET legalHold = :hold REMOVE gsi6pk, gsi6sk'
+            : 'SET legalHold = :hold, gsi6pk = :pk, gsi6sk = :sk',
+          // A recording the retention sweep has begun to delete cannot be held any more.
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletingSince)',
+          ExpressionAttributeValues: hold
+            ? { ':hold': true }
+            : { ':hold': false, ':pk': expiry.gsi6pk, ':sk': expiry.gsi6sk },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (error instanceof ConditionalCheckFailedException)
+          throw new ConflictError('the recording reached the end of its retention and is being deleted');
+        throw error;
+      });
     return this.get(tenant, callId);
   }
 
@@ -226,8 +234,8 @@ export class DynamoDbRecordings {
   }
 
   /**
-   * Deletes an expired recording: the audio first, then the entry (only if no legal hold came on
-   * meanwhile), then its finder. Returns false when a hold kept it.
+   * Deletes an expired recording, unless a legal hold is on: claimed, then the audio, the entry and its
+   * finder. Returns false when a hold kept it.
    */
   async deleteExpired(
     tenant: TenantId,
@@ -236,27 +244,28 @@ export class DynamoDbRecordings {
     deleteAudio: (location: string) => Promise<void>,
   ): Promise<boolean> {
     const key = recordingKeys.recording(tenant, startedAt, callId);
-    const item = (
-      await this.documents.send(
-        new GetCommand({ TableName: this.tables.recordings, Key: key, ConsistentRead: true }),
-      )
-    ).Item;
-    if (item === undefined) return true;
-    if (item.legalHold === true) return false;
-    await deleteAudio(String(item.location));
+    // Claimed first, if no legal hold is on: a hold asked for from now on is refused (setLegalHold), so the
+    // audio is never deleted under one.
+    let claimed: Record<string, unknown> | undefined;
     try {
-      await this.documents.send(
-        new DeleteCommand({
-          TableName: this.tables.recordings,
-          Key: key,
-          ConditionExpression: 'attribute_not_exists(legalHold) OR legalHold <> :hold',
-          ExpressionAttributeValues: { ':hold': true },
-        }),
-      );
+      claimed = (
+        await this.documents.send(
+          new UpdateCommand({
+            TableName: this.tables.recordings,
+            Key: key,
+            UpdateExpression: 'SET deletingSince = if_not_exists(deletingSince, :now)',
+            ConditionExpression: 'attribute_exists(pk) AND legalHold <> :hold',
+            ExpressionAttributeValues: { ':now': new Date().toISOString(), ':hold': true },
+            ReturnValues: 'ALL_NEW',
+          }),
+        )
+      ).Attributes;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       return false;
     }
+    await deleteAudio(String(claimed?.location));
+    await this.documents.send(new DeleteCommand({ TableName: this.tables.recordings, Key: key }));
     await this.documents.send(
       new DeleteCommand({ TableName: this.tables.recordings, Key: recordingKeys.byCall(tenant, callId) }),
     );

@@ -118,12 +118,19 @@ export class DynamoDbRoutingStore implements RoutingStore {
         Update: {
           TableName: this.table,
           Key: liveKeys.call(tenant, entry.callId),
-          UpdateExpression: 'SET routing = :routing',
+          // Where and when the caller first queued stay on the call (its wait and service level count from
+          // there, whatever transfers follow).
+          UpdateExpression: 'SET routing = :routing, queuedAt = :at, firstQueueId = :queue',
           // A call is queued once; a call that already ended is not queued at all.
           ConditionExpression:
             'attribute_not_exists(routing) AND (attribute_not_exists(#status) OR #status <> :ended)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':routing': routing, ':ended': 'ended' },
+          ExpressionAttributeValues: {
+            ':routing': routing,
+            ':ended': 'ended',
+            ':at': entry.enqueuedAt,
+            ':queue': entry.queueId,
+          },
         },
       },
     ]);
@@ -193,7 +200,9 @@ export class DynamoDbRoutingStore implements RoutingStore {
     };
     const answeredAt = next.timeline?.answeredAt as string;
     const outcome = await this.transact([
-      this.routingUpdate(tenant, routing.entry.callId, routing.version, next),
+      this.routingUpdate(tenant, routing.entry.callId, routing.version, next, {
+        answer: { agentId: agent.next.agentId, at: answeredAt },
+      }),
       ...this.agentItems(tenant, agent),
       // The agent's recent calls, written with the answer itself.
       {
@@ -256,7 +265,7 @@ export class DynamoDbRoutingStore implements RoutingStore {
           ...(routing.timeline === undefined ? {} : { timeline: routing.timeline }),
         },
         // From an agent on the call, it is a transfer to a queue (a returned offer is not).
-        routing.state === 'connected',
+        { transfer: routing.state === 'connected' },
       ),
       ...(agent === undefined ? [] : this.agentItems(tenant, agent)),
     ]);
@@ -319,7 +328,13 @@ export class DynamoDbRoutingStore implements RoutingStore {
           version: routing.version + 1,
           timeline: { ...routing.timeline, ...(offeredAt === undefined ? {} : { offeredAt }) },
         },
-        true,
+        {
+          transfer: true,
+          // A warm transfer: the consulted agent, on the call already, has it now.
+          ...(state === 'connected' && to.next.call?.answeredAt !== undefined
+            ? { answer: { agentId: to.next.agentId, at: to.next.call.answeredAt } }
+            : {}),
+        },
       ),
       ...this.agentItems(tenant, from),
       ...this.agentItems(tenant, to),
@@ -343,7 +358,9 @@ export class DynamoDbRoutingStore implements RoutingStore {
       ...(routing.timeline === undefined ? {} : { timeline: routing.timeline }),
     };
     const items: TransactItem[] = [
-      this.routingUpdate(tenant, routing.entry.callId, routing.version, next, outcome === 'transferred'),
+      this.routingUpdate(tenant, routing.entry.callId, routing.version, next, {
+        transfer: outcome === 'transferred',
+      }),
     ];
     if (routing.state === 'waiting')
       items.push({
@@ -617,15 +634,24 @@ export class DynamoDbRoutingStore implements RoutingStore {
     callId: string,
     version: number,
     next: CallRouting,
-    transfer = false,
+    /** A transfer is counted; `answer` names the agent who answered (for the call's detail record). */
+    also: { transfer?: boolean; answer?: { agentId: string; at: string } } = {},
   ): TransactItem {
+    const sets = ['routing = :next'];
+    const values: Record<string, unknown> = { ':next': next, ':v': version };
+    if (also.answer !== undefined) {
+      sets.push('lastAnsweredBy = :answeredBy', 'lastAnsweredAt = :answeredAt');
+      values[':answeredBy'] = also.answer.agentId;
+      values[':answeredAt'] = also.answer.at;
+    }
+    if (also.transfer === true) values[':one'] = 1;
     return {
       Update: {
         TableName: this.table,
         Key: liveKeys.call(tenant, callId),
-        UpdateExpression: transfer ? 'SET routing = :next ADD transfers :one' : 'SET routing = :next',
+        UpdateExpression: `SET ${sets.join(', ')}${also.transfer === true ? ' ADD transfers :one' : ''}`,
         ConditionExpression: 'routing.version = :v',
-        ExpressionAttributeValues: { ':next': next, ':v': version, ...(transfer ? { ':one': 1 } : {}) },
+        ExpressionAttributeValues: values,
       },
     };
   }

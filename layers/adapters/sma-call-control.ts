@@ -424,13 +424,21 @@ async function updateRequested(
       // While a card number is read: only a recorded call with its agent, and the pause kept on the record.
       if (state.recorded !== true || meetingLeg === undefined) break;
       const paused = args.action === 'pause-recording';
-      await ports.calls.recordingPaused(state.tenant, ctx.callId, paused, ports.now().toISOString());
-      return response([
-        {
-          Type: paused ? 'PauseCallRecording' : 'ResumeCallRecording',
-          Parameters: { CallId: ctx.legA.CallId },
+      // Once per request: a retried pause arriving after the resume must not open the pause again.
+      return ports.invocations.once(
+        state.tenant,
+        ctx.callId,
+        `${event.Sequence}:${args.action}`,
+        async () => {
+          await ports.calls.recordingPaused(state.tenant, ctx.callId, paused, ports.now().toISOString());
+          return response([
+            {
+              Type: paused ? 'PauseCallRecording' : 'ResumeCallRecording',
+              Parameters: { CallId: ctx.legA.CallId },
+            },
+          ]);
         },
-      ]);
+      );
     }
     case 'digits':
       // The agent's keypad: tones to the caller, only while they talk with the agent.

@@ -198,6 +198,26 @@ describe('recordings', () => {
     expect(released.body.recording).toMatchObject({ legalHold: false });
     expect(await item()).toMatchObject(dueOnRetention);
 
+    // Once the retention sweep has begun to delete a recording, a hold comes too late: a clear 409.
+    const claim = (expression: string) =>
+      clients.documents.send(
+        new UpdateCommand({
+          TableName: config.tables.recordings,
+          Key: key,
+          UpdateExpression: expression,
+          ...(expression.startsWith('SET')
+            ? { ExpressionAttributeValues: { ':now': new Date().toISOString() } }
+            : {}),
+        }),
+      );
+    await claim('SET deletingSince = :now');
+    const late = await api(webUrl, rig.center.admin, 'PUT', `/recordings/${callId}/legal-hold`, {
+      hold: true,
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.message).toMatch(/being deleted/);
+    await claim('REMOVE deletingSince');
+
     // The retention runs out (the test moves the recording's due time to the past): the sweep deletes the
     // audio and the entry.
     const [bucket, ...path] = String(recording.location).replace('s3://', '').split('/');

@@ -77,7 +77,11 @@ const answeredCall: StoredCall = {
     entry: entry(20),
     timeline: { offeredAt: at(29), answeredAt: at(30) },
   },
-  segments: { a1: segment },
+  queuedAt: at(20),
+  firstQueueId: 'sales',
+  lastAnsweredBy: 'a1',
+  lastAnsweredAt: at(30),
+  segments: { [`a1#${at(30)}`]: segment },
   disposition: { code: 'sale', notes: 'two seats' },
   recording: 's3://rec/tenants/t1/call-recordings/x.wav',
   transfers: 1,
@@ -356,46 +360,68 @@ describe('today’s counters', () => {
 });
 
 describe('sending a record', () => {
+  /** A call record's version and hash as a store keeps them, with what was put and confirmed. */
   function ports() {
     const sent: CallDetailRecord[] = [];
-    const marks: [number, string][] = [];
+    const confirmed: number[] = [];
+    const kept = { version: 0, hash: '' };
     const p: PublishPorts = {
       context: async () => ({ timezone: 'UTC', serviceLevelSeconds: 20, region: 'us-east-1' }),
       put: async (records) => {
         sent.push(...records);
       },
-      markSent: async (_t, _c, version, hash) => {
-        marks.push([version, hash]);
+      reserve: async (_t, _c, version, previous, hash) => {
+        if (kept.version !== previous) return false;
+        Object.assign(kept, { version, hash });
+        return true;
+      },
+      confirm: async (_t, _c, version) => {
+        confirmed.push(version);
       },
       now: () => new Date(at(3600)),
     };
-    return { p, sent, marks };
+    return { p, sent, confirmed, kept };
   }
+  const t = tenantId('t-1');
 
   it('sends version 1, nothing again for the same content, version 2 when it changed', async () => {
-    const { p, sent, marks } = ports();
-    const t = tenantId('t-1');
+    const { p, sent, confirmed, kept } = ports();
     expect(await publishCdr(p, t, answeredCall, 'stream')).toBe('sent');
-    const [, hash] = marks[0] as [number, string];
-    expect(await publishCdr(p, t, { ...answeredCall, cdrVersion: 1, cdrHash: hash }, 'stream')).toBe(
-      'unchanged',
-    );
-    expect(
-      await publishCdr(
-        p,
-        t,
-        { ...answeredCall, disposition: { code: 'other' }, cdrVersion: 1, cdrHash: hash },
-        'stream',
-      ),
-    ).toBe('sent');
+    const stored = { ...answeredCall, cdrVersion: kept.version, cdrHash: kept.hash };
+    expect(await publishCdr(p, t, stored, 'stream')).toBe('unchanged');
+    expect(await publishCdr(p, t, { ...stored, disposition: { code: 'other' } }, 'stream')).toBe('sent');
     expect(sent.map((r) => r.record_id)).toEqual(['cdr:c1:1', 'cdr:c1:2']);
+    expect(confirmed).toEqual([1, 2]);
+  });
+
+  it('never sends two contents under one version: the second sender finds the version taken', async () => {
+    const { p, sent } = ports();
+    expect(await publishCdr(p, t, answeredCall, 'stream')).toBe('sent');
+    // A sender still reading the record as it was before (no version yet), with other content.
+    expect(await publishCdr(p, t, { ...answeredCall, disposition: { code: 'other' } }, 'sweep')).toBe(
+      'raced',
+    );
+    expect(sent).toHaveLength(1);
+  });
+
+  it('has the sweep send again a version taken but never confirmed (the put failed)', async () => {
+    const { p, sent, kept } = ports();
+    const failing: PublishPorts = { ...p, put: async () => Promise.reject(new Error('Kinesis is down')) };
+    await expect(publishCdr(failing, t, answeredCall, 'stream')).rejects.toThrow(/down/);
+    expect(sent).toHaveLength(0);
+    const stored = { ...answeredCall, cdrVersion: kept.version, cdrHash: kept.hash };
+    // The stream's retry sees its old image: the version is taken, nothing is sent twice under it…
+    expect(await publishCdr(p, t, answeredCall, 'stream')).toBe('raced');
+    // …and the sweep, finding the call still listed, sends the taken version.
+    expect(await publishCdr(p, t, stored, 'sweep')).toBe('sent');
+    expect(sent.map((r) => r.record_id)).toEqual(['cdr:c1:1']);
   });
 
   it('waits for the agent’s wrap-up, unless the sweep finds it overdue', async () => {
     const { p, sent } = ports();
     const open = { ...answeredCall, segments: {}, endedAt: at(0) };
-    expect(await publishCdr(p, tenantId('t-1'), open, 'stream')).toBe('not-over');
-    expect(await publishCdr(p, tenantId('t-1'), open, 'sweep')).toBe('sent');
+    expect(await publishCdr(p, t, open, 'stream')).toBe('not-over');
+    expect(await publishCdr(p, t, open, 'sweep')).toBe('sent');
     expect(sent[0]?.acw_s).toBeNull();
   });
 });

@@ -74,7 +74,7 @@ function fixtureCalls(): StoredCall[] {
     ivrPath: ['welcome', 'main'],
   });
   const segment = (agentId: string, answered: number, ended: number) => ({
-    [agentId]: {
+    [`${agentId}#${at(answered)}`]: {
       agentId,
       queueId: 'sales',
       offeredAt: at(answered - 0.1),
@@ -94,6 +94,8 @@ function fixtureCalls(): StoredCall[] {
       endedAt: at(4.2),
       endReason: 'caller-hung-up',
       routing: routing('c1', 'sales', 1, 1.2, 'a1'),
+      lastAnsweredBy: 'a1',
+      lastAnsweredAt: at(1.2),
       segments: segment('a1', 1.2, 4.2),
       disposition: { code: 'resolved' },
     },
@@ -105,6 +107,8 @@ function fixtureCalls(): StoredCall[] {
       endedAt: at(3),
       endReason: 'other-party-hung-up',
       routing: routing('c2', 'sales', 1, 2, 'a2'),
+      lastAnsweredBy: 'a2',
+      lastAnsweredAt: at(2),
       segments: segment('a2', 2, 3),
     },
     // Abandoned after 40 s, and a short abandon after 3 s.
@@ -190,7 +194,15 @@ beforeAll(async () => {
   const c2v2 = buildCdr({ ...(calls[1] as StoredCall), disposition: { code: 'sale' } }, 2, ctx);
   const rows: unknown[] = [...records, records[0], c2v2];
   await createTable(cdrTable, rows as Record<string, unknown>[]);
-  const event = (agent: string, from: string, to: string, start: number, end: number, version: number) => ({
+  const event = (
+    agent: string,
+    from: string,
+    to: string,
+    start: number,
+    end: number,
+    version: number,
+    hold: number | null = null,
+  ) => ({
     record_id: `agent-event:${agent}:${version}`,
     schema_version: 1,
     produced_at: at(end),
@@ -201,13 +213,14 @@ beforeAll(async () => {
     to_status: to,
     duration_s: (end - start) * 60,
     local_date: '2026-11-20',
+    hold_s: hold,
     tenant: 't1',
     dt: '2026-11-20',
   });
   const events = [
     event('a1', 'available', 'on-call', 0, 1.2, 2),
     event('a1', 'on-call', 'after-call', 1.2, 4.2, 3),
-    event('a1', 'after-call', 'not-ready', 4.2, 4.7, 4),
+    event('a1', 'after-call', 'not-ready', 4.2, 4.7, 4, 10),
     event('a1', 'not-ready', 'available', 4.7, 10, 5),
     event('a2', 'available', 'on-call', 0, 2, 2),
   ];
@@ -356,13 +369,13 @@ describe('named queries: figures on DuckDB', () => {
     });
   });
 
-  it('agent performance: calls and time from the agent events (each once), hold from the calls', async () => {
+  it('agent performance: calls, time and the agent’s own hold from the agent events (each once)', async () => {
     const a1 = (await report('agent-performance')).find((r) => r.agent_id === 'a1');
-    // a1's events: one call answered (on-call 180 s, the repeated event counts once), 30 s of wrap-up,
-    // 72 s available before it; the calls a1 ended with held 10 s each (c1, c6).
+    // a1's events: one call answered (on-call 180 s, the repeated event counts once), its own hold of 10 s
+    // on the event that ends its wrap-up, 30 s of wrap-up, and 72 s available before it.
     expect(a1).toMatchObject({ calls: '1' });
-    expect(Number(a1?.hold_s)).toBeCloseTo(20, 1);
-    expect(Number(a1?.talk_s)).toBeCloseTo(180 - 20, 1);
+    expect(Number(a1?.hold_s)).toBeCloseTo(10, 1);
+    expect(Number(a1?.talk_s)).toBeCloseTo(180 - 10, 1);
     expect(Number(a1?.acw_s)).toBeCloseTo(30, 1);
     expect(Number(a1?.staffed_s)).toBeCloseTo(72 + 180 + 30, 1);
     expect(Number(a1?.occupancy)).toBeCloseTo((180 + 30) / 282, 3);

@@ -26,6 +26,7 @@ export interface AgentEventRecord {
   readonly queue_id: string | null;
   readonly local_date: string;
   readonly region: string;
+  readonly hold_s: number | null;
 }
 
 /**
@@ -44,6 +45,7 @@ export function agentEvent(
   const toReason = after.status === 'not-ready' ? (after.reason ?? null) : null;
   if (before !== undefined && fromStatus === after.status && fromReason === toReason) return undefined;
   const since = before?.since ?? after.since;
+  const finished = finishedSegment(before, after);
   const call = after.call ?? before?.call;
   return {
     record_id: `agent-event:${after.agentId}:${after.version}`,
@@ -63,6 +65,7 @@ export function agentEvent(
     queue_id: call?.queueId ?? null,
     local_date: localTime(after.since, ctx.timezone).date,
     region: ctx.region,
+    hold_s: finished === undefined ? null : finished.segment.holdMs / 1000,
   };
 }
 

@@ -35,7 +35,14 @@ export interface StoredCall {
   readonly status?: string;
   readonly node?: string;
   readonly ivrPath?: readonly string[];
+  /** The queue the call is (or was last) in. */
   readonly queue?: { readonly id?: string };
+  /** When and where the caller first queued (written once, with the first enqueue). */
+  readonly queuedAt?: string;
+  readonly firstQueueId?: string;
+  /** The agent who answered the call last, and when (written with each answer). */
+  readonly lastAnsweredBy?: string;
+  readonly lastAnsweredAt?: string;
   readonly attributes?: Readonly<Record<string, string>>;
   readonly answeredAt?: string;
   readonly endedAt?: string;
@@ -51,6 +58,7 @@ export interface StoredCall {
   readonly recordingPausedAt?: string;
   readonly voicemail?: string;
   readonly callback?: boolean;
+  /** Each agent's part, by `segmentKey` (an agent who answers the call twice has two). */
   readonly segments?: Readonly<Record<string, AgentSegment>>;
   readonly carrier?: Readonly<Record<string, string>>;
 }
@@ -123,6 +131,7 @@ export interface CallDetailRecord {
   readonly cost_platform_usd: number;
   readonly cost_total_usd: number;
   readonly price_table: string;
+  readonly last_queue_id: string | null;
 }
 
 export type CallOutcome =
@@ -138,15 +147,25 @@ export type CallOutcome =
 /** How long a call that ended waits for its agent's after-call work before its record is made anyway. */
 export const ACW_WAIT_MS = 30 * 60_000;
 
+/** Where an agent's segment is kept on the call: one per answer. */
+export function segmentKey(segment: Pick<AgentSegment, 'agentId' | 'answeredAt' | 'acwStartedAt'>): string {
+  return `${segment.agentId}#${segment.answeredAt ?? segment.acwStartedAt}`;
+}
+
 /**
- * Whether the call is over for its record: ended, and the agent who had it last has finished after-call
- * work (its segment is on the record). Earlier agents' segments are written as they finish, normally long
- * before; one that comes later makes a new version.
+ * Whether the call is over for its record: ended, and the agent who answered it last has finished
+ * after-call work on that answer (its segment is on the record). An agent offered the call who never
+ * answered it is not waited for. Earlier agents' segments are written as they finish, normally long before;
+ * one that comes later makes a new version.
  */
 export function callComplete(call: StoredCall): boolean {
   if (call.status !== 'ended') return false;
-  const last = lastAnsweringAgent(call);
-  return last === undefined || call.segments?.[last] !== undefined;
+  if (call.lastAnsweredBy === undefined || call.lastAnsweredAt === undefined) return true;
+  return (
+    call.segments?.[
+      segmentKey({ agentId: call.lastAnsweredBy, answeredAt: call.lastAnsweredAt, acwStartedAt: '' })
+    ] !== undefined
+  );
 }
 
 /** Whether a record is due for a call that ended but is not complete (its agent never finished wrap-up). */
@@ -156,13 +175,6 @@ export function overdue(call: StoredCall, now: Date): boolean {
     call.endedAt !== undefined &&
     now.getTime() - Date.parse(call.endedAt) >= ACW_WAIT_MS
   );
-}
-
-function lastAnsweringAgent(call: StoredCall): string | undefined {
-  const routing = call.routing;
-  if (routing === undefined || !('agentId' in routing) || routing.agentId === undefined) return undefined;
-  const answered = routing.timeline?.answeredAt !== undefined || call.answeredAt !== undefined;
-  return answered ? routing.agentId : undefined;
 }
 
 const seconds = (from: string | undefined, to: string | undefined): number | null =>
@@ -181,7 +193,8 @@ export function buildCdr(call: StoredCall, version: number, ctx: CdrContext): Ca
   const startedAt = call.startedAt ?? call.endedAt ?? ctx.now.toISOString();
   const routing = call.routing;
   const outbound = call.direction === 'outbound' || routing?.entry.outbound === true;
-  const enqueuedAt = outbound ? undefined : routing?.entry.enqueuedAt;
+  // Wait and service level count from the caller's first queue, whatever transfers follow.
+  const enqueuedAt = outbound ? undefined : (call.queuedAt ?? routing?.entry.enqueuedAt);
   // The first offer: an agent's segment keeps its own offer, the routing only the latest.
   const offeredAt = [
     routing?.timeline?.offeredAt,
@@ -196,20 +209,32 @@ export function buildCdr(call: StoredCall, version: number, ctx: CdrContext): Ca
   );
   const answeredSegments = segments.filter((s) => s.answeredAt !== undefined);
   const lastAgent =
-    lastAnsweringAgent(call) ?? (outbound && routing && 'agentId' in routing ? routing.agentId : undefined);
+    call.lastAnsweredBy ?? (outbound && routing && 'agentId' in routing ? routing.agentId : undefined);
+  const lastSegment =
+    call.lastAnsweredBy === undefined || call.lastAnsweredAt === undefined
+      ? undefined
+      : call.segments?.[
+          segmentKey({ agentId: call.lastAnsweredBy, answeredAt: call.lastAnsweredAt, acwStartedAt: '' })
+        ];
   const holdMs = segments.reduce((sum, s) => sum + s.holdMs, 0);
   const holdCount = segments.reduce((sum, s) => sum + s.holdCount, 0);
-  const lastSegment = lastAgent === undefined ? undefined : call.segments?.[lastAgent];
   const acwMs = segments.reduce(
     (sum, s) => sum + Math.max(0, Date.parse(s.acwEndedAt) - Date.parse(s.acwStartedAt)),
     0,
   );
   const ivrEndedAt = outbound ? undefined : (enqueuedAt ?? endedAt);
   const wait = enqueuedAt === undefined ? null : seconds(enqueuedAt, answeredAt ?? endedAt);
+  // Talk: each agent's time on the call less its hold (the last answer, still unwrapped, up to the end).
+  const onCallMs =
+    answeredSegments.reduce(
+      (sum, s) => sum + Math.max(0, Date.parse(s.acwStartedAt) - Date.parse(s.answeredAt as string)),
+      0,
+    ) +
+    (lastSegment === undefined && endedAt !== undefined && (call.lastAnsweredAt ?? answeredAt) !== undefined
+      ? Math.max(0, Date.parse(endedAt) - Date.parse((call.lastAnsweredAt ?? answeredAt) as string))
+      : 0);
   const talk =
-    answeredAt === undefined || endedAt === undefined
-      ? null
-      : Math.max(0, (Date.parse(endedAt) - Date.parse(answeredAt) - holdMs) / 1000);
+    answeredAt === undefined || endedAt === undefined ? null : Math.max(0, (onCallMs - holdMs) / 1000);
   const outcome = outcomeOf(call, outbound, enqueuedAt, answeredAt);
   const abandoned = outcome === 'abandoned';
   const shortAbandon = abandoned && wait !== null && wait * 1000 < SHORT_ABANDON_MS;
@@ -255,7 +280,7 @@ export function buildCdr(call: StoredCall, version: number, ctx: CdrContext): Ca
     ivr_last_node: call.ivrPath?.at(-1) ?? call.node ?? null,
     attributes_json: JSON.stringify(attributes),
     customer_id: attributes.customerId ?? null,
-    queue_id: call.queue?.id ?? (outbound ? null : (routing?.entry.queueId ?? null)),
+    queue_id: outbound ? null : (call.firstQueueId ?? call.queue?.id ?? routing?.entry.queueId ?? null),
     agent_id: lastAgent ?? null,
     agent_ids: agentIds.length === 0 ? null : agentIds.join(','),
     ivr_s: outbound ? null : seconds(startedAt, ivrEndedAt),
@@ -282,6 +307,7 @@ export function buildCdr(call: StoredCall, version: number, ctx: CdrContext): Ca
       ((call.recordingPausedMs ?? 0) + (seconds(call.recordingPausedAt, endedAt) ?? 0) * 1000) / 1000,
     region: call.carrier?.region ?? ctx.region,
     ...cost,
+    last_queue_id: outbound ? null : (call.queue?.id ?? routing?.entry.queueId ?? null),
   };
 }
 
@@ -321,8 +347,9 @@ export function localTime(at: string, timezone: string): { date: string; hour: n
       minute: '2-digit',
       hourCycle: 'h23',
     }).formatToParts(new Date(at));
-  } catch {
-    // An unknown zone: UTC.
+  } catch (error) {
+    // An unknown zone reads as UTC; a time that is not one is an error, whatever the zone.
+    if (timezone === 'UTC') throw new RangeError(`'${at}' is not a time`, { cause: error });
     return localTime(at, 'UTC');
   }
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';

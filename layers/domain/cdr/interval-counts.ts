@@ -21,7 +21,6 @@ export const COUNTER_FIELDS = [
   'abandonedAfterTarget',
   'shortAbandoned',
   'waitMs',
-  'talkMs',
 ] as const;
 export type CounterField = (typeof COUNTER_FIELDS)[number];
 
@@ -42,7 +41,6 @@ export function intervalCounts(cdr: CallDetailRecord): IntervalCount[] {
     abandonedAfterTarget: cdr.abandoned && !cdr.short_abandon && afterTarget ? 1 : 0,
     shortAbandoned: cdr.short_abandon ? 1 : 0,
     waitMs: queued && answered ? Math.round((cdr.wait_s ?? 0) * 1000) : 0,
-    talkMs: Math.round((cdr.talk_s ?? 0) * 1000),
   };
   const rows: IntervalCount[] = [
     { localDate: local.date, queueId: ALL_QUEUES, interval: local.interval, add },

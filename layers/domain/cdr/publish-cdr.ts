@@ -1,10 +1,10 @@
 /**
  * Sending a call's detail record, once its content is final: from the live table's stream when the call
  * record changes (the fast path), and from the CDR sweep for calls the stream did not finish (Kinesis was
- * down, the agent never ended wrap-up). The record's content hash is kept on the call record with the
- * version sent: the same content is not sent again, new content (a late agent segment) is the next
- * version. Sending is at least once — the stream and the sweep may both send a version — and the lake
- * keeps one row per call (the highest version).
+ * down, the agent never ended wrap-up). The record's content hash is kept on the call record with its
+ * version: the same content is not sent again, new content (a late agent segment) is the next version.
+ * Sending is at least once — a version may be sent twice, the same record — and the lake keeps one row
+ * per call (the highest version).
  */
 import { createHash } from 'node:crypto';
 import type { TenantId } from '../tenancy/ids.ts';
@@ -24,15 +24,28 @@ export interface PublishPorts {
   context(tenant: TenantId, queueId: string | undefined): Promise<Omit<CdrContext, 'now'>>;
   put(records: readonly (CallDetailRecord & { type: 'cdr' })[]): Promise<void>;
   /**
-   * Notes the version sent and its hash (unless a higher version was noted meanwhile), and takes the call
-   * off the sweep's list: what changes later comes through the stream.
+   * Takes `version` for this content (its hash), only if the call's version is still `previous`, and lists
+   * the call for the sweep until the version is confirmed; false when another sender took it first.
    */
-  markSent(tenant: TenantId, callId: string, version: number, hash: string): Promise<void>;
+  reserve(
+    tenant: TenantId,
+    callId: string,
+    version: number,
+    previous: number,
+    hash: string,
+  ): Promise<boolean>;
+  /** The version is on the stream: off the sweep's list (unless a newer version was taken meanwhile). */
+  confirm(tenant: TenantId, callId: string, version: number): Promise<void>;
   now(): Date;
 }
 
-export type PublishOutcome = 'sent' | 'unchanged' | 'not-over';
+export type PublishOutcome = 'sent' | 'unchanged' | 'not-over' | 'raced';
 
+/**
+ * Sends the call's record if its content is new: a version is taken first (so two senders never send two
+ * contents under one version), then put on the stream, then confirmed. A version taken but never
+ * confirmed (the put failed) stays on the sweep's list, and the sweep sends it again, the same record.
+ */
 export async function publishCdr(
   ports: PublishPorts,
   tenant: TenantId,
@@ -43,17 +56,23 @@ export async function publishCdr(
   const now = ports.now();
   const complete = callComplete(call);
   if (!complete && !(from === 'sweep' && overdue(call, now))) return 'not-over';
-  const context = await ports.context(tenant, call.queue?.id ?? call.routing?.entry.queueId);
-  const draft = buildCdr(call, 0, { ...context, now });
-  const hash = contentHash(draft);
+  const context = await ports.context(
+    tenant,
+    call.firstQueueId ?? call.queue?.id ?? call.routing?.entry.queueId,
+  );
+  const hash = contentHash(buildCdr(call, 0, { ...context, now }));
+  const current = call.cdrVersion ?? 0;
   if (call.cdrHash === hash) {
-    if (from === 'sweep') await ports.markSent(tenant, call.callId, call.cdrVersion ?? 1, hash);
-    return 'unchanged';
+    // Taken already: the sweep finds it only if it was never confirmed, and sends it (again).
+    if (from === 'stream' || current === 0) return 'unchanged';
+    await ports.put([{ ...buildCdr(call, current, { ...context, now }), type: 'cdr' }]);
+    await ports.confirm(tenant, call.callId, current);
+    return 'sent';
   }
-  const version = (call.cdrVersion ?? 0) + 1;
-  const record = buildCdr(call, version, { ...context, now });
-  await ports.put([{ ...record, type: 'cdr' }]);
-  await ports.markSent(tenant, call.callId, version, hash);
+  const version = current + 1;
+  if (!(await ports.reserve(tenant, call.callId, version, current, hash))) return 'raced';
+  await ports.put([{ ...buildCdr(call, version, { ...context, now }), type: 'cdr' }]);
+  await ports.confirm(tenant, call.callId, version);
   return 'sent';
 }
 

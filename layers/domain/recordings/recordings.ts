@@ -102,7 +102,8 @@ export function parseRecordingSearch(
     return new Date(ms).toISOString();
   };
   const to = time('to', now);
-  const from = time('from', new Date(now.getTime() - 24 * 3600_000));
+  // A day back from the end of the range, by default.
+  const from = time('from', new Date((Date.parse(to) || now.getTime()) - 24 * 3600_000));
   if (problems.length === 0 && from > to) problems.push({ path: 'from', message: 'from must be before to' });
   if (problems.length === 0 && Date.parse(to) - Date.parse(from) > MAX_SEARCH_DAYS * 86_400_000)
     problems.push({ path: 'from', message: `a search covers at most ${MAX_SEARCH_DAYS} days` });

@@ -82,7 +82,7 @@ GROUP BY ${key}
 ORDER BY ${alias} ASC NULLS LAST`,
 });
 
-const DETAIL_COLUMNS = `call_id, started_at, caller_number, called_number, initiation, outcome, queue_id, agent_id,
+const DETAIL_COLUMNS = `call_id, started_at, caller_number, called_number, initiation, outcome, queue_id, last_queue_id, agent_id,
   wait_s, talk_s, hold_s, hold_count, acw_s, transfer_count, disposition_code, disconnect_reason,
   recording_location, recording_pause_count, recording_paused_s, cost_total_usd`;
 
@@ -158,42 +158,35 @@ ORDER BY queue_id ASC NULLS LAST`,
     name: 'agent-performance',
     title: 'Agent performance',
     description:
-      'Per agent, from the agent events: calls answered, time on calls (talk, less the hold of the calls ' +
-      'the agent ended with), hold, after-call work, average handle time, and occupancy = (on calls + ' +
-      'after-call) ÷ (logged-in time less not-ready time).',
-    parameters: [...RANGE, ...RANGE],
+      'Per agent, from the agent events: calls answered, talk (time on calls less hold), hold and ' +
+      'after-call work of the agent’s own part of each call, average handle time, and occupancy = (on ' +
+      'calls + after-call) ÷ (logged-in time less not-ready time).',
+    parameters: RANGE,
     detail: false,
-    sql: `WITH ${CALLS},
-${AGENT_EVENTS},
+    sql: `WITH ${AGENT_EVENTS},
 worked AS (
   SELECT agent_id,
     sum(CASE WHEN to_status = 'on-call' THEN 1 ELSE 0 END) AS calls,
     sum(CASE WHEN from_status = 'on-call' THEN duration_s ELSE 0 END) AS on_call_s,
+    sum(coalesce(hold_s, 0)) AS hold_s,
     sum(CASE WHEN from_status = 'after-call' THEN duration_s ELSE 0 END) AS acw_s,
     sum(CASE WHEN from_status IN ('available', 'reserved', 'on-call', 'after-call') THEN duration_s ELSE 0 END)
       AS staffed_s,
     sum(CASE WHEN from_status = 'not-ready' THEN duration_s ELSE 0 END) AS not_ready_s
   FROM agent_events
   GROUP BY agent_id
-),
-held AS (
-  SELECT agent_id, sum(hold_s) AS hold_s
-  FROM calls
-  WHERE agent_id IS NOT NULL
-  GROUP BY agent_id
 )
-SELECT w.agent_id,
-  w.calls,
-  round(greatest(w.on_call_s - coalesce(h.hold_s, 0), 0), 1) AS talk_s,
-  round(coalesce(h.hold_s, 0), 1) AS hold_s,
-  round(w.acw_s, 1) AS acw_s,
-  round((w.on_call_s + w.acw_s) / nullif(CAST(w.calls AS DOUBLE), 0), 1) AS avg_handle_s,
-  round(w.staffed_s, 1) AS staffed_s,
-  round(w.not_ready_s, 1) AS not_ready_s,
-  round((w.on_call_s + w.acw_s) / nullif(w.staffed_s, 0), 4) AS occupancy
-FROM worked w
-LEFT JOIN held h ON w.agent_id = h.agent_id
-ORDER BY w.agent_id ASC NULLS LAST`,
+SELECT agent_id,
+  calls,
+  round(greatest(on_call_s - hold_s, 0), 1) AS talk_s,
+  round(hold_s, 1) AS hold_s,
+  round(acw_s, 1) AS acw_s,
+  round((on_call_s + acw_s) / nullif(CAST(calls AS DOUBLE), 0), 1) AS avg_handle_s,
+  round(staffed_s, 1) AS staffed_s,
+  round(not_ready_s, 1) AS not_ready_s,
+  round((on_call_s + acw_s) / nullif(staffed_s, 0), 4) AS occupancy
+FROM worked
+ORDER BY agent_id ASC NULLS LAST`,
   },
   {
     name: 'ivr-drop-off',
