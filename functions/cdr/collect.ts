@@ -12,7 +12,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../../layers/adapters/logger.ts';
 import { runtimeConfig } from '../../layers/config/config.ts';
-import { agentEvent, finishedSegment } from '../../layers/domain/cdr/agent-events.ts';
+import { type AgentEventRecord, agentEvent, finishedSegment } from '../../layers/domain/cdr/agent-events.ts';
 import { type PublishableCall, publishCdr } from '../../layers/domain/cdr/publish-cdr.ts';
 import type { AgentState } from '../../layers/domain/routing/agent-state.ts';
 import { tenantId } from '../../layers/domain/tenancy/ids.ts';
@@ -25,6 +25,14 @@ type StreamRecord = DynamoDBStreamEvent['Records'][number];
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const { store, events, publish } = cdrRuntime();
+  // Agent events go out together (one PutRecords a batch, not one a change), before any CDR that
+  // follows them and at the end; a failure names the first record whose event was not sent.
+  let waiting: { sequence: string; record: AgentEventRecord }[] = [];
+  const flush = async () => {
+    if (waiting.length === 0) return;
+    await events.put(waiting.map((w) => ({ ...w.record, type: 'agent-event' as const })));
+    waiting = [];
+  };
   for (const record of event.Records) {
     const change = record.dynamodb;
     const pk = change?.Keys?.pk?.S ?? '';
@@ -43,17 +51,26 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
           region: runtimeConfig().region,
           now: new Date(),
         });
-        if (agentRecord !== undefined) await events.put([{ ...agentRecord, type: 'agent-event' }]);
+        if (agentRecord !== undefined)
+          waiting.push({ sequence: change.SequenceNumber ?? '', record: agentRecord });
         continue;
       }
       const call = CALL_STATE.exec(pk);
       const after = call === null ? undefined : image<PublishableCall>(record, 'NewImage');
-      if (call !== null && after?.status === 'ended')
+      if (call !== null && after?.status === 'ended') {
+        await flush();
         await publishCdr(publish, tenantId(call[1] as string), after, 'stream');
+      }
     } catch (error) {
       logger().warn('call events not sent yet', { error: error as Error });
-      return { batchItemFailures: [{ itemIdentifier: change.SequenceNumber ?? '' }] };
+      return { batchItemFailures: [{ itemIdentifier: waiting[0]?.sequence ?? change.SequenceNumber ?? '' }] };
     }
+  }
+  try {
+    await flush();
+  } catch (error) {
+    logger().warn('agent events not sent yet', { error: error as Error });
+    return { batchItemFailures: [{ itemIdentifier: waiting[0]?.sequence ?? '' }] };
   }
   return { batchItemFailures: [] };
 }

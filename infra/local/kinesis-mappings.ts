@@ -32,7 +32,8 @@ export interface KinesisMapping {
   readonly bufferMs?: number;
 }
 
-const POLL_MS = 200;
+/** Lambda reads each shard about once a second; so do these (kinesis-local is costly to poll). */
+const POLL_MS = 1_000;
 const LIST_SHARDS_EVERY_MS = 5_000;
 
 interface Shard {

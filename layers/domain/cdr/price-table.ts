@@ -35,8 +35,9 @@ export const PRICE_TABLE = {
  */
 export const PLATFORM_USAGE_PER_CALL = {
   measuredOn: '2026-11-24',
-  dynamoReadUnits: 21.26,
-  dynamoWriteUnits: 79.45,
+  // With the CDR pipeline (segments, versions, today's counters): it added about 40 write units a call.
+  dynamoReadUnits: 22.69,
+  dynamoWriteUnits: 119.41,
   lambdaInvocations: 12,
   /** Average handler duration (ms) at 256 MB. */
   lambdaMs: 60,
