@@ -129,6 +129,10 @@ describe('the agent softphone', () => {
     await expect
       .poll(() => caller.heard.some((h) => h.kind === 'tones' && h.digits === '5'), { timeout: 10_000 })
       .toBe(true);
+    // The recording pauses while the caller reads a card number, and resumes.
+    await page.getByRole('button', { name: /^Pause recording/ }).click();
+    await page.getByRole('button', { name: /^Resume recording/ }).click();
+    await page.getByRole('button', { name: /^Pause recording/ }).waitFor({ timeout: 5_000 });
     await page.screenshot({ path: join(screenshots, 'softphone-on-call.png') });
     await accessible(page, 'on a call');
 

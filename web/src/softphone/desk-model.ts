@@ -27,7 +27,9 @@ export type DeskAction =
   | 'end-consult'
   | 'wrap-up'
   | 'dial'
-  | 'keypad';
+  | 'keypad'
+  | 'pause-recording'
+  | 'resume-recording';
 
 export const SHORTCUTS: Readonly<Partial<Record<DeskAction, string>>> = {
   ready: 'R',

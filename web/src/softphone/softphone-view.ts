@@ -44,6 +44,8 @@ export interface SoftphoneModel {
   readonly recent: readonly RecentCallView[];
   /** The agent's audio: joining, on (microphone and speaker), listen-only (no microphone), failed. */
   readonly audio: 'joining' | 'on' | 'listen-only' | 'failed';
+  /** The call whose recording the agent paused (a card number is being read), if any. */
+  readonly recordingPausedFor?: string | undefined;
 }
 
 export interface SoftphoneHandlers {
@@ -85,6 +87,8 @@ const LABELS: Record<DeskAction, string> = {
   'wrap-up': 'Finish wrap-up',
   dial: 'Call',
   keypad: 'Keypad',
+  'pause-recording': 'Pause recording',
+  'resume-recording': 'Resume recording',
 };
 
 export function renderSoftphone(root: HTMLElement, model: SoftphoneModel, handlers: SoftphoneHandlers): void {
@@ -305,6 +309,10 @@ function callCard(
     ...(['hold', 'resume', 'mute', 'unmute', 'conference', 'complete', 'end-consult'] as const)
       .filter((a) => allowed.has(a))
       .map((a) => button(a)),
+    // A recorded call's recording pauses while the caller reads a card number (talking with the caller only).
+    allowed.has('keypad')
+      ? button(model.recordingPausedFor === call.callId ? 'resume-recording' : 'pause-recording')
+      : null,
     allowed.has('hang-up') ? button('hang-up', 'danger') : null,
   );
   lines.push(controls);

@@ -236,12 +236,16 @@ class Softphone {
       ],
       dial: () => ['POST', '/agent/calls', { to: (form['dial-number'] ?? '').replace(/[\s()-]/g, '') }],
       keypad: () => ['POST', '/agent/call/digits', { digits: form.digits }],
+      'pause-recording': () => ['POST', '/agent/call/recording', { paused: true }],
+      'resume-recording': () => ['POST', '/agent/call/recording', { paused: false }],
     };
     this.update({ busy: true, message: undefined });
     try {
       const [method, path, body] = requests[action]();
       const answer = await this.api<StateBody>(method, path, body);
       this.update({ busy: false });
+      if (action === 'pause-recording') this.update({ recordingPausedFor: callId });
+      if (action === 'resume-recording') this.update({ recordingPausedFor: undefined });
       // A consultation answered: the seat to take in the consulting agent's meeting.
       if (action === 'accept' && answer.media !== undefined) await this.joinGuestMedia(answer.media);
       if (answer.state !== undefined) this.applyState(answer.state);
