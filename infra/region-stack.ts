@@ -9,6 +9,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { resources } from '../layers/resources/index.ts';
 import type { AppConfig } from './bin/app-config.ts';
+import { AccessLogs } from './constructs/access-logs.ts';
 import { CallEventsStreams } from './constructs/call-events-stream.ts';
 import { CdrLake } from './constructs/cdr-lake.ts';
 import { StateTables } from './constructs/state-tables.ts';
@@ -42,9 +43,11 @@ export class RegionStack extends Stack {
       definitions: resources.streams,
       stage: config.stage,
     });
+    const logs = new AccessLogs(this, 'AccessLogs', { stage: config.stage });
     const storage = new StorageBuckets(this, 'Storage', {
       definitions: resources.buckets,
       stage: config.stage,
+      accessLogs: logs.bucket,
     });
     // The CDR lake's catalogue, Athena workgroup and named report queries (its Firehose: issue 9).
     new CdrLake(this, 'Lake', {
@@ -59,6 +62,7 @@ export class RegionStack extends Stack {
     new WebHosting(this, 'Web', {
       stage: config.stage,
       siteDir: fileURLToPath(new URL('../web/dist', import.meta.url)),
+      accessLogs: logs.bucket,
     });
     this.functionEnvironment = {
       ...state.environment,

@@ -42,7 +42,7 @@ export class CdrLake extends Construct {
         databaseName: lakeNames.database,
         tableInput: tableInput(table, props.bucket.bucketName, props.since),
       });
-      glueTable.addDependency(database);
+      glueTable.node.addDependency(database);
     }
     const workgroup = new CfnWorkGroup(this, 'WorkGroup', {
       name: lakeNames.workgroup,
@@ -68,7 +68,7 @@ export class CdrLake extends Construct {
         workGroup: lakeNames.workgroup,
         queryString: query.sql,
       });
-      named.addDependency(workgroup);
+      named.node.addDependency(workgroup);
     }
   }
 }

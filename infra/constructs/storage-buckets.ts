@@ -18,6 +18,8 @@ import type { BucketDefinition } from '../../layers/resources/index.ts';
 export interface StorageBucketsProps {
   readonly definitions: readonly BucketDefinition[];
   readonly stage: 'dev' | 'prod';
+  /** Where each bucket's server access logs go. */
+  readonly accessLogs: IBucket;
 }
 
 export class StorageBuckets extends Construct {
@@ -61,6 +63,8 @@ export class StorageBuckets extends Construct {
             : [{ id: 'old-versions', noncurrentVersionExpiration: Duration.days(30) }],
         removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         autoDeleteObjects: !retain,
+        serverAccessLogsBucket: props.accessLogs,
+        serverAccessLogsPrefix: `s3/${definition.id}/`,
       });
       buckets[definition.id] = bucket;
       environment[definition.envVar] = bucket.bucketName;

@@ -5,7 +5,7 @@
  * and deploys an empty site.
  */
 import { existsSync } from 'node:fs';
-import { Annotations, CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   Distribution,
   HttpVersion,
@@ -13,14 +13,26 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  type IBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+
+/** The construct id aws-cdk-lib gives its BucketDeployment function (one per stack). */
+const BUCKET_DEPLOYMENT_FUNCTION = 'Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C';
 
 export interface WebHostingProps {
   readonly stage: 'dev' | 'prod';
   /** The built web app (`npm run build:web` writes web/dist). */
   readonly siteDir: string;
+  /** Where the bucket's access logs and the distribution's standard logs go. */
+  readonly accessLogs: IBucket;
 }
 
 export class WebHosting extends Construct {
@@ -38,6 +50,8 @@ export class WebHosting extends Construct {
       // The site is rebuilt from source on every deploy: nothing to keep.
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
+      serverAccessLogsBucket: props.accessLogs,
+      serverAccessLogsPrefix: 's3/web/',
     });
     // Client-side routes are not objects: the bucket answers 403 (no ListBucket), and the app shell loads.
     const shell = (httpStatus: number) => ({
@@ -56,8 +70,25 @@ export class WebHosting extends Construct {
       },
       errorResponses: [shell(403), shell(404)],
       httpVersion: HttpVersion.HTTP2_AND_3,
+      enableLogging: true,
+      logBucket: props.accessLogs,
+      logFilePrefix: 'cloudfront/',
     });
-    if (existsSync(props.siteDir))
+    const acknowledge = (id: string, reason: string) =>
+      Validations.of(this.distribution).acknowledge({ id, reason });
+    acknowledge(
+      'AwsSolutions-CFR1',
+      'Tenants and their agents are worldwide: no country is refused the web app.',
+    );
+    acknowledge(
+      'AwsSolutions-CFR2',
+      'The distribution serves only the static app shell (no forms, no data); the APIs it calls carry their own throttling and authorisers.',
+    );
+    acknowledge(
+      'AwsSolutions-CFR4',
+      "The default CloudFront domain's certificate fixes the viewer TLS policy; with a custom domain (the domain setting) the distribution takes TLSv1.2_2021.",
+    );
+    if (existsSync(props.siteDir)) {
       new BucketDeployment(this, 'Deploy', {
         sources: [Source.asset(props.siteDir)],
         destinationBucket: this.bucket,
@@ -65,7 +96,33 @@ export class WebHosting extends Construct {
         distributionPaths: ['/*'],
         retainOnDelete: retain,
       });
-    else
+      // CDK's own deployment function (a stack singleton): its runtime, managed policy and the wildcards of
+      // its copy are aws-cdk-lib's, acknowledged one by one.
+      const stack = Stack.of(this);
+      const cdkFunction = stack.node.tryFindChild(BUCKET_DEPLOYMENT_FUNCTION);
+      const site = stack.getLogicalId(this.bucket.node.defaultChild as CfnBucket);
+      const copies =
+        "CDK's BucketDeployment function copies the built site from CDK's asset bucket into this app's site bucket and clears the distribution's cache";
+      if (cdkFunction !== undefined)
+        for (const [id, reason] of [
+          ['AwsSolutions-L1', "CDK's BucketDeployment function: its runtime is chosen by aws-cdk-lib."],
+          [
+            'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+            "CDK's BucketDeployment function: logs only (the basic execution role), managed by aws-cdk-lib.",
+          ],
+          ...['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*'].map((action) => [
+            `AwsSolutions-IAM5[Action::${action}]`,
+            `${copies}: object actions on those two buckets only.`,
+          ]),
+          [`AwsSolutions-IAM5[Resource::<${site}.Arn>/*]`, `${copies}: every object of the site bucket.`],
+          [
+            `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${stack.region}/*]`,
+            `${copies}: the site's asset in CDK's asset bucket.`,
+          ],
+          ['AwsSolutions-IAM5[Resource::*]', `${copies}: CloudFront cache invalidations take no resource.`],
+        ] as const)
+          Validations.of(cdkFunction).acknowledge({ id, reason });
+    } else
       Annotations.of(this).addWarningV2(
         'openline:web-not-built',
         `The web app is not built (${props.siteDir} is missing): run \`npm run build:web\` before deploying.`,

@@ -94,6 +94,16 @@ describe('one stack per region', () => {
       resources.buckets.length,
     );
     expect(Object.keys(buckets).filter((id) => id.startsWith('WebSite'))).toHaveLength(1);
+    // …and the access-log bucket, which every other bucket logs to.
+    expect(Object.keys(buckets).filter((id) => id.startsWith('AccessLogs'))).toHaveLength(1);
+    for (const [id, bucket] of Object.entries(buckets))
+      if (!id.startsWith('AccessLogs'))
+        expect(
+          (bucket as { Properties: Record<string, unknown> }).Properties.LoggingConfiguration,
+          id,
+        ).toMatchObject({
+          DestinationBucketName: { Ref: expect.stringMatching(/^AccessLogs/) },
+        });
     primary.allResourcesProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
@@ -120,8 +130,8 @@ describe('one stack per region', () => {
         ],
       },
     });
-    // One policy per bucket (the storage buckets and the site): each refuses plain HTTP.
-    primary.resourceCountIs('AWS::S3::BucketPolicy', resources.buckets.length + 1);
+    // One policy per bucket (the storage buckets, the site and the logs): each refuses plain HTTP.
+    primary.resourceCountIs('AWS::S3::BucketPolicy', resources.buckets.length + 2);
     primary.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -137,6 +147,8 @@ describe('one stack per region', () => {
         DistributionConfig: Match.objectLike({
           DefaultRootObject: 'index.html',
           DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+          // Standard logs to the stack's access-log bucket.
+          Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
           CustomErrorResponses: [
             { ErrorCode: 403, ResponseCode: 200, ResponsePagePath: '/index.html', ErrorCachingMinTTL: 0 },
             { ErrorCode: 404, ResponseCode: 200, ResponsePagePath: '/index.html', ErrorCachingMinTTL: 0 },
