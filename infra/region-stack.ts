@@ -1,10 +1,11 @@
 /**
  * One isolated Openline stack per region, stamped from the same constructs and the same resource
  * definitions as the local cloud, the tenant user pool, the CDR lake's catalogue and queries, and the web
- * app. Telephony, APIs and the lake's Firehose join it in later issues.
+ * app. Telephony and the APIs join it in a later issue.
  */
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { resources } from '../layers/resources/index.ts';
@@ -49,10 +50,11 @@ export class RegionStack extends Stack {
       stage: config.stage,
       accessLogs: logs.bucket,
     });
-    // The CDR lake's catalogue, Athena workgroup and named report queries (its Firehose: issue 9).
+    // The CDR lake: Firehose from the call-events stream, the catalogue, Athena workgroup and named queries.
     new CdrLake(this, 'Lake', {
       bucket: storage.buckets.lake as IBucket,
       key: storage.dataKey,
+      stream: streams.streams['call-events'] as IStream,
       since: LAKE_SINCE,
     });
     // Users of every tenant. One pool per region for now: copying users to the standby region's pool is

@@ -4,13 +4,24 @@
  * under `<table>/tenant=<id>/dt=<day>/` of the lake bucket, found by partition projection — the tenant is
  * an injected key, so Athena refuses a query that does not name one tenant; the Athena workgroup (results
  * encrypted under the lake's prefix, a cap on the bytes a query may scan); and the named report queries.
- * Firehose (Kinesis → Parquet with dynamic partitioning) joins with the rest of the deployment (issue 9).
+ * Firehose reads the call-events stream and writes Parquet under the same dynamic partitions as the
+ * local lake writer (a minute's buffer: a call's row is queryable within about a minute of its end).
  */
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import {
+  DeliveryStream,
+  InputFormat,
+  KinesisStreamSource,
+  MetadataExtractionProcessor,
+  OutputFormat,
+  S3Bucket,
+  SchemaConfiguration,
+} from 'aws-cdk-lib/aws-kinesisfirehose';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { namedQueries } from '../../layers/domain/reports/named-queries.ts';
 import { type LakeTable, lakeNames, lakeTables } from '../../layers/resources/lake.ts';
@@ -18,14 +29,36 @@ import { type LakeTable, lakeNames, lakeTables } from '../../layers/resources/la
 export interface CdrLakeProps {
   readonly bucket: IBucket;
   readonly key: IKey;
+  /** The call-events stream Firehose reads. */
+  readonly stream: IStream;
   /** The first day partitions exist for (partition projection's range starts there). */
   readonly since: string;
+}
+
+/** The Glue table Firehose converts with (the union of the lake tables' columns). */
+const INGEST_TABLE = 'call_events_ingest';
+
+/** Every column of the lake tables once (a name shared by two tables has one type in both). */
+function unionColumns() {
+  const byName = new Map<string, { name: string; type: string }>();
+  for (const table of lakeTables)
+    for (const column of table.columns) {
+      const known = byName.get(column.name);
+      if (known !== undefined && known.type !== column.type)
+        throw new Error(
+          `lake column ${column.name} is ${known.type} in one table and ${column.type} in another`,
+        );
+      byName.set(column.name, column);
+    }
+  return [...byName.values()];
 }
 
 /** A query may scan at most this much (a report over years of one tenant's calls stays far below it). */
 const BYTES_SCANNED_CUTOFF = 10 * 1024 ** 3;
 
 export class CdrLake extends Construct {
+  readonly deliveryStream: DeliveryStream;
+
   constructor(scope: Construct, id: string, props: CdrLakeProps) {
     super(scope, id);
     const account = Stack.of(this).account;
@@ -44,6 +77,49 @@ export class CdrLake extends Construct {
       });
       glueTable.node.addDependency(database);
     }
+    // Firehose converts with one schema: the union of the tables' columns (the same name is the same type
+    // in both). Each record type lands under its own table's prefix, where Athena reads its columns by name.
+    const ingest = new CfnTable(this, 'Table-ingest', {
+      catalogId: account,
+      databaseName: lakeNames.database,
+      tableInput: {
+        name: INGEST_TABLE,
+        description: 'The schema Firehose converts call events with (not queried: see cdr and agent_events)',
+        tableType: 'EXTERNAL_TABLE',
+        storageDescriptor: {
+          columns: unionColumns().map((c) => ({ name: c.name, type: c.type })),
+          inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+          serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+        },
+      },
+    });
+    ingest.node.addDependency(database);
+    const prefix =
+      '!{partitionKeyFromQuery:table}/tenant=!{partitionKeyFromQuery:tenant}/dt=!{partitionKeyFromQuery:dt}/';
+    this.deliveryStream = new DeliveryStream(this, 'Firehose', {
+      source: new KinesisStreamSource(props.stream),
+      destination: new S3Bucket(props.bucket, {
+        dataOutputPrefix: prefix,
+        errorOutputPrefix: 'firehose-errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/',
+        bufferingInterval: Duration.seconds(60),
+        bufferingSize: Size.mebibytes(64),
+        encryptionKey: props.key,
+        dynamicPartitioning: { enabled: true },
+        processors: [
+          MetadataExtractionProcessor.jq16({
+            table: '.type | if . == "cdr" then "cdr" else "agent_events" end',
+            tenant: '.tenant',
+            dt: '.dt',
+          }),
+        ],
+        dataFormatConversion: {
+          schemaConfiguration: SchemaConfiguration.fromCfnTable(ingest),
+          inputFormat: InputFormat.OPENX_JSON,
+          outputFormat: OutputFormat.PARQUET,
+        },
+      }),
+    });
     const workgroup = new CfnWorkGroup(this, 'WorkGroup', {
       name: lakeNames.workgroup,
       description: 'Openline reports over the CDR lake',
@@ -60,6 +136,26 @@ export class CdrLake extends Construct {
         },
       },
     });
+    const acknowledge = (id: string, reason: string) =>
+      Validations.of(this.deliveryStream).acknowledge({ id, reason });
+    acknowledge(
+      'AwsSolutions-KDF1',
+      'Firehose cannot encrypt a delivery stream whose source is a Kinesis stream: the records rest encrypted in the stream (KMS) and in the lake bucket (its KMS key).',
+    );
+    const writes = "Firehose's grant on the lake bucket and its key (aws-cdk-lib)";
+    for (const action of ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*'])
+      acknowledge(
+        `AwsSolutions-IAM5[Action::${action}]`,
+        `${writes}: object actions on the lake bucket only.`,
+      );
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*'])
+      acknowledge(`AwsSolutions-IAM5[Action::${action}]`, `${writes}: data keys of the lake's key only.`);
+    const lake = Stack.of(this).getLogicalId(props.bucket.node.defaultChild as CfnBucket);
+    acknowledge(`AwsSolutions-IAM5[Resource::<${lake}.Arn>/*]`, `${writes}: it writes the lake's objects.`);
+    acknowledge(
+      'AwsSolutions-IAM5[Resource::*]',
+      "Firehose's record format conversion reads the Glue schema version (glue:GetSchemaVersion takes no resource).",
+    );
     for (const query of namedQueries) {
       const named = new CfnNamedQuery(this, `Query-${query.name}`, {
         name: query.name,

@@ -7,6 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/bin/app.ts';
 import { namedQueries } from '../../layers/domain/reports/named-queries.ts';
+import { objectKeys } from '../../layers/resources/buckets.ts';
 import { resources } from '../../layers/resources/index.ts';
 import { lakeNames, lakeTables } from '../../layers/resources/lake.ts';
 
@@ -226,6 +227,35 @@ describe('one stack per region', () => {
           }),
         }),
       });
+    // Firehose writes the layout the local lake writer writes (objectKeys.lakePartition), as Parquet.
+    const layout = objectKeys.lakePartition('cdr', 'T', new Date('2026-11-24T00:00:00Z'));
+    expect(layout).toBe('cdr/tenant=T/dt=2026-11-24/');
+    primary.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamType: 'KinesisStreamAsSource',
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        Prefix:
+          '!{partitionKeyFromQuery:table}/tenant=!{partitionKeyFromQuery:tenant}/dt=!{partitionKeyFromQuery:dt}/',
+        BufferingHints: { IntervalInSeconds: 60, SizeInMBs: 64 },
+        DynamicPartitioningConfiguration: Match.objectLike({ Enabled: true }),
+        DataFormatConversionConfiguration: Match.objectLike({
+          Enabled: true,
+          SchemaConfiguration: Match.objectLike({
+            DatabaseName: lakeNames.database,
+            // The ingest table below (a reference: Firehose converts with its columns).
+            TableName: { Ref: Match.stringLikeRegexp('^LakeTableingest') },
+          }),
+        }),
+        EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: Match.anyValue() } },
+      }),
+    });
+    const ingest = Object.values(primary.findResources('AWS::Glue::Table')).find(
+      (t) =>
+        (t as { Properties: { TableInput: { Name: string } } }).Properties.TableInput.Name ===
+        'call_events_ingest',
+    ) as { Properties: { TableInput: { StorageDescriptor: { Columns: { Name: string }[] } } } };
+    expect(new Set(ingest.Properties.TableInput.StorageDescriptor.Columns.map((c) => c.Name))).toEqual(
+      new Set(lakeTables.flatMap((t) => t.columns.map((c) => c.name))),
+    );
     primary.hasResourceProperties('AWS::Athena::WorkGroup', {
       Name: lakeNames.workgroup,
       WorkGroupConfiguration: Match.objectLike({
