@@ -13,17 +13,7 @@ import { parquetFile } from './athena/parquet-rows.ts';
 
 const tableOf: Readonly<Record<string, LakeTable>> = { cdr: cdrTable, 'agent-event': agentEventsTable };
 
-export interface LakeWriterStats {
-  files: number;
-  rows: number;
-  /** Records that were not JSON, had no known type, or lacked their partition fields. */
-  rejected: number;
-  /** When the last file was written (ISO time). */
-  lastWriteAt: string | undefined;
-}
-
 export function lakeWriter(s3: S3Client, bucket: string, onReject: (reason: string) => void) {
-  const stats: LakeWriterStats = { files: 0, rows: 0, rejected: 0, lastWriteAt: undefined };
   async function handler(event: KinesisStreamEvent): Promise<undefined> {
     const partitions = new Map<string, { table: LakeTable; rows: Record<string, unknown>[] }>();
     for (const record of event.Records) {
@@ -31,7 +21,6 @@ export function lakeWriter(s3: S3Client, bucket: string, onReject: (reason: stri
       try {
         row = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8'));
       } catch {
-        stats.rejected++;
         onReject(`record ${record.kinesis.sequenceNumber} is not JSON`);
         continue;
       }
@@ -45,7 +34,6 @@ export function lakeWriter(s3: S3Client, bucket: string, onReject: (reason: stri
         !/^\d{4}-\d{2}-\d{2}$/.test(dt)
       ) {
         // Firehose sends such records to its error prefix; here they are counted and logged.
-        stats.rejected++;
         onReject(`record ${record.kinesis.sequenceNumber} has no known type, tenant or date`);
         continue;
       }
@@ -59,11 +47,8 @@ export function lakeWriter(s3: S3Client, bucket: string, onReject: (reason: stri
     for (const [prefix, { table, rows }] of partitions) {
       const key = `${prefix}openline-lake-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.parquet`;
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: parquetFile(table, rows) }));
-      stats.files++;
-      stats.rows += rows.length;
-      stats.lastWriteAt = new Date().toISOString();
     }
     return undefined;
   }
-  return { handler, stats };
+  return { handler };
 }

@@ -18,6 +18,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CallRecordChange, CallRecordStart } from '../domain/calls/run-ivr-turn.ts';
+import { CDR_SWEEP_GRACE_MS } from '../domain/cdr/call-detail-record.ts';
 import type { Disposition } from '../domain/routing/agent-desk.ts';
 import type { CallDetails } from '../domain/routing/screen-pop.ts';
 import { type TenantId, tenantId } from '../domain/tenancy/ids.ts';
@@ -404,11 +405,11 @@ export class DynamoDbCallStore {
   }
 }
 
-/** The CDR sweep looks at an ended call this long after its end, if the stream has not sent its record. */
-const CDR_GRACE_MS = 2 * 60_000;
-
+/** When the CDR sweep looks at an ended call, if the stream has not sent its record by then. */
 function cdrDueAt(endedAt: string | undefined): string {
-  return new Date((endedAt === undefined ? Date.now() : Date.parse(endedAt)) + CDR_GRACE_MS).toISOString();
+  return new Date(
+    (endedAt === undefined ? Date.now() : Date.parse(endedAt)) + CDR_SWEEP_GRACE_MS,
+  ).toISOString();
 }
 
 const MAX_SHARDS = 8;

@@ -6,7 +6,12 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ACW_WAIT_MS, type AgentSegment, segmentKey } from '../domain/cdr/call-detail-record.ts';
+import {
+  ACW_WAIT_MS,
+  type AgentSegment,
+  CDR_SWEEP_GRACE_MS,
+  segmentKey,
+} from '../domain/cdr/call-detail-record.ts';
 import type { PublishableCall } from '../domain/cdr/publish-cdr.ts';
 import type { QueueDirectory } from '../domain/routing/routing-store.ts';
 import type { TenantId } from '../domain/tenancy/ids.ts';
@@ -16,8 +21,6 @@ import { queryAll } from './dynamodb-query-all.ts';
 const DEFAULT_SERVICE_LEVEL_S = 20;
 /** Sweeps that try to send one call's record before it is left to an operator. */
 const MAX_SWEEP_ATTEMPTS = 12;
-/** A version taken but not confirmed is looked at by the sweep this long after. */
-const CDR_CONFIRM_GRACE_MS = 2 * 60_000;
 const TIMEZONE_CACHE_MS = 60_000;
 
 export class DynamoDbCdrStore {
@@ -85,11 +88,7 @@ export class DynamoDbCdrStore {
     hash: string,
   ): Promise<boolean> {
     // Listed for the sweep until confirmed: a put that fails is sent again from there.
-    const due = liveKeys.cdrDueIndex(
-      tenant,
-      callId,
-      new Date(Date.now() + CDR_CONFIRM_GRACE_MS).toISOString(),
-    );
+    const due = liveKeys.cdrDueIndex(tenant, callId, new Date(Date.now() + CDR_SWEEP_GRACE_MS).toISOString());
     try {
       await this.documents.send(
         new UpdateCommand({

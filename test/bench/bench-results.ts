@@ -50,3 +50,8 @@ export function machine(): Machine {
     node: process.version,
   };
 }
+
+/** What every result starts with: which benchmark, the command that ran it, when, and on what machine. */
+export function resultHeader(benchmark: string, command: string) {
+  return { benchmark, command, date: new Date().toISOString(), machine: machine() };
+}

@@ -5,7 +5,7 @@ import { createAwsClients } from '../../layers/config/aws-clients.ts';
 import { loadConfig } from '../../layers/config/config.ts';
 import { ivrTenant } from '../support/ivr-tenant.ts';
 import { startCloudProcess } from '../support/start-local-cloud.ts';
-import { keepResult, type Machine, machine, summary } from './bench-results.ts';
+import { keepResult, type Machine, resultHeader, summary } from './bench-results.ts';
 
 interface Options {
   calls: number;
@@ -140,10 +140,10 @@ async function main(): Promise<void> {
     for (const type of [...new Set(invocations.map((i) => i.type))].sort())
       byType[type] = summary(invocations.filter((i) => i.type === type).map((i) => i.ms));
     const result = {
-      benchmark: 'ivr-handler-latency',
-      command: `npm run bench:ivr -- --calls ${options.calls} --concurrency ${options.concurrency}`,
-      date: new Date().toISOString(),
-      machine: machine(),
+      ...resultHeader(
+        'ivr-handler-latency',
+        `npm run bench:ivr -- --calls ${options.calls} --concurrency ${options.concurrency}`,
+      ),
       flow: 'ten steps: play, setLanguage, setAttribute, hours, branch, menu, collect, lookup, play, hangup',
       calls: options.calls,
       concurrency: options.concurrency,

@@ -13,7 +13,7 @@ import { loadConfig } from '../../layers/config/config.ts';
 import { signIn } from '../support/auth.ts';
 import { ivrTenant } from '../support/ivr-tenant.ts';
 import { startCloudProcess } from '../support/start-local-cloud.ts';
-import { keepResult, type Machine, machine, summary } from './bench-results.ts';
+import { keepResult, type Machine, resultHeader, summary } from './bench-results.ts';
 
 function parse(argv: string[]): { calls: number; json: boolean } {
   const options = { calls: 10, json: false };
@@ -75,10 +75,7 @@ async function main(): Promise<void> {
     phones.close();
     clients.dynamodb.destroy();
     const result = {
-      benchmark: 'lake-latency',
-      command: `npm run bench:lake -- --calls ${options.calls}`,
-      date: new Date().toISOString(),
-      machine: machine(),
+      ...resultHeader('lake-latency', `npm run bench:lake -- --calls ${options.calls}`),
       lakeBufferMs: Number(process.env.OPENLINE_LAKE_BUFFER_MS ?? 2_000),
       endToQueryableMs: summary(latencies),
       goalMs: 60_000,

@@ -8,7 +8,7 @@ import { parseQueueConfig } from '../../layers/domain/routing/queue-config.ts';
 import type { CallRouting } from '../../layers/domain/routing/routing-store.ts';
 import { liveKeys } from '../../layers/resources/keys.ts';
 import { ivrTenant } from '../support/ivr-tenant.ts';
-import { keepResult, type Machine, machine, summary } from './bench-results.ts';
+import { keepResult, type Machine, resultHeader, summary } from './bench-results.ts';
 
 interface Options {
   calls: number;
@@ -210,10 +210,10 @@ async function main(): Promise<void> {
     const handled = readyToBridge.length;
     const r2 = (n: number) => Math.round(n * 100) / 100;
     const result = {
-      benchmark: 'routing',
-      command: `npm run bench:routing -- --calls ${o.calls} --agents ${o.agents} --concurrency ${o.concurrency}`,
-      date: new Date().toISOString(),
-      machine: machine(),
+      ...resultHeader(
+        'routing',
+        `npm run bench:routing -- --calls ${o.calls} --agents ${o.agents} --concurrency ${o.concurrency}`,
+      ),
       calls: o.calls,
       agents: o.agents,
       handledCalls: handled,

@@ -26,7 +26,7 @@ import {
   retainUntil,
 } from '../../layers/domain/recordings/recordings.ts';
 import { reportRange } from '../../layers/domain/reports/report-range.ts';
-import type { AgentState } from '../../layers/domain/routing/agent-state.ts';
+import { type AgentState, offlineAgent } from '../../layers/domain/routing/agent-state.ts';
 import { tenantId } from '../../layers/domain/tenancy/ids.ts';
 
 const at = (s: number) => new Date(Date.parse('2026-11-20T15:00:00Z') + s * 1000).toISOString();
@@ -247,17 +247,9 @@ describe('agent events and segments', () => {
     since: number,
     extra: Partial<AgentState> = {},
   ): AgentState => ({
-    agentId: 'a1',
+    ...offlineAgent('a1', new Date(at(since))),
     status,
     version: since,
-    since: at(since),
-    idleMs: 0,
-    talkMs: 0,
-    callsAnswered: 0,
-    missed: 0,
-    skills: {},
-    queues: {},
-    lastOffered: {},
     ...extra,
   });
   const call = {

@@ -144,6 +144,12 @@ export type CallOutcome =
   | 'refused'
   | 'unanswered';
 
+/**
+ * How long the CDR sweep leaves a call on its list before it looks (after the call's end, or after a
+ * version was taken): time for the stream to send and confirm the record first.
+ */
+export const CDR_SWEEP_GRACE_MS = 2 * 60_000;
+
 /** How long a call that ended waits for its agent's after-call work before its record is made anyway. */
 export const ACW_WAIT_MS = 30 * 60_000;
 
