@@ -283,6 +283,11 @@ export interface ScheduledFunctionDefinition {
   /** In the local cloud: invoked this often, with this input. */
   readonly localEveryMs: number;
   readonly localInput: unknown;
+  /**
+   * 'primary': deployed in the primary region only, for work on a global table that one region must do
+   * (two regions sweeping the same replicated items would race). Default: every region.
+   */
+  readonly regions?: 'primary';
 }
 
 /** Functions run on a schedule rather than on a request. */
@@ -312,6 +317,8 @@ export const scheduledFunctions: readonly ScheduledFunctionDefinition[] = [
     name: 'openline-recording-retention',
     module: 'recordings/retention.ts',
     awsInput: {},
+    // The recordings index is a global table: one region's sweep deletes for all.
+    regions: 'primary',
     localEveryMs: 2_000,
     localInput: {},
   },

@@ -14,6 +14,9 @@ import { looksLikeApiKey } from '../../layers/domain/tenancy/api-keys.ts';
 
 export interface AuthorizerEvent {
   readonly headers?: Readonly<Record<string, string | undefined>>;
+  /** WebSocket $connect (a REQUEST authoriser): the route's ARN, and the token as `?token=`. */
+  readonly methodArn?: string;
+  readonly queryStringParameters?: Readonly<Record<string, string | undefined>> | null;
 }
 
 export interface AuthorizerResult {
@@ -21,11 +24,48 @@ export interface AuthorizerResult {
   readonly context?: Readonly<Record<string, string>>;
 }
 
+/** What a WebSocket API's Lambda authoriser must answer: an IAM policy (it has no simple responses). */
+export interface PolicyResult {
+  readonly principalId: string;
+  readonly policyDocument: {
+    readonly Version: '2012-10-17';
+    readonly Statement: readonly { Action: string; Effect: 'Allow' | 'Deny'; Resource: string }[];
+  };
+  readonly context?: Readonly<Record<string, string>>;
+}
+
 let keys: DynamoDbApiKeys | undefined;
 let verifier: JwtAuthorizer | undefined;
 
-export async function handler(event: AuthorizerEvent): Promise<AuthorizerResult> {
-  const authorization = event.headers?.authorization ?? '';
+export async function handler(event: AuthorizerEvent): Promise<AuthorizerResult | PolicyResult> {
+  if (event.methodArn !== undefined)
+    return connectPolicy(event.methodArn, event.queryStringParameters?.token);
+  return authorize(event.headers?.authorization ?? '');
+}
+
+/** A WebSocket connection: users only (ID tokens), never API keys; the claims travel with the connection. */
+async function connectPolicy(methodArn: string, token: string | undefined): Promise<PolicyResult> {
+  const verdict = looksLikeApiKey(token ?? '')
+    ? { isAuthorized: false }
+    : await authorize(`Bearer ${token ?? ''}`);
+  const claims = verdict.isAuthorized ? (verdict.context ?? {}) : {};
+  return {
+    principalId: claims.sub ?? 'anonymous',
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Action: 'execute-api:Invoke',
+          Effect: verdict.isAuthorized ? 'Allow' : 'Deny',
+          Resource: methodArn,
+        },
+      ],
+    },
+    ...(verdict.isAuthorized ? { context: claims } : {}),
+  };
+}
+
+async function authorize(authorization: string): Promise<AuthorizerResult> {
   const credential = authorization.replace(/^(Bearer|ApiKey)\s+/i, '').trim();
   if (looksLikeApiKey(credential)) {
     keys ??= new DynamoDbApiKeys(runtimeClients().documents, runtimeConfig().tables.config);

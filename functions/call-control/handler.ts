@@ -16,6 +16,7 @@ import { logger } from '../../layers/adapters/logger.ts';
 import { routingPorts } from '../../layers/adapters/routing-ports.ts';
 import { handleSmaEvent, type SmaCallControlPorts } from '../../layers/adapters/sma-call-control.ts';
 import type { SmaEvent, SmaResponse } from '../../layers/adapters/sma-protocol.ts';
+import { countSmaInvocation } from '../../layers/adapters/telemetry.ts';
 import { concurrentCallLimit } from '../../layers/adapters/tenant-limits.ts';
 import { WebSocketNotifier } from '../../layers/adapters/websocket-notifier.ts';
 import { runtimeClients } from '../../layers/config/aws-clients.ts';
@@ -91,7 +92,18 @@ function buildPorts(): SmaCallControlPorts {
   };
 }
 
+/** Events in which the SMA reports that something we asked for did not happen. */
+const FAILURE_EVENTS = new Set(['ACTION_FAILED', 'INVALID_LAMBDA_RESPONSE']);
+
 export async function handler(event: SmaEvent): Promise<SmaResponse> {
   ports ??= buildPorts();
-  return handleSmaEvent(ports, event);
+  let failed = FAILURE_EVENTS.has(event.InvocationEventType);
+  try {
+    return await handleSmaEvent(ports, event);
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    countSmaInvocation(failed);
+  }
 }

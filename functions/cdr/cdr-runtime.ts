@@ -2,6 +2,7 @@
 import { DynamoDbCdrStore } from '../../layers/adapters/dynamodb-cdr-store.ts';
 import { DynamoDbQueueDirectory } from '../../layers/adapters/dynamodb-queue-directory.ts';
 import { KinesisCallEvents } from '../../layers/adapters/kinesis-call-events.ts';
+import { recordQueueWaits } from '../../layers/adapters/telemetry.ts';
 import { runtimeClients } from '../../layers/config/aws-clients.ts';
 import { runtimeConfig } from '../../layers/config/config.ts';
 import type { PublishPorts } from '../../layers/domain/cdr/publish-cdr.ts';
@@ -23,7 +24,10 @@ export function cdrRuntime() {
       ...(await store.context(tenant, queueId)),
       region: config.region,
     }),
-    put: (records) => events.put(records),
+    put: async (records) => {
+      await events.put(records);
+      recordQueueWaits(records.flatMap((r) => (r.type === 'cdr' && r.wait_s !== null ? [r.wait_s] : [])));
+    },
     reserve: (tenant, callId, version, previous, hash) =>
       store.reserve(tenant, callId, version, previous, hash),
     confirm: (tenant, callId, version) => store.confirm(tenant, callId, version),

@@ -44,6 +44,8 @@ export function handlerEnvironment(at: LocalEndpoints): Record<string, string> {
     OPENLINE_WEBSOCKET_MANAGEMENT_URL: at.websocketManagement,
     // The demo order service and test services run on loopback without TLS.
     OPENLINE_LOOKUP_PLAIN_HTTP_HOSTS: '127.0.0.1,localhost',
+    // No CloudWatch here to read embedded metrics: they would only fill the console.
+    POWERTOOLS_METRICS_DISABLED: 'true',
   };
   for (const r of [...resources.tables, ...resources.streams, ...resources.buckets]) {
     env[r.envVar] = localPhysicalName(r);

@@ -18,6 +18,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { openlineTracer } from '../adapters/telemetry.ts';
 import { type OpenlineConfig, runtimeConfig } from './config.ts';
 
 export interface AwsClients {
@@ -55,8 +56,11 @@ const requestHandler = (): NodeHttpHandler =>
 export function createAwsClients(config: OpenlineConfig): AwsClients {
   const base = { region: config.region, maxAttempts: 3 } as const;
   const memo = new Map<string, unknown>();
+  // Each SDK call an X-Ray subsegment where the function traces (on Lambda; a no-op elsewhere).
   const once = <T>(name: string, build: () => T): T => {
-    if (!memo.has(name)) memo.set(name, build());
+    // (The document client is built on the traced DynamoDB client: tracing it again would count twice.)
+    if (!memo.has(name))
+      memo.set(name, name === 'documents' ? build() : openlineTracer().captureAWSv3Client(build()));
     return memo.get(name) as T;
   };
   const clients: AwsClients = {

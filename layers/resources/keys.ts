@@ -69,10 +69,15 @@ export const configKeys = {
   emailDirectory: (email: string): Key => ({ pk: `DIR#EMAIL#${email.trim().toLowerCase()}`, sk: 'DIR' }),
   apiKeyDirectory: (keyHash: string): Key => ({ pk: `DIR#APIKEY#${keyHash}`, sk: 'DIR' }),
   /**
-   * The platform's SIP media application in every deployed region, primary first: the targets of every
-   * tenant number's SIP rule. Written by the deployment (a custom resource on AWS, `npm start` locally).
+   * The platform's SIP media application of one deployed region, with its priority (1 = primary): together
+   * the targets of every tenant number's SIP rule. Each region's deployment writes its own (a custom
+   * resource on AWS, `npm start` locally) into the global table, so no stack needs another region's ids.
    */
-  platformTelephony: (): Key => ({ pk: 'PLATFORM', sk: 'TELEPHONY' }),
+  platformSipTarget: (priority: number, region: string): Key => ({
+    pk: 'PLATFORM#SIP_TARGETS',
+    sk: `${String(priority).padStart(2, '0')}#${region}`,
+  }),
+  platformSipTargets: (): Pick<Key, 'pk'> => ({ pk: 'PLATFORM#SIP_TARGETS' }),
   /** The platform's shared access number, where tenants claim extension codes. */
   platformAccessNumber: (): Key => ({ pk: 'PLATFORM', sk: 'ACCESS_NUMBER' }),
   /** Shared access number (marketplaces): extension code → tenant. */
