@@ -129,6 +129,11 @@ export class HeadlessAgent extends EventEmitter {
     readonly name: string,
     private readonly token: string,
     private readonly behaviour: AgentBehaviour,
+    /**
+     * Where the agent's meeting seat is taken: the virtual PSTN on the web port by default; the failover
+     * drill's phone network runs apart from the regions, as Chime does on AWS.
+     */
+    private readonly pstnUrl: string = webUrl,
   ) {
     super();
     this.changed.setMaxListeners(0);
@@ -139,7 +144,7 @@ export class HeadlessAgent extends EventEmitter {
     const session = (await api(this.webUrl, this.token, 'POST', '/agent/session')) as {
       media: { meetingId: string; attendee: { joinToken: string } };
     };
-    this.phones = await PstnClient.connect(this.webUrl);
+    this.phones = await PstnClient.connect(this.pstnUrl);
     this.seat = await this.phones.joinMeeting(session.media.meetingId, session.media.attendee.joinToken);
     this.seat.on(
       'heard',

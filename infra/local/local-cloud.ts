@@ -33,6 +33,7 @@ import {
   provisionNumber,
 } from './chime/provision-telephony.ts';
 import { serveDemoOrders } from './demo/demo-order-service.ts';
+import { seedPlatformPrompts } from './demo/platform-prompts.ts';
 import { DEMO_EXTENSION, type DemoTenant, seedDemoTenant } from './demo/seed-demo-tenant.ts';
 import { type DemoUser, seedDemoRouting, seedDemoUsers } from './demo/seed-demo-users.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -44,6 +45,7 @@ import { type KinesisLocal, startKinesisLocal } from './kinesis-local.ts';
 import { type KinesisBatchHandler, startKinesisMappings } from './kinesis-mappings.ts';
 import { lakeWriter } from './lake-writer.ts';
 import { loadHandler } from './lambda-context.ts';
+import { lambdaInvokeEndpoint } from './lambda-invoke-endpoint.ts';
 import {
   LOCAL_AUDIENCE,
   LOCAL_USER_POOL_SUFFIX,
@@ -69,8 +71,8 @@ export interface LocalCloud {
   readonly endpoints: { dynamodb: string; kinesis: string; s3: string; chimeSdkVoice: string };
   /** Phone numbers that reach the call-control handler, with their SIP rules. */
   readonly numbers: readonly ProvisionedNumber[];
-  /** The seeded demo tenant: its number, published flow and local-only users. */
-  readonly demo: DemoTenant & { users: readonly DemoUser[]; extension: Extension };
+  /** The seeded demo tenant: its number, published flow and local-only users (none in one region of a drill). */
+  readonly demo: Demo | undefined;
   /** Why the emulators are not confined to 127.0.0.1, if they are not. */
   readonly warnings: readonly string[];
   /** PIDs of the child processes (DynamoDB Local, kinesis-local). */
@@ -78,6 +80,8 @@ export interface LocalCloud {
   health(): Promise<HealthReport>;
   stop(): Promise<void>;
 }
+
+export type Demo = DemoTenant & { users: readonly DemoUser[]; extension: Extension };
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -93,10 +97,12 @@ export interface HealthReport {
     regions: Record<string, 'up' | 'down'>;
     numbers: readonly ProvisionedNumber[];
     /** The shared access number: callers key a tenant's extension code (the demo shop's is in `demo`). */
-    accessNumber: string;
+    accessNumber?: string;
+    /** The phone network outside this process, when it is one region of a drill. */
+    network?: string;
   };
   /** The demo tenant and its local-only users (this is a developer's machine, bound to 127.0.0.1). */
-  demo: LocalCloud['demo'];
+  demo?: Demo;
 }
 
 export async function startLocalCloud(
@@ -121,7 +127,9 @@ export async function startLocalCloud(
       await pick(settings.ports.dynamodb),
       await pick(settings.ports.kinesis),
       await pick(settings.ports.kinesisTls),
-      await pick(settings.ports.chime),
+      // One region of an outside phone network has no Chime emulator (and must not take a port another
+      // region was given but has not bound yet).
+      settings.network === undefined ? await pick(settings.ports.chime) : 0,
       await pick(settings.ports.athena),
     ];
 
@@ -167,7 +175,7 @@ export async function startLocalCloud(
     const webPort = await pick(settings.ports.web);
     const webUrl = `http://127.0.0.1:${webPort}`;
     const managementPath = '/_gateway/ws';
-    const chimeEndpoint = `http://127.0.0.1:${chimePort}`;
+    const chimeEndpoint = settings.network?.chimeEndpoint ?? `http://127.0.0.1:${chimePort}`;
     const userPoolId = `${settings.region}_${LOCAL_USER_POOL_SUFFIX}`;
     const env = handlerEnvironment({
       region: settings.region,
@@ -203,71 +211,20 @@ export async function startLocalCloud(
     });
     stack.push(() => athena.stop());
 
-    log('starting the Chime SDK Voice emulator and the virtual PSTN...');
-    const regions = [settings.region, settings.standbyRegion];
-    const chime: ChimeEmulator = await startChimeEmulator({
-      port: chimePort,
-      regions,
-      s3: clients.s3,
-      meetingSignalingUrl: `ws://127.0.0.1:${webPort}/_pstn/ws`,
-    });
-    stack.push(() => chime.close());
-    const builtIn = new Set<string>();
-    for (const fn of Object.values(smaFunctions)) {
-      chime.functions.registerModule(fn.name, new URL(fn.module, functionsDir));
-      builtIn.add(fn.name);
-    }
-    // The platform's SIP media applications (a deployment makes them on AWS): every number's SIP rule
-    // targets them, the demo number's first.
-    const sipTargets = await createPlatformSipMediaApplications({
-      endpoint: chimeEndpoint,
-      regions,
-      lambdaArn: (region) => lambdaArn(region, smaFunctions.callControl.name),
-    });
-    await new PlatformTelephony(clients.documents, config.tables.config).setSipTargets(sipTargets);
-    const numbers = [
-      await provisionNumber({
-        endpoint: chimeEndpoint,
-        region: settings.region,
-        targets: sipTargets,
-        name: 'openline-demo',
-        areaCode: '206',
-      }),
-    ];
-    // The platform's shared access number (a marketplace's one number: callers key a shop's code).
-    const access = await provisionNumber({
-      endpoint: chimeEndpoint,
-      region: settings.region,
-      targets: sipTargets,
-      name: 'openline-access',
-      numberType: 'toll-free',
-    });
-    const extensions = new DynamoDbExtensions(clients.documents, config.tables.config);
-    await extensions.setAccessNumber(access.phoneNumber);
-
     // Auth: the local issuer stands in for the Cognito user pool; the gateway trusts it as API Gateway's
     // JWT authoriser trusts the pool (issuer and audience are the local cloud's, not the handlers').
     const auth = await startLocalIssuer({ issuer: `${webUrl}/_auth`, dataDir: folder('auth'), userPoolId });
     const authorizer = new JwtAuthorizer({ issuer: auth.issuer, audience: [auth.audience] });
 
-    log('seeding the demo tenant...');
-    const demoTenant = await seedDemoTenant({
-      config,
-      clients,
-      phoneNumber: (numbers[0] as ProvisionedNumber).phoneNumber,
-      sipMediaApplications: (numbers[0] as ProvisionedNumber).sipMediaApplications,
-      orderServiceUrl: `${webUrl}/_demo`,
-    });
-    const demoUsers = await seedDemoUsers(auth, demoTenant.tenantId);
-    await seedDemoRouting(config, clients, demoTenant.tenantId, demoUsers);
-    const demoExtension = await extensions.claim(
-      demoTenant.tenantId,
-      access.phoneNumber,
-      demoTenant.flow.id,
-      DEMO_EXTENSION,
-    );
-    const demo = { ...demoTenant, users: demoUsers, extension: demoExtension };
-
+    const telephony =
+      settings.network === undefined
+        ? await hostTelephony({ settings, chimePort, webPort, webUrl, config, clients, auth, log })
+        : await joinNetwork(settings.network, config, clients);
+    if (telephony.chime !== undefined) {
+      const chime = telephony.chime;
+      stack.push(() => chime.close());
+    }
+    const { numbers, demo } = telephony;
     const http = new HttpApiGateway(httpRoutes, functionsDir, settings.region, authorizer);
     const websocket = new WebSocketApiGateway(
       websocketRoutes,
@@ -296,10 +253,8 @@ export async function startLocalCloud(
         ...urls,
         websocketManagement: `${webUrl}${managementPath}`,
         connections: websocket.connectionCount,
-        chime,
-        numbers,
+        telephony,
         auth,
-        demo,
       });
     const web: WebServer = await startWebServer({
       port: webPort,
@@ -307,12 +262,25 @@ export async function startLocalCloud(
       http,
       websocket,
       health,
-      upgrades: new Map([
-        [chime.pstnGateway.path, (req, socket, head) => chime.pstnGateway.upgrade(req, socket, head)],
-      ]),
-      control: emulatorControls(chime, builtIn),
+      ...(telephony.chime === undefined
+        ? {}
+        : {
+            upgrades: new Map([
+              [
+                telephony.chime.pstnGateway.path,
+                (req, socket, head) => telephony.chime?.pstnGateway.upgrade(req, socket, head),
+              ],
+            ]),
+            control: emulatorControls(telephony.chime, telephony.builtIn),
+          }),
       auth,
-      services: [serveDemoOrders],
+      // Without its own Chime emulator, the phone network outside invokes this region's SMA functions here.
+      services: [
+        serveDemoOrders,
+        ...(telephony.chime === undefined
+          ? [lambdaInvokeEndpoint(functionsDir, Object.values(smaFunctions))]
+          : []),
+      ],
     });
     stack.push(() => web.close());
 
@@ -385,7 +353,7 @@ export async function startLocalCloud(
         dynamodb: dynamodb.endpoint,
         kinesis: kinesis.endpoint,
         s3: s3.endpoint,
-        chimeSdkVoice: chime.endpoint,
+        chimeSdkVoice: chimeEndpoint,
       },
       numbers,
       demo,
@@ -429,10 +397,8 @@ async function checkHealth(
     websocket: string;
     websocketManagement: string;
     connections: number;
-    chime: ChimeEmulator;
-    numbers: readonly ProvisionedNumber[];
+    telephony: Telephony;
     auth: LocalIssuer;
-    demo: LocalCloud['demo'];
   },
 ): Promise<HealthReport> {
   const probe = async (endpoint: string, run: () => Promise<unknown>) => {
@@ -470,14 +436,19 @@ async function checkHealth(
       connections: at.connections,
     },
     web: { status: 'up' as const, endpoint: at.web },
-    chimeSdkVoice: { status: 'up' as const, endpoint: at.chime.endpoint },
+    chimeSdkVoice: { status: 'up' as const, endpoint: at.telephony.chimeEndpoint },
     athena: { status: 'up' as const, endpoint: at.athena, engine: 'DuckDB over the lake bucket' },
-    virtualPstn: {
-      status: 'up' as const,
-      endpoint: `${at.web.replace(/^http/, 'ws').replace(/\/$/, '')}${at.chime.pstnGateway.path}`,
-    },
+    ...(at.telephony.chime === undefined
+      ? {}
+      : {
+          virtualPstn: {
+            status: 'up' as const,
+            endpoint: `${at.web.replace(/^http/, 'ws').replace(/\/$/, '')}${at.telephony.chime.pstnGateway.path}`,
+          },
+        }),
     auth: at.auth.health(),
   };
+  const { chime, numbers, demo } = at.telephony;
   return {
     status: Object.values(services).every((s) => s.status === 'up') ? 'ok' : 'degraded',
     region: config.region,
@@ -485,10 +456,124 @@ async function checkHealth(
     services,
     resources: { tables: config.tables, streams: config.streams, buckets: config.buckets },
     telephony: {
-      regions: Object.fromEntries(at.chime.regions),
-      numbers: at.numbers,
-      accessNumber: at.demo.extension.accessNumber,
+      regions: chime === undefined ? {} : Object.fromEntries(chime.regions),
+      numbers,
+      ...(demo === undefined ? {} : { accessNumber: demo.extension.accessNumber }),
+      ...(chime === undefined ? { network: at.telephony.chimeEndpoint } : {}),
     },
-    demo: at.demo,
+    ...(demo === undefined ? {} : { demo }),
+  };
+}
+
+/** The telephony a local cloud has: its own Chime emulator (`npm start`), or a phone network outside. */
+interface Telephony {
+  readonly chime: ChimeEmulator | undefined;
+  readonly chimeEndpoint: string;
+  /** Functions the local cloud registered itself in its emulator (plug-ins may not replace them). */
+  readonly builtIn: ReadonlySet<string>;
+  readonly numbers: readonly ProvisionedNumber[];
+  readonly demo: Demo | undefined;
+}
+
+/**
+ * `npm start`'s telephony: the Chime emulator and virtual PSTN in this process, both regions' SIP media
+ * applications invoking the call-control modules here, the demo number and the shared access number, and
+ * the demo tenant.
+ */
+async function hostTelephony(o: {
+  settings: LocalSettings;
+  chimePort: number;
+  webPort: number;
+  webUrl: string;
+  config: OpenlineConfig;
+  clients: AwsClients;
+  auth: LocalIssuer;
+  log: (line: string) => void;
+}): Promise<Telephony> {
+  const { settings, config, clients } = o;
+  o.log('starting the Chime SDK Voice emulator and the virtual PSTN...');
+  const regions = [settings.region, settings.standbyRegion];
+  const chime: ChimeEmulator = await startChimeEmulator({
+    port: o.chimePort,
+    regions,
+    s3: clients.s3,
+    meetingSignalingUrl: `ws://127.0.0.1:${o.webPort}/_pstn/ws`,
+  });
+  try {
+    const builtIn = new Set<string>();
+    for (const fn of Object.values(smaFunctions)) {
+      chime.functions.registerModule(fn.name, new URL(fn.module, functionsDir));
+      builtIn.add(fn.name);
+    }
+    // The platform's SIP media applications (a deployment makes them on AWS): every number's SIP rule
+    // targets them, the demo number's first.
+    const sipTargets = await createPlatformSipMediaApplications({
+      endpoint: chime.endpoint,
+      regions,
+      lambdaArn: (region) => lambdaArn(region, smaFunctions.callControl.name),
+    });
+    await new PlatformTelephony(clients.documents, config.tables.config).setSipTargets(sipTargets);
+    const numbers = [
+      await provisionNumber({
+        endpoint: chime.endpoint,
+        region: settings.region,
+        targets: sipTargets,
+        name: 'openline-demo',
+        areaCode: '206',
+      }),
+    ];
+    // The platform's shared access number (a marketplace's one number: callers key a shop's code).
+    const access = await provisionNumber({
+      endpoint: chime.endpoint,
+      region: settings.region,
+      targets: sipTargets,
+      name: 'openline-access',
+      numberType: 'toll-free',
+    });
+    const extensions = new DynamoDbExtensions(clients.documents, config.tables.config);
+    await extensions.setAccessNumber(access.phoneNumber);
+
+    o.log('seeding the demo tenant...');
+    const demoTenant = await seedDemoTenant({
+      config,
+      clients,
+      phoneNumber: (numbers[0] as ProvisionedNumber).phoneNumber,
+      sipMediaApplications: (numbers[0] as ProvisionedNumber).sipMediaApplications,
+      orderServiceUrl: `${o.webUrl}/_demo`,
+    });
+    const demoUsers = await seedDemoUsers(o.auth, demoTenant.tenantId);
+    await seedDemoRouting(config, clients, demoTenant.tenantId, demoUsers);
+    const demoExtension = await extensions.claim(
+      demoTenant.tenantId,
+      access.phoneNumber,
+      demoTenant.flow.id,
+      DEMO_EXTENSION,
+    );
+    const demo = { ...demoTenant, users: demoUsers, extension: demoExtension };
+    return { chime, chimeEndpoint: chime.endpoint, builtIn, numbers, demo };
+  } catch (error) {
+    await chime.close();
+    throw error;
+  }
+}
+
+/**
+ * One region of a phone network outside this process: what its deployment puts in place — the platform's
+ * SIP targets (the network's SMAs, primary first) and the platform prompts in this region's bucket. Numbers
+ * and tenants come through the APIs, as on AWS.
+ */
+async function joinNetwork(
+  network: NonNullable<LocalSettings['network']>,
+  config: OpenlineConfig,
+  clients: AwsClients,
+): Promise<Telephony> {
+  await new PlatformTelephony(clients.documents, config.tables.config).setSipTargets([...network.sipTargets]);
+  await seedPlatformPrompts(config.buckets.prompts, clients);
+  return {
+    chime: undefined,
+    chimeEndpoint: network.chimeEndpoint,
+    builtIn: new Set(),
+    numbers: [],
+    demo: undefined,
   };
 }

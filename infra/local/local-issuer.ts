@@ -9,7 +9,9 @@
  *   POST /_auth/token   { email, password }                    → { idToken, expiresIn, tokenType }; an invited
  *        user's temporary password → 401 { challenge: 'NEW_PASSWORD_REQUIRED' }
  *   POST /_auth/password { email, password, newPassword }      → its own password chosen, and a token
- *   POST /_auth/users   { email, password, tenantId, groups }  → 201 the user (local-only, like AdminCreateUser)
+ *   POST /_auth/users   { email, password, tenantId, groups, userId? }  → 201 the user (local-only, like
+ *        AdminCreateUser); `userId` (a UUID) gives the user a chosen `sub`, which Cognito cannot do: the
+ *        failover drill makes an agent in the standby region's pool with the primary's `sub`
  *   POST /_auth/cognito  the Cognito user pool admin API subset handlers call (AdminCreateUser,
  *        AdminSetUserPassword, AdminAddUserToGroup, AdminRemoveUserFromGroup, AdminGetUser, AdminDeleteUser): the JSON 1.1 protocol
  *        of `@aws-sdk/client-cognito-identity-provider`, with the email as user name (an email-username pool)
@@ -88,6 +90,7 @@ export interface LocalIssuer {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SCRYPT = { N: 16_384, r: 8, p: 1, keyLength: 32 };
 
 export async function startLocalIssuer(options: LocalIssuerOptions): Promise<LocalIssuer> {
@@ -109,8 +112,10 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     const passwordHash = await hashPassword(fields.password);
     // Checked again: another request may have taken the email while the hash was computed.
     if (users.has(fields.email)) throw new ConflictError('a user with this email already exists');
+    if (fields.userId !== undefined && [...users.values()].some((u) => u.userId === fields.userId))
+      throw new ConflictError('a user with this userId already exists');
     const user: StoredUser = {
-      userId: randomUUID(),
+      userId: fields.userId ?? randomUUID(),
       email: fields.email,
       tenantId: fields.tenantId,
       groups: fields.groups,
@@ -503,9 +508,13 @@ function validateNewUser(input: unknown): {
   password: string;
   tenantId: string;
   groups: UserGroup[];
+  userId: string | undefined;
 } {
   const problems: Problem[] = [];
-  const body = fieldsOf(input, ['email', 'password', 'tenantId', 'groups'], problems);
+  const body = fieldsOf(input, ['email', 'password', 'tenantId', 'groups', 'userId'], problems);
+  const userId = body.userId;
+  if (userId !== undefined && (typeof userId !== 'string' || !UUID.test(userId)))
+    problems.push({ path: 'userId', message: 'userId, when given, must be a UUID' });
   const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
   if (!EMAIL.test(email) || email.length > 254)
     problems.push({ path: 'email', message: 'email must be an email address such as ada@example.com' });
@@ -531,7 +540,13 @@ function validateNewUser(input: unknown): {
       });
   });
   if (problems.length > 0) throw new ValidationError('the user is not valid', problems);
-  return { email, password, tenantId: tenant, groups: userGroups.filter((g) => groups.includes(g)) };
+  return {
+    email,
+    password,
+    tenantId: tenant,
+    groups: userGroups.filter((g) => groups.includes(g)),
+    userId: typeof userId === 'string' ? userId.toLowerCase() : undefined,
+  };
 }
 
 function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {

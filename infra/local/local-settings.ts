@@ -3,6 +3,7 @@
  * Every port can be set through the environment; 0 asks for any free port (the test harness does).
  */
 import { z } from 'zod';
+import type { SipTarget } from '../../layers/domain/tenancy/provision-tenant.ts';
 
 export interface LocalSettings {
   readonly region: string;
@@ -23,6 +24,12 @@ export interface LocalSettings {
   readonly buildWeb: boolean;
   /** How long the local Firehose stand-in gathers call events before writing a lake file. */
   readonly lakeBufferMs: number;
+  /**
+   * A phone network outside this process (the failover drill's): its Chime emulator's endpoint and the
+   * platform's SIP media applications there, primary first. Then this process is one region: it starts no
+   * Chime emulator, seeds no demo tenant, and serves its SMA functions over Lambda's Invoke API.
+   */
+  readonly network: { readonly chimeEndpoint: string; readonly sipTargets: readonly SipTarget[] } | undefined;
 }
 
 export const portDefaults = {
@@ -55,6 +62,22 @@ const envSchema = z.object({
     .default('us-west-2'),
   OPENLINE_JAVA: z.string().min(1).optional(),
   OPENLINE_LAKE_BUFFER_MS: z.coerce.number().int().min(0).max(900_000).default(2_000),
+  OPENLINE_CHIME_ENDPOINT: z
+    .string()
+    .regex(/^http:\/\/127\.0\.0\.1:\d+$/, 'must be http://127.0.0.1:<port>')
+    .optional(),
+  OPENLINE_SIP_TARGETS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(z.object({ region: z.string().min(1), sipMediaApplicationId: z.string().min(1) })).min(1))
+    .optional(),
   JAVA_HOME: z.string().min(1).optional(),
 });
 
@@ -73,7 +96,9 @@ Environment (defaults): ${Object.entries(portDefaults)
   .join(', ')},
   OPENLINE_REGION=us-east-1, OPENLINE_STANDBY_REGION=us-west-2, OPENLINE_JAVA (java binary; default $JAVA_HOME/bin/java or java),
   OPENLINE_LAKE_BUFFER_MS=2000 (how long call records gather before a lake file is written).
-  A port of 0 means any free port.`;
+  A port of 0 means any free port.
+  OPENLINE_CHIME_ENDPOINT and OPENLINE_SIP_TARGETS (together; the failover drill sets them): run one region
+  against an outside phone network instead of starting a Chime emulator.`;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -102,6 +127,9 @@ export function parseLocalSettings(argv: readonly string[], env: NodeJS.ProcessE
   if (e.OPENLINE_STANDBY_REGION === e.OPENLINE_REGION) {
     throw new UsageError('OPENLINE_STANDBY_REGION must differ from OPENLINE_REGION');
   }
+  if ((e.OPENLINE_CHIME_ENDPOINT === undefined) !== (e.OPENLINE_SIP_TARGETS === undefined)) {
+    throw new UsageError('OPENLINE_CHIME_ENDPOINT and OPENLINE_SIP_TARGETS go together');
+  }
   return {
     region: e.OPENLINE_REGION,
     standbyRegion: e.OPENLINE_STANDBY_REGION,
@@ -118,5 +146,9 @@ export function parseLocalSettings(argv: readonly string[], env: NodeJS.ProcessE
     java: e.OPENLINE_JAVA ?? (e.JAVA_HOME === undefined ? 'java' : `${e.JAVA_HOME}/bin/java`),
     buildWeb,
     lakeBufferMs: e.OPENLINE_LAKE_BUFFER_MS,
+    network:
+      e.OPENLINE_CHIME_ENDPOINT === undefined || e.OPENLINE_SIP_TARGETS === undefined
+        ? undefined
+        : { chimeEndpoint: e.OPENLINE_CHIME_ENDPOINT, sipTargets: e.OPENLINE_SIP_TARGETS },
   };
 }

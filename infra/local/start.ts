@@ -72,8 +72,13 @@ Openline local cloud (${settings.dataDir === undefined ? 'in-memory' : `data in 
   Auth (issuer)    ${urls.auth} (local user pool: POST /_auth/users, POST /_auth/token)
   DynamoDB Local   ${endpoints.dynamodb}
   kinesis-local    ${endpoints.kinesis}
-  S3 (s3rver)      ${endpoints.s3}
-  Chime SDK Voice  ${endpoints.chimeSdkVoice} (virtual PSTN: ${urls.web.replace(/^http/, 'ws')}_pstn/ws)
+  S3 (s3rver)      ${endpoints.s3}`);
+if (settings.network !== undefined) {
+  // One region of a phone network outside (the failover drill): no numbers or demo tenant of its own.
+  say(`  Chime SDK Voice  ${endpoints.chimeSdkVoice} (outside; region ${settings.region})
+`);
+} else if (demo !== undefined) {
+  say(`  Chime SDK Voice  ${endpoints.chimeSdkVoice} (virtual PSTN: ${urls.web.replace(/^http/, 'ws')}_pstn/ws)
 ${numbers
   .map(
     (n) =>
@@ -88,4 +93,5 @@ ${numbers
 Demo tenant '${demo.tenantId}' (${demo.name}), IVR flow '${demo.flow.id}' version ${demo.flow.version}; local-only users:
 ${demo.users.map((u) => `  ${u.email.padEnd(32)} ${u.password.padEnd(16)} ${u.groups.join(', ')}`).join('\n')}
 `);
+}
 say(`Openline is ready in ${((Date.now() - began) / 1000).toFixed(1)} s (press Ctrl-C to stop)`);

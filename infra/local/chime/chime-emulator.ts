@@ -4,7 +4,7 @@
  * SIP media application engine, the virtual PSTN, the functions SMAs invoke, and which regions are up.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { S3AudioStore } from './audio-store.ts';
+import { type AudioStore, S3AudioStore } from './audio-store.ts';
 import { FunctionRegistry, LOCAL_ACCOUNT_ID } from './function-registry.ts';
 import { MeetingRooms } from './meeting-rooms.ts';
 import { meetingsApiRoutes } from './meetings-api.ts';
@@ -31,7 +31,8 @@ export interface ChimeEmulator {
 export async function startChimeEmulator(options: {
   port: number;
   regions: readonly string[];
-  s3: S3Client;
+  /** S3 for prompts and recordings: one client, or each region's own (the drill runs one S3 per region). */
+  s3: S3Client | ((region: string) => S3Client);
   timeScale?: number;
   /** Where local clients take their seats in meetings (the virtual PSTN gateway's WebSocket URL). */
   meetingSignalingUrl?: string;
@@ -49,7 +50,7 @@ export async function startChimeEmulator(options: {
     directory: store,
     pstn,
     handlers: (arn) => functions.resolve(arn),
-    audio: new S3AudioStore(options.s3),
+    audio: audioStores(options.s3),
     accountId: LOCAL_ACCOUNT_ID,
     time: new ScaledTime(options.timeScale ?? 1),
     isRegionUp: (region) => regions.get(region) !== 'down',
@@ -77,5 +78,20 @@ export async function startChimeEmulator(options: {
       await pstnGateway.close();
       await api.close();
     },
+  };
+}
+
+function audioStores(
+  s3: S3Client | ((region: string) => S3Client),
+): AudioStore | ((region: string) => AudioStore) {
+  if (typeof s3 !== 'function') return new S3AudioStore(s3);
+  const stores = new Map<string, AudioStore>();
+  return (region) => {
+    let store = stores.get(region);
+    if (store === undefined) {
+      store = new S3AudioStore(s3(region));
+      stores.set(region, store);
+    }
+    return store;
   };
 }

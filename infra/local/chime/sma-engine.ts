@@ -45,7 +45,8 @@ export interface SmaEngineOptions {
   readonly pstn: VirtualPstn;
   /** The handler behind a Lambda ARN, or undefined if no such function exists. */
   readonly handlers: (lambdaArn: string) => SmaHandler | undefined;
-  readonly audio: AudioStore;
+  /** Where prompts are read and recordings written: one store, or each SMA's region's own (S3 is regional). */
+  readonly audio: AudioStore | ((region: string) => AudioStore);
   readonly accountId?: string;
   readonly time?: ScaledTime;
   readonly attributeLimits?: AttributeLimits;
@@ -193,6 +194,11 @@ export class SmaEngine implements SmaCalls {
     this.hangupAfterMs = options.hangupAfterMs ?? 20_000;
     this.unansweredTimeoutMs = options.unansweredTimeoutMs ?? 30_000;
     options.pstn.attach({ routeInbound: (call) => this.routeInbound(call) });
+  }
+
+  private audioOf(tx: Transaction): AudioStore {
+    const audio = this.options.audio;
+    return typeof audio === 'function' ? audio(tx.region) : audio;
   }
 
   /** Live transactions (for the health page and tests). */
@@ -773,20 +779,14 @@ export class SmaEngine implements SmaCalls {
         await this.speak(leg, action.speech, signal);
         return {};
       case 'PlayAudio': {
-        const duration = await this.options.audio.promptDurationMs(
-          action.source.BucketName,
-          action.source.Key,
-        );
+        const duration = await this.audioOf(tx).promptDurationMs(action.source.BucketName, action.source.Key);
         this.answer(leg);
         await this.play(leg, action.source, duration, action.repeat, action.terminators, signal);
         return {};
       }
       case 'PlayAudioAndGetDigits': {
-        const duration = await this.options.audio.promptDurationMs(
-          action.source.BucketName,
-          action.source.Key,
-        );
-        const failureDuration = await this.options.audio.promptDurationMs(
+        const duration = await this.audioOf(tx).promptDurationMs(action.source.BucketName, action.source.Key);
+        const failureDuration = await this.audioOf(tx).promptDurationMs(
           action.failureSource.BucketName,
           action.failureSource.Key,
         );
@@ -976,7 +976,7 @@ export class SmaEngine implements SmaCalls {
       .filter((p) => p !== '')
       .join('/');
     try {
-      await this.options.audio.putWav(action.bucket, key, silenceWav(durationMs, 1), {
+      await this.audioOf(tx).putWav(action.bucket, key, silenceWav(durationMs, 1), {
         'transaction-id': tx.id,
         'call-id': leg.callId,
       });
@@ -1007,7 +1007,7 @@ export class SmaEngine implements SmaCalls {
     if (tx.leg('LEG-B') !== undefined)
       throw new ActionError('InvalidActionParameter', 'Invalid action on the call.');
     if (action.ringback !== undefined) {
-      const ms = await this.options.audio
+      const ms = await this.audioOf(tx)
         .promptDurationMs(action.ringback.BucketName, action.ringback.Key)
         .catch(() => {
           throw new ActionError('InvalidAudioSource', 'Ringtone parameter value is invalid.');
@@ -1190,7 +1190,7 @@ export class SmaEngine implements SmaCalls {
     const [bucket, ...rest] = location.split('/');
     const durationMs = (Date.now() - recording.startedAt) / this.time.scale;
     try {
-      await this.options.audio.putWav(
+      await this.audioOf(tx).putWav(
         bucket as string,
         rest.join('/'),
         silenceWav(durationMs, recording.track === 'BOTH' ? 2 : 1),
