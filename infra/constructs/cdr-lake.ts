@@ -10,6 +10,7 @@
 import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
+import type { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import {
   DeliveryStream,
@@ -55,6 +56,16 @@ function unionColumns() {
 
 /** A query may scan at most this much (a report over years of one tenant's calls stays far below it). */
 const BYTES_SCANNED_CUTOFF = 10 * 1024 ** 3;
+
+/** What Firehose does with its S3 destination, and nothing else (no deletes, no wildcards). */
+const FIREHOSE_S3_ACTIONS = [
+  's3:AbortMultipartUpload',
+  's3:GetBucketLocation',
+  's3:GetObject',
+  's3:ListBucket',
+  's3:ListBucketMultipartUploads',
+  's3:PutObject',
+];
 
 export class CdrLake extends Construct {
   readonly deliveryStream: DeliveryStream;
@@ -142,14 +153,23 @@ export class CdrLake extends Construct {
       'AwsSolutions-KDF1',
       'Firehose cannot encrypt a delivery stream whose source is a Kinesis stream: the records rest encrypted in the stream (KMS) and in the lake bucket (its KMS key).',
     );
-    const writes = "Firehose's grant on the lake bucket and its key (aws-cdk-lib)";
-    for (const action of ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*'])
-      acknowledge(
-        `AwsSolutions-IAM5[Action::${action}]`,
-        `${writes}: object actions on the lake bucket only.`,
-      );
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*'])
-      acknowledge(`AwsSolutions-IAM5[Action::${action}]`, `${writes}: data keys of the lake's key only.`);
+    // aws-cdk-lib grants the destination role read-write with wildcard actions (s3:List*, kms:ReEncrypt*, …):
+    // narrowed to the actions Firehose's S3 destination uses (its developer guide's policy).
+    const destinationPolicy = this.deliveryStream.node
+      .tryFindChild('S3 Destination Role')
+      ?.node.tryFindChild('DefaultPolicy')?.node.defaultChild as CfnPolicy | undefined;
+    if (destinationPolicy === undefined) throw new Error("aws-cdk-lib's Firehose destination role moved");
+    const document = Stack.of(this).resolve(destinationPolicy.policyDocument) as {
+      Statement: { Action: string | string[] }[];
+    };
+    for (const statement of document.Statement) {
+      const actions = [statement.Action].flat();
+      if (actions.some((a) => a.startsWith('s3:'))) statement.Action = FIREHOSE_S3_ACTIONS;
+      else if (actions.some((a) => a.startsWith('kms:')))
+        statement.Action = ['kms:Decrypt', 'kms:GenerateDataKey'];
+    }
+    destinationPolicy.policyDocument = document;
+    const writes = "Firehose's grant on the lake bucket (aws-cdk-lib's, its actions narrowed here)";
     const lake = Stack.of(this).getLogicalId(props.bucket.node.defaultChild as CfnBucket);
     acknowledge(`AwsSolutions-IAM5[Resource::<${lake}.Arn>/*]`, `${writes}: it writes the lake's objects.`);
     acknowledge(

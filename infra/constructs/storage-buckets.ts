@@ -1,8 +1,10 @@
 /**
  * The S3 buckets of layers/resources/buckets.ts: private, TLS-only, encrypted (with a customer-managed
- * key where they hold personal data), versioned; recordings expire after the retention period.
+ * key where they hold personal data), versioned. Recordings are deleted per tenant by the retention sweep,
+ * never by age. Buckets that replicate to the disaster-recovery region have a name known in every region
+ * (`openline-<stage>-<bucket>-<account>-<region>`), so the DR stack can point replication at them.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import {
   BlockPublicAccess,
@@ -40,6 +42,9 @@ export class StorageBuckets extends Construct {
     const environment: Record<string, string> = {};
     for (const definition of props.definitions) {
       const bucket = new Bucket(this, definition.id, {
+        bucketName: definition.replicate
+          ? replicatedBucketName(props.stage, definition.id, Aws.REGION)
+          : undefined,
         blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
         objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
         enforceSSL: true,
@@ -72,4 +77,9 @@ export class StorageBuckets extends Construct {
     this.buckets = buckets;
     this.environment = environment;
   }
+}
+
+/** The name of a replicated bucket in a region (same account): what replication in another stack targets. */
+export function replicatedBucketName(stage: string, bucket: string, region: string): string {
+  return `openline-${stage}-${bucket}-${Aws.ACCOUNT_ID}-${region}`;
 }

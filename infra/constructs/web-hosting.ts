@@ -7,12 +7,20 @@
 import { existsSync } from 'node:fs';
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
+  AllowedMethods,
+  type BehaviorOptions,
+  CachePolicy,
+  Function as CfFunction,
   Distribution,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   HttpVersion,
+  OriginRequestPolicy,
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import {
   BlockPublicAccess,
   Bucket,
@@ -33,6 +41,15 @@ export interface WebHostingProps {
   readonly siteDir: string;
   /** Where the bucket's access logs and the distribution's standard logs go. */
   readonly accessLogs: IBucket;
+  /**
+   * The region's APIs, served on the app's own origin as locally (`/api/*`, and the WebSocket on `/ws`,
+   * rewritten to the API's stage), so the app needs no configuration and no CORS.
+   */
+  readonly apis?: {
+    readonly httpDomain: string;
+    readonly websocketDomain: string;
+    readonly websocketStage: string;
+  };
 }
 
 export class WebHosting extends Construct {
@@ -68,6 +85,7 @@ export class WebHosting extends Construct {
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
       },
+      additionalBehaviors: props.apis === undefined ? {} : this.apiBehaviors(props.apis),
       errorResponses: [shell(403), shell(404)],
       httpVersion: HttpVersion.HTTP2_AND_3,
       enableLogging: true,
@@ -128,5 +146,30 @@ export class WebHosting extends Construct {
         `The web app is not built (${props.siteDir} is missing): run \`npm run build:web\` before deploying.`,
       );
     new CfnOutput(this, 'Url', { value: `https://${this.distribution.distributionDomainName}` });
+  }
+
+  private apiBehaviors(apis: NonNullable<WebHostingProps['apis']>): Record<string, BehaviorOptions> {
+    const passThrough = {
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      // Everything but Host: the Authorization header, the query (the socket's token), the upgrade headers.
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    };
+    const toStage = new CfFunction(this, 'WebSocketPath', {
+      comment: 'The app opens /ws; the WebSocket API serves its stage path',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(
+        `function handler(event) { event.request.uri = '/${apis.websocketStage}'; return event.request; }`,
+      ),
+    });
+    return {
+      '/api/*': { ...passThrough, origin: new HttpOrigin(apis.httpDomain) },
+      '/ws': {
+        ...passThrough,
+        origin: new HttpOrigin(apis.websocketDomain),
+        functionAssociations: [{ function: toStage, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+    };
   }
 }

@@ -8,9 +8,12 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/bin/app.ts';
+import { SKIP_BUNDLING } from './synth-options.ts';
 
 function nagged(stage: 'dev' | 'prod') {
-  const app = new App({ context: { openline: { regions: ['us-east-1', 'eu-west-1'], stage, domain: '' } } });
+  const app = new App({
+    context: { [SKIP_BUNDLING]: [], openline: { regions: ['us-east-1', 'eu-west-1'], stage, domain: '' } },
+  });
   buildApp(app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;

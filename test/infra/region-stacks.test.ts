@@ -10,6 +10,7 @@ import { namedQueries } from '../../layers/domain/reports/named-queries.ts';
 import { objectKeys } from '../../layers/resources/buckets.ts';
 import { resources } from '../../layers/resources/index.ts';
 import { lakeNames, lakeTables } from '../../layers/resources/lake.ts';
+import { SKIP_BUNDLING } from './synth-options.ts';
 
 const context = {
   regions: ['us-east-1', 'eu-west-1'],
@@ -20,7 +21,7 @@ let primary: Template;
 let standby: Template;
 
 beforeAll(() => {
-  const app = buildApp(new App({ context: { openline: context } }));
+  const app = buildApp(new App({ context: { [SKIP_BUNDLING]: [], openline: context } }));
   const stacks = app.node.children.map((c) => c.node.id);
   expect(stacks).toEqual(['Openline-prod-us-east-1', 'Openline-prod-eu-west-1']);
   const assembly = app.synth();
@@ -275,11 +276,15 @@ describe('one stack per region', () => {
   });
 
   it('rejects a bad configuration with a clear message', () => {
-    expect(() => buildApp(new App({ context: { openline: { ...context, regions: [] } } }))).toThrow(
-      /openline\.regions/,
-    );
     expect(() =>
-      buildApp(new App({ context: { openline: { ...context, regions: ['us-east-1', 'us-east-1'] } } })),
+      buildApp(new App({ context: { [SKIP_BUNDLING]: [], openline: { ...context, regions: [] } } })),
+    ).toThrow(/openline\.regions/);
+    expect(() =>
+      buildApp(
+        new App({
+          context: { [SKIP_BUNDLING]: [], openline: { ...context, regions: ['us-east-1', 'us-east-1'] } },
+        }),
+      ),
     ).toThrow(/must not repeat/);
   });
 });
