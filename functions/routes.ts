@@ -256,6 +256,15 @@ export const httpRoutes: readonly HttpRouteDefinition[] = [
   { routeKey: 'POST /api/v1/agent/wrap-up', module: 'api/agent/wrap-up.ts', auth: 'jwt' },
 ];
 
+/**
+ * The web app's sign-in (`/_auth/token`, `/_auth/password`): on AWS the HTTP API serves them with this
+ * handler against the user pool, without an authoriser; locally the local issuer answers them the same way.
+ */
+export const authRoutes: readonly { readonly routeKey: string; readonly module: string }[] = [
+  { routeKey: 'POST /_auth/token', module: 'auth/sign-in.ts' },
+  { routeKey: 'POST /_auth/password', module: 'auth/sign-in.ts' },
+];
+
 /** Messages are routed by their `action` field (route selection `$request.body.action`). */
 export const websocketRoutes: readonly WebSocketRouteDefinition[] = [
   { routeKey: '$connect', module: 'agent-socket/handler.ts' },

@@ -26,7 +26,7 @@ import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/a
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { authorizerFunction, httpRoutes, websocketRoutes } from '../../functions/routes.ts';
+import { authorizerFunction, authRoutes, httpRoutes, websocketRoutes } from '../../functions/routes.ts';
 import { constructId, type OpenlineFunctions } from './functions.ts';
 
 /** The WebSocket API's stage: its URL path, and what CloudFront's `/ws` is rewritten to. */
@@ -102,6 +102,25 @@ export class Apis extends Construct {
             reason:
               'Open by design: the service status, the OpenAPI document and sign-up (a visitor has no account yet; sign-up is rate-limited and checked by its handler).',
           });
+    }
+
+    for (const route of authRoutes) {
+      const [, path] = route.routeKey.split(' ') as [string, string];
+      const added = this.http.addRoutes({
+        path,
+        methods: [HttpMethod.POST],
+        integration: new HttpLambdaIntegration(
+          `${constructId(route.module)}${path.split('/').pop()}`,
+          functions.fn(route.module),
+        ),
+        authorizer: authorizers.none,
+      });
+      for (const r of added)
+        Validations.of(r).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Sign-in: how a user gets a token (the user pool checks the password; Cognito throttles and locks out).',
+        });
     }
 
     const socketIntegrations = new Map<string, WebSocketLambdaIntegration>();

@@ -82,6 +82,9 @@ export const commandActions: Readonly<Record<string, { service: Service; actions
     actions: ['cognito-idp:AdminRemoveUserFromGroup'],
   },
   PostToConnectionCommand: { service: 'websocket', actions: ['execute-api:ManageConnections'] },
+  // A user's own sign-in: Cognito's public API, no IAM permission.
+  InitiateAuthCommand: { service: 'cognito', actions: [] },
+  RespondToAuthChallengeCommand: { service: 'cognito', actions: [] },
 };
 
 export interface FunctionAccess {

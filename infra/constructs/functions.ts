@@ -21,6 +21,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   authorizerFunction,
+  authRoutes,
   httpRoutes,
   kinesisFunctions,
   scheduledFunctions,
@@ -90,7 +91,7 @@ export class OpenlineFunctions extends Construct {
     const scheduled = scheduledFunctions.filter((f) => props.primary || f.regions !== 'primary');
     const kinds = new Map<string, keyof typeof timeouts>();
     for (const r of httpRoutes) kinds.set(r.module, r.module.startsWith('api/reports/') ? 'report' : 'api');
-    for (const r of websocketRoutes) kinds.set(r.module, 'api');
+    for (const r of [...websocketRoutes, ...authRoutes]) kinds.set(r.module, 'api');
     kinds.set(authorizerFunction.module, 'authorizer');
     for (const f of Object.values(smaFunctions)) kinds.set(f.module, 'sma');
     for (const f of [...streamFunctions, ...kinesisFunctions]) kinds.set(f.module, 'stream');

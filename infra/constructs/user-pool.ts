@@ -73,7 +73,8 @@ export class TenantUserPool extends Construct {
     const standard = { email: true, emailVerified: true };
     this.webClient = this.pool.addClient('WebClient', {
       generateSecret: false,
-      authFlows: { userSrp: true, userPassword: false },
+      // The web app signs in through the API's /_auth/token (over TLS, as the local issuer does).
+      authFlows: { userSrp: true, userPassword: true },
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),

@@ -165,6 +165,7 @@ export class WebHosting extends Construct {
     });
     return {
       '/api/*': { ...passThrough, origin: new HttpOrigin(apis.httpDomain) },
+      '/_auth/*': { ...passThrough, origin: new HttpOrigin(apis.httpDomain) },
       '/ws': {
         ...passThrough,
         origin: new HttpOrigin(apis.websocketDomain),

@@ -219,6 +219,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     users,
     save: () => store?.writeUsers([...users.values()]),
     hash: hashPassword,
+    client: { id: audience, check, tokenFor },
   });
 
   return {
@@ -276,6 +277,12 @@ function cognitoAdminApi(pool: {
   users: Map<string, StoredUser>;
   save: () => void;
   hash: (password: string) => Promise<string>;
+  /** The web client: what a user's own sign-in (InitiateAuth, RespondToAuthChallenge) goes through. */
+  client: {
+    id: string;
+    check: (email: string, password: string) => Promise<StoredUser | undefined>;
+    tokenFor: (user: StoredUser) => IdTokenResponse;
+  };
 }) {
   class CognitoError extends Error {
     constructor(
@@ -396,12 +403,84 @@ function cognitoAdminApi(pool: {
       return {};
     },
   };
+  // The user's own sign-in, as the web client (USER_PASSWORD_AUTH; an invited user's NEW_PASSWORD_REQUIRED).
+  const sessions = new Map<string, { email: string; until: number }>();
+  const authenticated = (user: StoredUser) => {
+    const token = pool.client.tokenFor(user);
+    return {
+      AuthenticationResult: { IdToken: token.idToken, ExpiresIn: token.expiresIn, TokenType: 'Bearer' },
+    };
+  };
+  const wrong = () => new CognitoError('NotAuthorizedException', 'Incorrect username or password.');
+  const clientOperations: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
+    InitiateAuth: async (body) => {
+      if (body.AuthFlow !== 'USER_PASSWORD_AUTH')
+        throw new CognitoError(
+          'InvalidParameterException',
+          'the local user pool signs in with USER_PASSWORD_AUTH',
+        );
+      const parameters = (body.AuthParameters ?? {}) as Record<string, unknown>;
+      const user = await pool.client.check(
+        String(parameters.USERNAME ?? ''),
+        String(parameters.PASSWORD ?? ''),
+      );
+      if (user === undefined) throw wrong();
+      if ((user.status ?? 'CONFIRMED') === 'CONFIRMED') return authenticated(user);
+      const session = randomUUID();
+      // Cognito's challenge sessions last three minutes.
+      sessions.set(session, { email: user.email, until: pool.now() + 180_000 });
+      return { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: session, ChallengeParameters: {} };
+    },
+    RespondToAuthChallenge: async (body) => {
+      const held = sessions.get(String(body.Session ?? ''));
+      const responses = (body.ChallengeResponses ?? {}) as Record<string, unknown>;
+      if (body.ChallengeName !== 'NEW_PASSWORD_REQUIRED' || held === undefined || held.until < pool.now())
+        throw new CognitoError('NotAuthorizedException', 'Invalid session for the user.');
+      const user = pool.users.get(held.email);
+      if (
+        user === undefined ||
+        String(responses.USERNAME ?? '')
+          .trim()
+          .toLowerCase() !== user.email
+      )
+        throw wrong();
+      const newPassword = String(responses.NEW_PASSWORD ?? '');
+      const refused = passwordProblems(newPassword);
+      if (refused.length > 0)
+        throw new CognitoError(
+          'InvalidPasswordException',
+          `Password does not conform to policy: ${refused.join('; ')}`,
+        );
+      sessions.delete(String(body.Session));
+      const confirmed: StoredUser = {
+        ...user,
+        passwordHash: await pool.hash(newPassword),
+        status: 'CONFIRMED',
+      };
+      put(confirmed);
+      return authenticated(confirmed);
+    },
+  };
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const send = (status: number, body: unknown) =>
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(body));
     const target = String(req.headers['x-amz-target'] ?? '');
     const name = target.startsWith('AWSCognitoIdentityProviderService.') ? (target.split('.')[1] ?? '') : '';
     try {
+      if (req.method === 'POST' && Object.hasOwn(clientOperations, name)) {
+        const body = await readJson(req);
+        if (typeof body !== 'object' || body === null || Array.isArray(body))
+          throw new CognitoError('InvalidParameterException', 'the body must be a JSON object');
+        if ((body as Record<string, unknown>).ClientId !== pool.client.id)
+          throw new CognitoError('ResourceNotFoundException', 'User pool client does not exist.');
+        send(
+          200,
+          await (clientOperations[name] as (b: Record<string, unknown>) => Promise<unknown>)(
+            body as Record<string, unknown>,
+          ),
+        );
+        return;
+      }
       if (req.method !== 'POST' || !Object.hasOwn(operations, name))
         throw new CognitoError('UnknownOperationException', `the local user pool does not serve '${target}'`);
       const body = await readJson(req);

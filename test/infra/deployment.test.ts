@@ -14,6 +14,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   authorizerFunction,
+  authRoutes,
   httpRoutes,
   kinesisFunctions,
   scheduledFunctions,
@@ -40,6 +41,7 @@ const modules = [
     [
       ...httpRoutes,
       ...websocketRoutes,
+      ...authRoutes,
       ...Object.values(smaFunctions),
       ...scheduledFunctions,
       ...streamFunctions,
@@ -233,6 +235,17 @@ describe('APIs', () => {
     }
   });
 
+  it('serves the web app’s sign-in without an authoriser, on a user pool client that allows it', () => {
+    const routes = resourcesOf(primary.main, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    for (const route of authRoutes)
+      expect(routes.find((r) => r.RouteKey === route.routeKey)?.AuthorizationType, route.routeKey).toBe(
+        'NONE',
+      );
+    primary.main.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH']),
+    });
+  });
+
   it('authorises WebSocket connections at $connect with the ID token of ?token=, and routes by action', () => {
     const routes = resourcesOf(primary.main, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     for (const route of websocketRoutes) expect(routes.map((r) => r.RouteKey)).toContain(route.routeKey);
@@ -261,7 +274,7 @@ describe('APIs', () => {
     const behaviors = (
       distribution.Properties.DistributionConfig as { CacheBehaviors: { PathPattern: string }[] }
     ).CacheBehaviors;
-    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/api/*', '/ws']);
+    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/_auth/*', '/api/*', '/ws']);
   });
 });
 
