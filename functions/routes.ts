@@ -402,3 +402,21 @@ export const kinesisFunctions: readonly KinesisFunctionDefinition[] = [
     maxRetries: 10,
   },
 ];
+
+/** Every handler module a deployment runs as a function, once each (several routes may share one). */
+export function everyHandlerModule(): string[] {
+  return [
+    ...new Set(
+      [
+        ...httpRoutes,
+        ...websocketRoutes,
+        ...authRoutes,
+        ...Object.values(smaFunctions),
+        ...scheduledFunctions,
+        ...streamFunctions,
+        ...kinesisFunctions,
+        authorizerFunction,
+      ].map((r) => r.module),
+    ),
+  ];
+}

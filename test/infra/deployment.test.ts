@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   authorizerFunction,
   authRoutes,
+  everyHandlerModule,
   httpRoutes,
   kinesisFunctions,
   scheduledFunctions,
@@ -36,20 +37,7 @@ let stacks: RegionStack[];
 let primary: { main: Template; compute: Template };
 let standby: { main: Template; compute: Template };
 
-const modules = [
-  ...new Set(
-    [
-      ...httpRoutes,
-      ...websocketRoutes,
-      ...authRoutes,
-      ...Object.values(smaFunctions),
-      ...scheduledFunctions,
-      ...streamFunctions,
-      ...kinesisFunctions,
-      authorizerFunction,
-    ].map((r) => r.module),
-  ),
-];
+const modules = everyHandlerModule();
 
 beforeAll(() => {
   const app = buildApp(
