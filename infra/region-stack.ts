@@ -22,7 +22,11 @@ import { bucketNameParameter, OpenlineFunctions } from './constructs/functions.t
 import { Observability } from './constructs/observability.ts';
 import { RecordingsReplication } from './constructs/recordings-replication.ts';
 import { StateTables } from './constructs/state-tables.ts';
-import { StorageBuckets } from './constructs/storage-buckets.ts';
+import {
+  renderedReplicatedBucketName,
+  replicatedBucketName,
+  StorageBuckets,
+} from './constructs/storage-buckets.ts';
 import { Telephony } from './constructs/telephony.ts';
 import { TenantUserPool } from './constructs/user-pool.ts';
 import { WebHosting } from './constructs/web-hosting.ts';
@@ -87,6 +91,16 @@ export class RegionStack extends Stack {
       // Whose ID tokens the Lambda authoriser accepts: this region's pool and its web client.
       OPENLINE_JWT_ISSUER: users.pool.userPoolProviderUrl,
       OPENLINE_JWT_AUDIENCE: users.webClient.userPoolClientId,
+      // The DR region's recordings bucket is a replica of the primary's: playback prefers the copy here.
+      ...(props.region === config.regions[1]
+        ? {
+            OPENLINE_RECORDINGS_REPLICA_OF: replicatedBucketName(
+              config.stage,
+              'recordings',
+              config.regions[0] as string,
+            ),
+          }
+        : {}),
     };
     // The functions (with their roles and log groups) are a nested stack of their own: a region's
     // resources together exceed CloudFormation's 500 a stack.
@@ -106,6 +120,11 @@ export class RegionStack extends Stack {
     );
     const functions = new OpenlineFunctions(this.compute, 'Functions', {
       bucketNames,
+      recordingBuckets: config.regions.map((region) => ({
+        region,
+        name: replicatedBucketName(config.stage, 'recordings', region),
+        rendered: renderedReplicatedBucketName(config.stage, 'recordings', region),
+      })),
       stage: config.stage,
       primary,
       environment: this.functionEnvironment,

@@ -6,7 +6,9 @@
  */
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { logger } from '../../layers/adapters/logger.ts';
+import { recordingObject } from '../../layers/adapters/recording-objects.ts';
 import { runtimeClients } from '../../layers/config/aws-clients.ts';
+import { runtimeConfig } from '../../layers/config/config.ts';
 import { recordingsIndex } from './recordings-runtime.ts';
 
 /** At most this many day buckets a run. */
@@ -19,8 +21,13 @@ export async function handler(): Promise<{ deleted: number }> {
   let day = (await index.sweepCursor()) ?? new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
   let deleted = 0;
   const deleteAudio = async (location: string) => {
-    const [bucket, ...key] = location.replace(/^s3:\/\//, '').split('/');
-    await runtimeClients().s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key.join('/') }));
+    // Where it was made (a standby's recordings are in its own region's bucket); the DR copy of the
+    // primary's follows through replication of the delete marker.
+    const config = runtimeConfig();
+    const object = recordingObject(location, { region: config.region, bucket: config.buckets.recordings });
+    await runtimeClients()
+      .s3In(object.region)
+      .send(new DeleteObjectCommand({ Bucket: object.bucket, Key: object.key }));
   };
   for (let n = 0; n < MAX_DAYS && day <= today; n++) {
     for (const due of await index.expired(day, now.toISOString())) {

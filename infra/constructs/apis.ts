@@ -6,7 +6,7 @@
  * the same Lambda authoriser. Both stages log every request and are throttled.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { AccessLogFormat, CfnAccount } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpMethod,
@@ -24,6 +24,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { authorizerFunction, authRoutes, httpRoutes, websocketRoutes } from '../../functions/routes.ts';
@@ -78,7 +79,8 @@ export class Apis extends Construct {
       'jwt-or-key': new HttpLambdaAuthorizer('IdTokenOrApiKey', authorizerFn, {
         responseTypes: [HttpLambdaResponseType.SIMPLE],
         identitySource: ['$request.header.Authorization'],
-        resultsCacheTtl: Duration.minutes(5),
+        // Short: a revoked key or an expired token must not keep working for long.
+        resultsCacheTtl: Duration.minutes(1),
       }),
     };
     const integrations = new Map<string, HttpLambdaIntegration>();
@@ -158,9 +160,36 @@ export class Apis extends Construct {
       throttle: { rateLimit: 1_000, burstLimit: 2_000 },
       accessLogSettings: {
         destination: new LogGroupLogDestination(logs('WebSocket')),
-        format: AccessLogFormat.jsonWithStandardFields(),
+        // WebSocket stages accept only their own context variables (no httpMethod, resourcePath, protocol).
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            eventType: '$context.eventType',
+            routeKey: '$context.routeKey',
+            connectionId: '$context.connectionId',
+            status: '$context.status',
+            ip: '$context.identity.sourceIp',
+            error: '$context.error.message',
+          }),
+        ),
       },
     });
+    // WebSocket stages log through the account's API Gateway CloudWatch role (HTTP APIs need none). This sets
+    // the region's API Gateway account setting to this role.
+    const logsRole = new Role(this, 'ApiGatewayLogsRole', {
+      assumedBy: new ServicePrincipal('apigateway.amazonaws.com'),
+      managedPolicies: [
+        ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs'),
+      ],
+    });
+    Validations.of(logsRole).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        "API Gateway's own policy for writing stage logs to CloudWatch Logs, which this role exists for.",
+    });
+    const account = new CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: logsRole.roleArn });
+    this.websocketStage.node.addDependency(account);
     props.connectFunctions(this.websocket.apiId, WEBSOCKET_STAGE);
     for (const route of this.websocket.node.findAll()) {
       if (

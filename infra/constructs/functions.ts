@@ -68,6 +68,12 @@ export interface OpenlineFunctionsProps {
    * objects reads the same in every synthesis and its acknowledgement can name it).
    */
   readonly bucketNames: Readonly<Record<string, string>>;
+  /** Every deployed region's recordings bucket: its name, and the name as cdk-nag renders it. */
+  readonly recordingBuckets: readonly {
+    readonly region: string;
+    readonly name: string;
+    readonly rendered: string;
+  }[];
 }
 
 /** Why the functions' wildcard resources are needed (cdk-nag acknowledgements). */
@@ -185,6 +191,39 @@ export class OpenlineFunctions extends Construct {
     }
   }
 
+  /**
+   * A recording's location may name any region's recordings bucket (the index is a global table): the
+   * objects under `tenants/` of each, and, to read them, each region's key as S3 uses it there.
+   */
+  private grantRecordingsEverywhere(fn: NodejsFunction, actions: ReadonlySet<string>): void {
+    const role = fn.role as Role;
+    for (const bucket of this.props.recordingBuckets) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: [...actions],
+          resources: [`arn:${Aws.PARTITION}:s3:::${bucket.name}/tenants/*`],
+        }),
+      );
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket.rendered}/tenants/*]`,
+        reason: wildcardReasons.objects,
+      });
+      if (!actions.has('s3:GetObject')) continue;
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [`arn:${Aws.PARTITION}:kms:${bucket.region}:${Aws.ACCOUNT_ID}:key/*`],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${bucket.region}.amazonaws.com` } },
+        }),
+      );
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${bucket.region}:<AWS::AccountId>:key/*]`,
+        reason:
+          "Each region's recordings key is its own stack's: any key of the account there, but only as S3 uses it (kms:ViaService).",
+      });
+    }
+  }
+
   /** Objects of a bucket, by its name as this stack sees it. */
   private objectsArn(bucket: string, pattern: string): string {
     const name = this.props.bucketNames[bucket];
@@ -226,7 +265,8 @@ export class OpenlineFunctions extends Construct {
       description: `Openline functions/${module}`,
       environment: {
         ...this.props.environment,
-        NODE_OPTIONS: '--enable-source-maps',
+        // Source-mapped stacks in the logs, except on the SMA's 5 s path, where building them costs time.
+        ...(kind === 'sma' ? {} : { NODE_OPTIONS: '--enable-source-maps' }),
         POWERTOOLS_SERVICE_NAME: 'openline',
         POWERTOOLS_METRICS_NAMESPACE: 'Openline',
       },
@@ -271,7 +311,11 @@ export class OpenlineFunctions extends Construct {
           break;
         }
         case 's3': {
-          const ids = [...access.buckets, ...(objectsByLocation[module] ?? [])];
+          if (objectsByLocation[module] !== undefined) {
+            this.grantRecordingsEverywhere(fn, actions);
+            break;
+          }
+          const ids = [...access.buckets];
           if (ids.length === 0) throw new Error(`functions/${module} uses S3 but names no bucket`);
           add(
             actions,

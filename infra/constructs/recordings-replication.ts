@@ -65,7 +65,8 @@ export class RecordingsReplication extends Construct {
         resources: [`arn:${Aws.PARTITION}:kms:${props.primaryRegion}:${Aws.ACCOUNT_ID}:key/*`],
         conditions: {
           StringEquals: { 'kms:ViaService': `s3.${props.primaryRegion}.amazonaws.com` },
-          StringLike: { 'kms:EncryptionContext:aws:s3:arn': `${sourceArn}/*` },
+          // With S3 Bucket Keys the encryption context names the bucket, without them the object.
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [sourceArn, `${sourceArn}/*`] },
         },
       }),
     );

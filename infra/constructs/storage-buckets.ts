@@ -79,6 +79,11 @@ export class StorageBuckets extends Construct {
   }
 }
 
+/** The same name as cdk-nag renders it (the account is a pseudo parameter). */
+export function renderedReplicatedBucketName(stage: string, bucket: string, region: string): string {
+  return `openline-${stage}-${bucket}-<AWS::AccountId>-${region}`;
+}
+
 /** The name of a replicated bucket in a region (same account): what replication in another stack targets. */
 export function replicatedBucketName(stage: string, bucket: string, region: string): string {
   return `openline-${stage}-${bucket}-${Aws.ACCOUNT_ID}-${region}`;

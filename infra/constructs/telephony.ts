@@ -7,13 +7,17 @@
  * the region's prompts and write its recordings.
  */
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import {
   AwsCustomResource,
   AwsCustomResourcePolicy,
@@ -22,9 +26,15 @@ import {
 } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { sipTargetItem } from '../../layers/adapters/platform-telephony.ts';
+import { objectKeys } from '../../layers/resources/buckets.ts';
+import { beepWav, holdMusicWav } from '../local/demo/platform-prompts.ts';
+import { BUCKET_DEPLOYMENT_FUNCTION } from './web-hosting.ts';
 
 /** The construct id aws-cdk-lib gives the AwsCustomResource function (one per stack). */
 const AWS_CUSTOM_RESOURCE_FUNCTION = 'AWS679f53fac002430cb0da5b7982bd2287';
+
+/** Where the platform's prompts live in the prompts bucket (objectKeys.platformPrompt). */
+const PLATFORM_PROMPTS = objectKeys.platformPrompt('x').replace(/x\.wav$/, '');
 
 export interface TelephonyProps {
   readonly callControl: IFunction;
@@ -115,10 +125,32 @@ export class Telephony extends Construct {
       new PolicyStatement({
         principals: [chime],
         actions: ['s3:GetObject'],
-        resources: [props.prompts.arnForObjects('tenants/*')],
+        resources: [
+          props.prompts.arnForObjects('tenants/*'),
+          props.prompts.arnForObjects(`${PLATFORM_PROMPTS}*`),
+        ],
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     );
+    // The platform's own prompts (hold music, the voicemail beep): the same synthesised audio the local
+    // cloud seeds, uploaded to this region's bucket (tenants' prompts beside them are left alone).
+    const prompts = mkdtempSync(join(tmpdir(), 'openline-prompts-'));
+    writeFileSync(join(prompts, 'hold-music.wav'), holdMusicWav());
+    writeFileSync(join(prompts, 'beep.wav'), beepWav());
+    new BucketDeployment(this, 'PlatformPrompts', {
+      sources: [Source.asset(prompts)],
+      destinationBucket: props.prompts,
+      destinationKeyPrefix: PLATFORM_PROMPTS,
+      prune: false,
+    });
+    const copier = stack.node.tryFindChild(BUCKET_DEPLOYMENT_FUNCTION);
+    const bucket = stack.getLogicalId(props.prompts.node.defaultChild as CfnBucket);
+    if (copier !== undefined)
+      Validations.of(copier).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/*]`,
+        reason:
+          "CDK's BucketDeployment function writes the platform prompts into the prompts bucket (under platform/prompts/, never pruning).",
+      });
     props.dataKey.addToResourcePolicy(
       new PolicyStatement({
         principals: [chime],
@@ -137,7 +169,8 @@ export class Telephony extends Construct {
       service: 'DynamoDB',
       action: 'PutItem',
       parameters: { TableName: props.configTable.tableName, Item: marshall(item) },
-      physicalResourceId: PhysicalResourceId.of(`sip-target-${stack.region}`),
+      // The priority is part of the item's key: a new priority replaces the resource (the old item deleted).
+      physicalResourceId: PhysicalResourceId.of(`sip-target-${props.priority}-${stack.region}`),
     };
     new AwsCustomResource(this, 'RegisterSipTarget', {
       onCreate: put,

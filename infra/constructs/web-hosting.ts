@@ -5,7 +5,7 @@
  * and deploys an empty site.
  */
 import { existsSync } from 'node:fs';
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   type BehaviorOptions,
@@ -33,7 +33,7 @@ import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 
 /** The construct id aws-cdk-lib gives its BucketDeployment function (one per stack). */
-const BUCKET_DEPLOYMENT_FUNCTION = 'Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C';
+export const BUCKET_DEPLOYMENT_FUNCTION = 'Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C';
 
 export interface WebHostingProps {
   readonly stage: 'dev' | 'prod';
@@ -70,12 +70,15 @@ export class WebHosting extends Construct {
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: 's3/web/',
     });
-    // Client-side routes are not objects: the bucket answers 403 (no ListBucket), and the app shell loads.
-    const shell = (httpStatus: number) => ({
-      httpStatus,
-      responseHttpStatus: 200,
-      responsePagePath: '/index.html',
-      ttl: Duration.seconds(0),
+    // Client-side routes (/agent, /wallboard, …) are not objects: a path without a file extension gets the
+    // app shell. Done on the site's behaviour only — a distribution-wide error page would also turn the APIs'
+    // 403s and 404s into a 200 HTML page.
+    const shell = new CfFunction(this, 'AppShell', {
+      comment: 'Client-side routes of the web app get index.html',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(
+        "function handler(event) { var r = event.request; if (r.uri.indexOf('.') < 0) { r.uri = '/index.html'; } return r; }",
+      ),
     });
     this.distribution = new Distribution(this, 'Cdn', {
       comment: `Openline web app (${props.stage})`,
@@ -84,9 +87,9 @@ export class WebHosting extends Construct {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        functionAssociations: [{ function: shell, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: props.apis === undefined ? {} : this.apiBehaviors(props.apis),
-      errorResponses: [shell(403), shell(404)],
       httpVersion: HttpVersion.HTTP2_AND_3,
       enableLogging: true,
       logBucket: props.accessLogs,

@@ -28,6 +28,8 @@ export interface AwsClients {
   readonly dynamodbStreams: DynamoDBStreamsClient;
   readonly kinesis: KinesisClient;
   readonly s3: S3Client;
+  /** S3 as another region's bucket needs it (requests are signed for the bucket's region). */
+  s3In(region: string): S3Client;
   readonly chimeSdkVoice: ChimeSDKVoiceClient;
   /** The Chime SDK Voice client of another region (an SMA call is updated in the region that owns it). */
   chimeSdkVoiceIn(region: string): ChimeSDKVoiceClient;
@@ -110,6 +112,22 @@ export function createAwsClients(config: OpenlineConfig): AwsClients {
         () =>
           new S3Client({
             ...base,
+            endpoint: config.endpoints.s3,
+            forcePathStyle: config.endpoints.s3 !== undefined,
+            requestChecksumCalculation: 'WHEN_REQUIRED',
+            responseChecksumValidation: 'WHEN_REQUIRED',
+            requestHandler: requestHandler(),
+          }),
+      );
+    },
+    s3In(region: string) {
+      if (region === config.region) return clients.s3;
+      return once(
+        `s3:${region}`,
+        () =>
+          new S3Client({
+            ...base,
+            region,
             endpoint: config.endpoints.s3,
             forcePathStyle: config.endpoints.s3 !== undefined,
             requestChecksumCalculation: 'WHEN_REQUIRED',

@@ -29,6 +29,8 @@ export interface OpenlineConfig {
   /** Base URL of the WebSocket API's connection-management endpoint (`.../@connections` lives under it). */
   readonly websocketManagementUrl: string | undefined;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** The primary's recordings bucket, of which this region's is a replica (the DR region only). */
+  readonly recordingsReplicaOf: string | undefined;
   /** Hosts an IVR data lookup may reach over plain http (everything else needs https). */
   readonly lookupPlainHttpHosts: readonly string[];
   /** The Cognito user pool of tenant users (sign-up creates its admin there); unset where no sign-up runs. */
@@ -71,6 +73,7 @@ const shape: Record<string, z.ZodType> = {
     .string()
     .regex(/^[\w.-]+(,[\w.-]+)*$/, 'must be a comma-separated list of app client ids')
     .optional(),
+  OPENLINE_RECORDINGS_REPLICA_OF: resourceName.optional(),
   OPENLINE_LOOKUP_PLAIN_HTTP_HOSTS: z
     .string()
     .regex(/^[A-Za-z0-9.:[\]-]+(,[A-Za-z0-9.:[\]-]+)*$/, 'must be a comma-separated list of host names')
@@ -116,6 +119,7 @@ export function loadConfig(env: Env): OpenlineConfig {
     websocketManagementUrl: e.OPENLINE_WEBSOCKET_MANAGEMENT_URL,
     logLevel: e.OPENLINE_LOG_LEVEL as OpenlineConfig['logLevel'],
     lookupPlainHttpHosts: e.OPENLINE_LOOKUP_PLAIN_HTTP_HOSTS?.split(',') ?? [],
+    recordingsReplicaOf: e.OPENLINE_RECORDINGS_REPLICA_OF,
     userPoolId: e.OPENLINE_USER_POOL_ID,
     jwt:
       e.OPENLINE_JWT_ISSUER === undefined || e.OPENLINE_JWT_AUDIENCE === undefined

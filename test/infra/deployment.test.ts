@@ -8,7 +8,7 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,8 @@ import { functionAccess } from '../../infra/constructs/function-access.ts';
 import type { RegionStack } from '../../infra/region-stack.ts';
 import { resources } from '../../layers/resources/index.ts';
 import { SKIP_BUNDLING } from './synth-options.ts';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 
@@ -134,7 +136,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('gives each function the actions its bundled code sends, on the resources it names, and nothing else', () => {
+  it('gives each function exactly the actions its bundled code sends, plus what running needs', () => {
     const fns = functionsOf(primary.compute);
     const policies = resourcesOf(primary.compute, 'AWS::IAM::Policy');
     const actionsOf = (moduleName: string) => {
@@ -152,35 +154,94 @@ describe('least privilege', () => {
         ),
       );
     };
-    const reports = actionsOf('api/reports/run-report.ts');
-    expect(reports).toContain('athena:StartQueryExecution');
-    expect(reports).not.toContain('dynamodb:PutItem');
-    const flows = actionsOf('api/flows/list-flows.ts');
-    expect([...flows].filter((a) => /^(s3|athena|chime|cognito-idp|kinesis):/.test(a))).toEqual([]);
-    const callControl = actionsOf(smaFunctions.callControl.module);
-    expect(callControl).toContain('chime:UpdateSipMediaApplicationCall');
-    expect([...callControl].filter((a) => /^(cognito-idp|athena|s3):/.test(a))).toEqual([]);
-    const collector = actionsOf('cdr/collect.ts');
-    expect(collector).toContain('kinesis:PutRecords');
-    const signup = actionsOf('signup/worker.ts');
-    expect(signup).toContain('cognito-idp:AdminCreateUser');
-    expect(signup).toContain('chime:CreateSipRule');
-    expect(actionsOf('api/get-status.ts')).not.toContain('dynamodb:DeleteItem');
+    const derived = functionAccess(repoRoot, join(repoRoot, 'functions'), modules, {
+      tables: resources.tables.map((t) => t.id),
+      buckets: resources.buckets.map((b) => b.id),
+      streams: resources.streams.map((st) => st.id),
+    });
+    // What every function may do besides its code's own calls: its logs, X-Ray, reading the stream that
+    // invokes it, and what an Athena query or a read of an encrypted object needs behind the call.
+    const running = new Set([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+      'kinesis:DescribeStreamSummary',
+      'kinesis:GetRecords',
+      'kinesis:GetShardIterator',
+      'kinesis:ListShards',
+      'kinesis:SubscribeToShard',
+      'kinesis:DescribeStream',
+      'kinesis:ListStreams',
+      'kinesis:DescribeStreamConsumer',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+    ]);
+    const athena = new Set([
+      'glue:GetDatabase',
+      'glue:GetTable',
+      's3:GetBucketLocation',
+      's3:ListBucket',
+      's3:GetObject',
+      's3:PutObject',
+      's3:AbortMultipartUpload',
+    ]);
+    for (const module of modules) {
+      const granted = actionsOf(module);
+      const access = derived.get(module);
+      const own = new Set([...(access?.actions.values() ?? [])].flatMap((set) => [...set]));
+      for (const action of own) expect(granted, `${module} lacks ${action}`).toContain(action);
+      for (const action of granted) {
+        const allowed =
+          own.has(action) || running.has(action) || (access?.actions.has('athena') && athena.has(action));
+        expect(allowed, `${module} has ${action}, which its code does not send`).toBe(true);
+      }
+    }
+    // Sign-up's open routes carry none of the worker's powers (numbers, SIP rules, user passwords).
+    for (const open of ['api/signup/get-signup.ts', 'api/signup/create-signup.ts'])
+      expect(
+        [...actionsOf(open)].filter((a) => a.startsWith('chime:')),
+        open,
+      ).toEqual([]);
+    expect([...actionsOf('api/signup/get-signup.ts')].filter((a) => a.startsWith('cognito-idp:'))).toEqual(
+      [],
+    );
+    expect(actionsOf('signup/worker.ts')).toContain('chime:CreateSipRule');
+    expect(actionsOf('api/reports/run-report.ts')).not.toContain('dynamodb:PutItem');
   });
 
-  it('names DynamoDB indexes one by one and keeps every object grant inside the tenants/ folder', () => {
+  it('names DynamoDB indexes one by one and keeps object grants in tenants/ (the lake’s Athena files aside)', () => {
     for (const t of [primary.compute, standby.compute]) {
-      const text = JSON.stringify(t.toJSON());
-      expect(text).not.toContain('/index/*');
-      for (const s of statements(t))
+      expect(JSON.stringify(t.toJSON())).not.toContain('/index/*');
+      for (const s of statements(t)) {
+        const objectActions = s.Action.filter(
+          (a) => a.startsWith('s3:') && a !== 's3:ListBucket' && a !== 's3:GetBucketLocation',
+        );
+        if (objectActions.length === 0) continue;
         for (const resource of s.Resource) {
           const joined = JSON.stringify(resource);
-          if (
-            s.Action.some((a) => a.startsWith('s3:') && a !== 's3:ListBucket' && a !== 's3:GetBucketLocation')
-          )
-            expect(joined, s.where).toMatch(/tenants\/\*|\/\*"|\\"\/\*/);
+          if (joined.includes('LakeBucketName')) expect(joined, s.where).toMatch(/\/\*"\]\]\}$/);
+          else expect(joined, s.where).toMatch(/\/tenants\/\*"(\]\]\})?$/);
         }
+      }
     }
+  });
+
+  it('lets the recording functions reach every region’s recordings, the DR region preferring its replica', () => {
+    const text = JSON.stringify(primary.compute.toJSON());
+    for (const region of regions) expect(text).toContain(`-${region}/tenants/*`);
+    expect(text).toContain('"kms:ViaService":"s3.us-west-2.amazonaws.com"');
+    const env = (t: Template) =>
+      functionsOf(t).map(
+        ([, r]) => (r.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+      );
+    expect(env(primary.compute).every((v) => v.OPENLINE_RECORDINGS_REPLICA_OF === undefined)).toBe(true);
+    for (const v of env(standby.compute))
+      expect(JSON.stringify(v.OPENLINE_RECORDINGS_REPLICA_OF)).toContain('openline-prod-recordings-');
   });
 
   it('reads the access of a handler from its bundle, and refuses a command it cannot map', () => {
@@ -263,6 +324,24 @@ describe('APIs', () => {
       distribution.Properties.DistributionConfig as { CacheBehaviors: { PathPattern: string }[] }
     ).CacheBehaviors;
     expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/_auth/*', '/api/*', '/ws']);
+    // The app shell comes from a function on the site's behaviour only: no distribution-wide error page
+    // that would turn the APIs' 403s and 404s into a 200 HTML page.
+    const config = distribution.Properties.DistributionConfig as {
+      CustomErrorResponses?: unknown;
+      DefaultCacheBehavior: { FunctionAssociations?: { EventType: string }[] };
+    };
+    expect(config.CustomErrorResponses).toBeUndefined();
+    expect(config.DefaultCacheBehavior.FunctionAssociations?.map((f) => f.EventType)).toEqual([
+      'viewer-request',
+    ]);
+    // WebSocket stages log through the account's API Gateway role, in a format of their own.
+    primary.main.resourceCountIs('AWS::ApiGateway::Account', 1);
+    const socketStage = resourcesOf(primary.main, 'AWS::ApiGatewayV2::Stage').find(
+      ([, st]) => st.Properties.StageName === 'live',
+    ) as [string, Resource];
+    const format = String((socketStage[1].Properties.AccessLogSettings as { Format: string }).Format);
+    expect(format).toContain('$context.connectionId');
+    expect(format).not.toContain('httpMethod');
   });
 });
 
@@ -273,10 +352,33 @@ describe('telephony', () => {
         JSON.stringify(r.Properties.Create ?? '').includes('CreateSipMediaApplication'),
       ) as [string, Resource];
       expect(JSON.stringify(sma.Properties.Create)).toContain('LambdaArn');
-      t.compute.hasResourceProperties('AWS::Lambda::Permission', {
-        Principal: 'voiceconnector.chime.amazonaws.com',
+      const [callControlId] = functionsOf(t.compute).find(
+        ([, r]) => moduleOf(r) === smaFunctions.callControl.module,
+      ) as [string, Resource];
+      const chime = resourcesOf(t.compute, 'AWS::Lambda::Permission').filter(
+        ([, p]) => p.Properties.Principal === 'voiceconnector.chime.amazonaws.com',
+      );
+      expect(chime).toHaveLength(1);
+      expect((chime[0] as [string, Resource])[1].Properties).toMatchObject({
         Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [callControlId, 'Arn'] },
+        SourceAccount: expect.anything(),
       });
+    }
+  });
+
+  it('puts the platform prompts in every region’s prompts bucket, where Chime may play them', () => {
+    for (const t of [primary.main, standby.main]) {
+      t.hasResourceProperties('Custom::CDKBucketDeployment', {
+        DestinationBucketKeyPrefix: 'platform/prompts/',
+        Prune: false,
+      });
+      const policies = resourcesOf(t, 'AWS::S3::BucketPolicy').map(([, p]) => JSON.stringify(p.Properties));
+      expect(
+        policies.some(
+          (p) => p.includes('voiceconnector.chime.amazonaws.com') && p.includes('/platform/prompts/*'),
+        ),
+      ).toBe(true);
     }
   });
 
@@ -305,6 +407,14 @@ describe('disaster recovery', () => {
     expect(replication).toContain('us-east-1');
     expect(replication).toContain('DeleteMarkerReplication');
     expect(replication).toContain('ReplicaKmsKeyID');
+    // With S3 Bucket Keys the key's encryption context names the bucket: the condition must allow it.
+    const decrypt = resourcesOf(standby.main, 'AWS::IAM::Policy')
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement)
+      .find((st) => JSON.stringify(st).includes('kms:EncryptionContext:aws:s3:arn'));
+    const allowed = (decrypt?.Condition as { StringLike: Record<string, unknown[]> }).StringLike[
+      'kms:EncryptionContext:aws:s3:arn'
+    ] as string[];
+    expect(allowed.map((a) => JSON.stringify(a).endsWith('/*"]]}'))).toEqual([false, true]);
     expect(
       resourcesOf(primary.main, 'Custom::AWS').some(([, r]) =>
         JSON.stringify(r).includes('PutBucketReplication'),
@@ -340,6 +450,17 @@ describe('observability', () => {
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/Alarms/) }]);
     primary.main.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     primary.main.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    // CloudWatch can publish to the encrypted topic only if the key lets it.
+    primary.main.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          }),
+        ]),
+      },
+    });
   });
 });
 

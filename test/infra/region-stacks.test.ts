@@ -151,12 +151,21 @@ describe('one stack per region', () => {
           DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
           // Standard logs to the stack's access-log bucket.
           Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
-          CustomErrorResponses: [
-            { ErrorCode: 403, ResponseCode: 200, ResponsePagePath: '/index.html', ErrorCachingMinTTL: 0 },
-            { ErrorCode: 404, ResponseCode: 200, ResponsePagePath: '/index.html', ErrorCachingMinTTL: 0 },
-          ],
         }),
       });
+      // The app shell: the viewer-request function on the site's behaviour, run here on sample requests.
+      const shell = Object.values(template.findResources('AWS::CloudFront::Function')).find((f) =>
+        String(
+          (f as { Properties: { FunctionConfig: { Comment: string } } }).Properties.FunctionConfig.Comment,
+        ).includes('Client-side routes'),
+      ) as { Properties: { FunctionCode: string } };
+      const handler = new Function(`${shell.Properties.FunctionCode}; return handler;`)() as (e: {
+        request: { uri: string };
+      }) => { uri: string };
+      const uriFor = (uri: string) => handler({ request: { uri } }).uri;
+      expect(uriFor('/agent')).toBe('/index.html');
+      expect(uriFor('/wallboard/queues')).toBe('/index.html');
+      expect(uriFor('/assets/index-3f2a.js')).toBe('/assets/index-3f2a.js');
       template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
       // The site bucket is private: only the distribution (by its ARN) may read it.
       template.hasResourceProperties('AWS::S3::BucketPolicy', {

@@ -15,12 +15,12 @@ import {
   newTenantId,
   parseSignupRequest,
 } from '../../../layers/domain/tenancy/signup-request.ts';
-import { signupPorts } from './signup-ports.ts';
+import { signupIntake } from './signup-intake.ts';
 import { signupView } from './signup-view.ts';
 
 export const handler = httpHandler(async (event) => {
   const request = parseSignupRequest(jsonBody(event), Date.now());
-  const ports = signupPorts();
+  const ports = signupIntake();
   const createdAt = new Date().toISOString();
   const job: SignupJob = {
     signupId: newSignupId(),
