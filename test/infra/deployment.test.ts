@@ -411,7 +411,8 @@ describe('disaster recovery', () => {
     const decrypt = resourcesOf(standby.main, 'AWS::IAM::Policy')
       .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement)
       .find((st) => JSON.stringify(st).includes('kms:EncryptionContext:aws:s3:arn'));
-    const allowed = (decrypt?.Condition as { StringLike: Record<string, unknown[]> }).StringLike[
+    if (decrypt === undefined) throw new Error('no replication decrypt statement');
+    const allowed = (decrypt.Condition as { StringLike: Record<string, unknown[]> }).StringLike[
       'kms:EncryptionContext:aws:s3:arn'
     ] as string[];
     expect(allowed.map((a) => JSON.stringify(a).endsWith('/*"]]}'))).toEqual([false, true]);
