@@ -17,6 +17,8 @@ export default defineConfig({
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 120_000,
+          // Synthesis in a beforeAll takes seconds, more while other suites share the cores.
+          hookTimeout: 120_000,
         },
       },
       {

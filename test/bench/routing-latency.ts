@@ -1,4 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { meterCapacity } from '../../bench/load/capacity-meter.ts';
 import { createAgent, HeadlessAgent, issueToken } from '../../infra/local/agent-client.ts';
 import { PstnClient } from '../../infra/local/chime/pstn-client.ts';
 import { startLocalCloud } from '../../infra/local/local-cloud.ts';
@@ -36,43 +37,6 @@ function parse(argv: string[]): Options {
   return o;
 }
 
-/** Counts the capacity DynamoDB reports for every request a client sends. */
-function meter(client: ReturnType<typeof runtimeClients>['dynamodb']) {
-  const total = {
-    read: 0,
-    write: 0,
-    requests: 0,
-    on: false,
-    byCommand: new Map<string, { units: number; requests: number }>(),
-  };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { ReturnConsumedCapacity?: string };
-      if (total.on) input.ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      if (!total.on) return result;
-      total.requests += 1;
-      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-      // TOTAL reports the units of each table touched; whether they are read or write units follows from the
-      // operation (DynamoDB Local does not split them).
-      const name = String((context as { commandName?: string }).commandName).replace(/Command$/, '');
-      const reads = /Get|Query|Scan/.test(name);
-      const entry = total.byCommand.get(name) ?? { units: 0, requests: 0 };
-      entry.requests += 1;
-      for (const c of Array.isArray(consumed) ? consumed : consumed === undefined ? [] : [consumed]) {
-        const units = (c as { CapacityUnits?: number }).CapacityUnits ?? 0;
-        entry.units += units;
-        if (reads) total.read += units;
-        else total.write += units;
-      }
-      total.byCommand.set(name, entry);
-      return result;
-    },
-    { step: 'initialize', name: 'benchConsumedCapacity' },
-  );
-  return total;
-}
-
 async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));
   const log = (line: string) => {
@@ -94,7 +58,7 @@ async function main(): Promise<void> {
   try {
     const webUrl = cloud.urls.web.replace(/\/$/, '');
     // The handlers run in this process: their client is metered; the benchmark's own set-up uses another.
-    const capacity = meter(runtimeClients().dynamodb);
+    const capacity = meterCapacity(runtimeClients().dynamodb);
     const clients = createAwsClients(cloud.config);
     const tenant = await ivrTenant({ webUrl, env: cloud.env, config: cloud.config, clients }, 'bench');
     await clients.documents.send(

@@ -52,3 +52,59 @@ const US_TOLL_FREE = /^\+18(00|33|44|55|66|77|88)\d{7}$/;
 export function isTollFree(number: string): boolean {
   return US_TOLL_FREE.test(number);
 }
+
+/** The call that costs are compared on (shared/design/metrics-and-prices.md): recorded, to a local number. */
+export const REFERENCE_CALL = { ivrSeconds: 60, queueSeconds: 30, talkSeconds: 240, recorded: true } as const;
+
+/** What the platform used per handled call, as a benchmark measured it. */
+export interface MeasuredUsage {
+  readonly dynamoReadUnits: number;
+  readonly dynamoWriteUnits: number;
+  readonly lambdaInvocations: number;
+  /** Mean handler duration (ms); Lambda bills it at the functions' memory. */
+  readonly lambdaMs: number;
+}
+
+/**
+ * The reference call's cost on Openline with the measured platform usage — telephony (PSTN minutes on the
+ * customer's leg), SMA minutes (the customer's leg throughout, the agent's leg while talking) and the
+ * platform (meeting and recording minutes, DynamoDB, Lambda, Kinesis, Firehose) — and the same call on
+ * Amazon Connect (its per-minute voice price over the whole call, plus the same telephony).
+ */
+export function referenceCallCost(
+  usage: MeasuredUsage,
+  lambdaMemoryGb = PLATFORM_USAGE_PER_CALL.lambdaMemoryGb,
+) {
+  const p = PRICE_TABLE;
+  const u = PLATFORM_USAGE_PER_CALL;
+  const call = REFERENCE_CALL;
+  const minutes = (call.ivrSeconds + call.queueSeconds + call.talkSeconds) / 60;
+  const talkMinutes = call.talkSeconds / 60;
+  const telephony = minutes * p.didInboundMinute;
+  const sma = (minutes + talkMinutes) * p.smaLegMinute;
+  const platform =
+    talkMinutes * p.attendeeMinute +
+    (call.recorded ? talkMinutes * p.recordingMinute : 0) +
+    usage.dynamoReadUnits * p.dynamoReadUnit +
+    usage.dynamoWriteUnits * p.dynamoWriteUnit +
+    usage.lambdaInvocations *
+      (p.lambdaRequest + (usage.lambdaMs / 1000) * lambdaMemoryGb * p.lambdaGbSecond) +
+    (u.kinesisKb / 1e6) * p.kinesisInGb +
+    (u.firehoseKb / 1e6) * p.firehoseGb;
+  const six = (n: number) => Math.round(n * 1e6) / 1e6;
+  return {
+    call,
+    priceTable: p.date,
+    openline: {
+      telephony: six(telephony),
+      // The SMA's minutes are telephony on AWS's bill; shown apart so the platform's share is clear.
+      sma: six(sma),
+      platform: six(platform),
+      total: six(telephony + sma + platform),
+    },
+    amazonConnect: {
+      classic: six(minutes * p.connectClassicMinute + telephony),
+      current: six(minutes * p.connectCurrentMinute + telephony),
+    },
+  };
+}
