@@ -193,4 +193,8 @@ cost of the reference call (60 s IVR, 30 s queue, 240 s talk, recorded): telepho
 ${r.seconds} s in all`;
 }
 
-process.exit(await main());
+// `--faults`: the fault battery at full size instead of the load (bench/faults/README.md).
+if (process.argv.includes('--faults')) {
+  process.argv.splice(process.argv.indexOf('--faults'), 1);
+  await import('./faults/run-faults.ts');
+} else process.exit(await main());

@@ -48,7 +48,9 @@ export const usage = `Usage: npm run bench -- [options]
   --tenants <n>            tenants, each with a number, a menu and a queue
   --seed <n>               the load's random seed (same seed, same calls)
   --json                   the report as one JSON object on the last line of output
-  --no-save                do not write bench/results/<profile>.json`;
+  --no-save                do not write bench/results/<profile>.json
+  --faults                 run the fault battery instead (bench/faults/README.md), with its own options:
+                           --calls N --agents A --concurrency C --scenario <name>…`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const given = new Map<string, string>();

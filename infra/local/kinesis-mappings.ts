@@ -47,7 +47,12 @@ export function startKinesisMappings(
   kinesis: KinesisClient,
   region: string,
   mappings: readonly KinesisMapping[],
-  options: { checkpointFile?: string; onError: (mapping: string, error: unknown) => void },
+  options: {
+    checkpointFile?: string;
+    onError: (mapping: string, error: unknown) => void;
+    /** Fault injection: what a batch becomes on its way to a consumer (duplicates, another order). */
+    disorder?: <R>(records: readonly R[]) => R[];
+  },
 ) {
   let stopped = false;
   const checkpoints = new Checkpoints(options.checkpointFile);
@@ -81,7 +86,7 @@ export function startKinesisMappings(
           for (const { shard, records } of buffer)
             for (let i = 0; i < records.length && !stopped; i += mapping.batchSize) {
               const batch = records.slice(i, i + mapping.batchSize);
-              const through = await deliver(mapping, region, shard, batch, options.onError, () => stopped);
+              const through = await deliver(mapping, region, shard, batch, options, () => stopped);
               const last = batch.at(-1)?.SequenceNumber;
               if (!through) break;
               if (last !== undefined) checkpoints.save(mapping.name, shard.shardId, last);
@@ -174,11 +179,16 @@ async function deliver(
   region: string,
   shard: Shard,
   records: KinesisRecord[],
-  onError: (mapping: string, error: unknown) => void,
+  options: {
+    onError: (mapping: string, error: unknown) => void;
+    disorder?: <R>(records: readonly R[]) => R[];
+  },
   stopped: () => boolean,
 ): Promise<boolean> {
+  const onError = options.onError;
+  const delivered = records.map((r) => lambdaRecord(r, mapping.streamName, region, shard.shardId));
   return deliverBatch(
-    records.map((r) => lambdaRecord(r, mapping.streamName, region, shard.shardId)),
+    options.disorder === undefined ? delivered : options.disorder(delivered),
     mapping.handler,
     {
       idOf: (r) => r.kinesis.sequenceNumber,

@@ -36,7 +36,9 @@ import { serveDemoOrders } from './demo/demo-order-service.ts';
 import { seedPlatformPrompts } from './demo/platform-prompts.ts';
 import { DEMO_EXTENSION, type DemoTenant, seedDemoTenant } from './demo/seed-demo-tenant.ts';
 import { type DemoUser, seedDemoRouting, seedDemoUsers } from './demo/seed-demo-users.ts';
+import { startDynamoDbFaultProxy } from './dynamodb-fault-proxy.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { disorderRecords, faultControl, LocalFaults, smaDeliveryFaults } from './fault-injection.ts';
 import { freePort } from './free-port.ts';
 import { handlerEnvironment } from './handler-environment.ts';
 import { HttpApiGateway } from './http-api-gateway.ts';
@@ -77,6 +79,8 @@ export interface LocalCloud {
   readonly warnings: readonly string[];
   /** PIDs of the child processes (DynamoDB Local, kinesis-local). */
   readonly childPids: readonly number[];
+  /** The injected faults (all off until set, here or through `/_emulator/faults`). */
+  readonly faults: LocalFaults;
   health(): Promise<HealthReport>;
   stop(): Promise<void>;
 }
@@ -171,6 +175,16 @@ export async function startLocalCloud(
       S3Emulator,
     ];
 
+    // With fault injection on, the handlers (and everything else of this process) reach DynamoDB through
+    // the fault proxy; /health still names DynamoDB Local itself, so checkers read what was committed.
+    const faults = new LocalFaults(settings.faultInjection);
+    let handlerDynamoDb = dynamodb.endpoint;
+    if (settings.faultInjection) {
+      const proxy = await startDynamoDbFaultProxy({ upstream: dynamodb.endpoint, faults });
+      stack.push(() => proxy.close());
+      handlerDynamoDb = proxy.endpoint;
+    }
+
     // The gateway's port must be known before the handlers' environment is complete.
     const webPort = await pick(settings.ports.web);
     const webUrl = `http://127.0.0.1:${webPort}`;
@@ -179,7 +193,7 @@ export async function startLocalCloud(
     const userPoolId = `${settings.region}_${LOCAL_USER_POOL_SUFFIX}`;
     const env = handlerEnvironment({
       region: settings.region,
-      dynamodb: dynamodb.endpoint,
+      dynamodb: handlerDynamoDb,
       kinesis: kinesis.endpoint,
       s3: s3.endpoint,
       chimeSdkVoice: chimeEndpoint,
@@ -218,7 +232,7 @@ export async function startLocalCloud(
 
     const telephony =
       settings.network === undefined
-        ? await hostTelephony({ settings, chimePort, webPort, webUrl, config, clients, auth, log })
+        ? await hostTelephony({ settings, chimePort, webPort, webUrl, config, clients, auth, faults, log })
         : await joinNetwork(settings.network, config, clients);
     if (telephony.chime !== undefined) {
       const chime = telephony.chime;
@@ -271,7 +285,7 @@ export async function startLocalCloud(
                 (req, socket, head) => telephony.chime?.pstnGateway.upgrade(req, socket, head),
               ],
             ]),
-            control: emulatorControls(telephony.chime, telephony.builtIn),
+            control: emulatorControls(telephony.chime, telephony.builtIn, faultControl(faults)),
           }),
       auth,
       // Without its own Chime emulator, the phone network outside invokes this region's SMA functions here.
@@ -339,6 +353,7 @@ export async function startLocalCloud(
       ],
       {
         checkpointFile: dataDir === undefined ? undefined : join(dataDir, 'kinesis-checkpoints.json'),
+        disorder: (records) => disorderRecords(faults, records),
         onError: (name, error) =>
           process.stderr.write(`[${name}] ${(error as Error).stack ?? String(error)}\n`),
       },
@@ -359,6 +374,7 @@ export async function startLocalCloud(
       demo,
       warnings,
       childPids: [dynamodb.process.pid, kinesis.process.pid],
+      faults,
       health,
       stop: stopAll,
     };
@@ -488,6 +504,7 @@ async function hostTelephony(o: {
   config: OpenlineConfig;
   clients: AwsClients;
   auth: LocalIssuer;
+  faults: LocalFaults;
   log: (line: string) => void;
 }): Promise<Telephony> {
   const { settings, config, clients } = o;
@@ -499,6 +516,7 @@ async function hostTelephony(o: {
     s3: clients.s3,
     meetingSignalingUrl: `ws://127.0.0.1:${o.webPort}/_pstn/ws`,
   });
+  chime.engine.deliveryFaults = smaDeliveryFaults(o.faults);
   try {
     const builtIn = new Set<string>();
     for (const fn of Object.values(smaFunctions)) {

@@ -25,6 +25,11 @@ export interface LocalSettings {
   /** How long the local Firehose stand-in gathers call events before writing a lake file. */
   readonly lakeBufferMs: number;
   /**
+   * Puts the fault-injecting proxy in front of DynamoDB Local (the handlers reach DynamoDB through it), so
+   * that `/_emulator/faults` can throttle and conflict requests. Off by default: it costs a hop.
+   */
+  readonly faultInjection: boolean;
+  /**
    * A phone network outside this process (the failover drill's): its Chime emulator's endpoint and the
    * platform's SIP media applications there, primary first. Then this process is one region: it starts no
    * Chime emulator, seeds no demo tenant, and serves its SMA functions over Lambda's Invoke API.
@@ -62,6 +67,7 @@ const envSchema = z.object({
     .default('us-west-2'),
   OPENLINE_JAVA: z.string().min(1).optional(),
   OPENLINE_LAKE_BUFFER_MS: z.coerce.number().int().min(0).max(900_000).default(2_000),
+  OPENLINE_FAULT_INJECTION: z.enum(['on', 'off']).default('off'),
   OPENLINE_CHIME_ENDPOINT: z
     .string()
     .regex(/^http:\/\/127\.0\.0\.1:\d+$/, 'must be http://127.0.0.1:<port>')
@@ -95,7 +101,8 @@ Environment (defaults): ${Object.entries(portDefaults)
   .map(([k, v]) => `${k}=${v}`)
   .join(', ')},
   OPENLINE_REGION=us-east-1, OPENLINE_STANDBY_REGION=us-west-2, OPENLINE_JAVA (java binary; default $JAVA_HOME/bin/java or java),
-  OPENLINE_LAKE_BUFFER_MS=2000 (how long call records gather before a lake file is written).
+  OPENLINE_LAKE_BUFFER_MS=2000 (how long call records gather before a lake file is written),
+  OPENLINE_FAULT_INJECTION=off (on: DynamoDB through a fault proxy, faults set by PUT /_emulator/faults).
   A port of 0 means any free port.
   OPENLINE_CHIME_ENDPOINT and OPENLINE_SIP_TARGETS (together; the failover drill sets them): run one region
   against an outside phone network instead of starting a Chime emulator.`;
@@ -146,6 +153,7 @@ export function parseLocalSettings(argv: readonly string[], env: NodeJS.ProcessE
     java: e.OPENLINE_JAVA ?? (e.JAVA_HOME === undefined ? 'java' : `${e.JAVA_HOME}/bin/java`),
     buildWeb,
     lakeBufferMs: e.OPENLINE_LAKE_BUFFER_MS,
+    faultInjection: e.OPENLINE_FAULT_INJECTION === 'on',
     network:
       e.OPENLINE_CHIME_ENDPOINT === undefined || e.OPENLINE_SIP_TARGETS === undefined
         ? undefined

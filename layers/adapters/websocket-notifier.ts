@@ -105,13 +105,16 @@ export class WebSocketNotifier {
           : liveKeys.supervisorConnection(tenant, '').pk,
       ),
     }));
-    const lookups = new Map<string, Promise<string[]>>();
-    for (const pk of addressed.flatMap((a) => a.pks))
-      if (!lookups.has(pk)) lookups.set(pk, this.connections(pk));
+    // Every lookup at once, awaited together: one that fails while another is awaited must not go unhandled
+    // (an unhandled rejection ends the process).
+    const pks = [...new Set(addressed.flatMap((a) => a.pks))];
+    const found = new Map(
+      await Promise.all(pks.map(async (pk) => [pk, await this.connections(pk)] as const)),
+    );
     const queues = new Map<string, string[]>();
     for (const { data, pks } of addressed) {
       for (const pk of pks) {
-        for (const connectionId of await (lookups.get(pk) as Promise<string[]>)) {
+        for (const connectionId of found.get(pk) ?? []) {
           const queue = queues.get(connectionId) ?? [];
           queue.push(data);
           queues.set(connectionId, queue);

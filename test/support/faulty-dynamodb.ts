@@ -10,6 +10,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { HttpResponse } from '@smithy/core/protocols';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import {
+  type FaultResponse,
+  throttlingResponse,
+  transactItemCount,
+  transactionConflictResponse,
+} from '../../infra/local/dynamodb-fault-responses.ts';
 import type { OpenlineConfig } from '../../layers/config/config.ts';
 
 export interface Faults {
@@ -26,15 +32,12 @@ export interface FaultCounts {
   requests: number;
 }
 
-const JSON_1_0 = 'application/x-amz-json-1.0';
-
-function errorResponse(type: string, body: Record<string, unknown>): { response: HttpResponse } {
-  const payload = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, ...body });
+function asSdkResponse(fault: FaultResponse): { response: HttpResponse } {
   return {
     response: new HttpResponse({
-      statusCode: 400,
-      headers: { 'content-type': JSON_1_0, 'x-amzn-requestid': 'injected-fault' },
-      body: Readable.from([Buffer.from(payload)]),
+      statusCode: fault.statusCode,
+      headers: fault.headers,
+      body: Readable.from([Buffer.from(fault.body)]),
     }),
   };
 }
@@ -61,9 +64,7 @@ class FaultyHandler extends NodeHttpHandler {
     this.counts.requests += 1;
     if (random() < this.faults.throttle) {
       this.counts.throttled += 1;
-      return errorResponse('ThrottlingException', {
-        message: 'Rate of requests exceeds the allowed throughput.',
-      });
+      return asSdkResponse(throttlingResponse());
     }
     const target = String(request.headers['x-amz-target'] ?? '');
     if (target.endsWith('.TransactWriteItems') && random() < this.faults.conflict) {
@@ -72,17 +73,8 @@ class FaultyHandler extends NodeHttpHandler {
         typeof request.body === 'string'
           ? request.body
           : Buffer.from(request.body as Uint8Array).toString('utf8');
-      const items = (JSON.parse(body) as { TransactItems: unknown[] }).TransactItems.length;
-      const conflicted = Math.floor(random() * items);
-      const reasons = Array.from({ length: items }, (_, i) =>
-        i === conflicted
-          ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }
-          : { Code: 'None' },
-      );
-      return errorResponse('TransactionCanceledException', {
-        message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
-        CancellationReasons: reasons,
-      });
+      const items = transactItemCount(body);
+      return asSdkResponse(transactionConflictResponse(items, Math.floor(random() * items)));
     }
     return super.handle(request, options);
   }

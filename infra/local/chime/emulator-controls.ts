@@ -7,6 +7,7 @@
  *   POST /_emulator/regions/<region>             { "status": "down" | "up" }
  *   PUT  /_emulator/functions/<name>             { "url": "http://127.0.0.1:<port>/…" }  (POST event → JSON reply)
  *   GET  /_emulator/calls/<transactionId>/log    → { transactionId, entries }
+ *   GET|PUT /_emulator/faults                    the local cloud's injected faults (../fault-injection.ts)
  */
 import type { ChimeEmulator } from './chime-emulator.ts';
 
@@ -21,6 +22,8 @@ export function emulatorControls(
   chime: ChimeEmulator,
   /** Function names the local cloud itself registered; a plug-in may not replace them. */
   builtIn: ReadonlySet<string>,
+  /** The local cloud's fault switches, served at /_emulator/faults. */
+  faults?: (method: string, body: unknown) => ControlReply,
 ): (method: string, path: string, body: unknown) => ControlReply {
   const error = (status: number, message: string): ControlReply => ({ status, body: { message } });
   const regionsView = () => ({ regions: Object.fromEntries(chime.regions) });
@@ -35,6 +38,7 @@ export function emulatorControls(
     const field = (name: string): unknown =>
       typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
 
+    if (resource === 'faults' && id === undefined && faults !== undefined) return faults(method, body);
     if (resource === 'regions' && id === undefined && method === 'GET')
       return { status: 200, body: regionsView() };
     if (resource === 'regions' && id !== undefined && parts.length === 2 && method === 'POST') {

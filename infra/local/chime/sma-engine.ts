@@ -40,6 +40,13 @@ import type { Heard, HeardItem, NetworkSide, PhoneCall, PhoneSide, VirtualPstn }
 /** A handler as the SMA sees it: an event in, a response (validated by the engine) out. */
 export type SmaHandler = (event: SmaEvent) => Promise<unknown>;
 
+/** Local fault injection into invocations (infra/local/fault-injection.ts): duplicate deliveries. */
+export interface SmaDeliveryFaults {
+  duplicateEvents(): boolean;
+  /** Counts each delivery: whether it went twice, and whether the two copies answered differently. */
+  delivered(outcome: { duplicated: boolean; divergent: boolean }): void;
+}
+
 export interface SmaEngineOptions {
   readonly directory: ChimeDirectory;
   readonly pstn: VirtualPstn;
@@ -185,6 +192,8 @@ export class SmaEngine implements SmaCalls {
   private readonly invocationTimeoutMs: number;
   private readonly hangupAfterMs: number;
   private readonly unansweredTimeoutMs: number;
+  /** Faults the local cloud injects into invocations (none unless it sets them). */
+  deliveryFaults: SmaDeliveryFaults | undefined;
 
   constructor(private readonly options: SmaEngineOptions) {
     this.time = options.time ?? new ScaledTime(1);
@@ -633,7 +642,7 @@ export class SmaEngine implements SmaCalls {
           ? Math.min(deadline, attemptStarted + this.time.real(this.invocationTimeoutMs))
           : deadline;
       // A handler that throws synchronously counts as a failed attempt too.
-      const work = Promise.resolve().then(() => handler(structuredClone(event)));
+      const work = this.deliver(handler, event);
       const result = await withDeadline(work, limit - attemptStarted);
       const ms = Date.now() - attemptStarted;
       if (result.kind === 'value') {
@@ -649,6 +658,33 @@ export class SmaEngine implements SmaCalls {
       if (Date.now() >= deadline) break;
     }
     return 'failed';
+  }
+
+  /**
+   * Sends one copy of the event, or — with the duplicate-delivery fault on — two at once, the SMA's retry
+   * at its worst: the first answer is used, the other copy runs on, and the two answers are compared once
+   * both are in (an idempotent handler answers both copies alike).
+   */
+  private deliver(handler: SmaHandler, event: SmaEvent): Promise<unknown> {
+    const faults = this.deliveryFaults;
+    const copy = () => Promise.resolve().then(() => handler(structuredClone(event)));
+    if (faults?.duplicateEvents() !== true) {
+      faults?.delivered({ duplicated: false, divergent: false });
+      return copy();
+    }
+    const copies = [copy(), copy()];
+    void Promise.allSettled(copies).then(([a, b]) =>
+      faults.delivered({
+        duplicated: true,
+        divergent:
+          a?.status === 'fulfilled' &&
+          b?.status === 'fulfilled' &&
+          JSON.stringify(a.value) !== JSON.stringify(b.value),
+      }),
+    );
+    return Promise.any(copies).catch((error: AggregateError) => {
+      throw error.errors[0];
+    });
   }
 
   // ---------------------------------------------------------------- action lists
