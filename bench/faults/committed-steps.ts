@@ -20,6 +20,7 @@ export interface RoutingStep {
   readonly from: number;
   readonly to: number;
   readonly state: CallRouting['state'];
+  readonly queueId: string;
   readonly agentId?: string;
 }
 
@@ -91,6 +92,7 @@ export async function committedSteps(
             from: prev?.version ?? 0,
             to: next.version,
             state: next.state,
+            queueId: next.entry.queueId,
             ...('agentId' in next && next.agentId !== undefined ? { agentId: next.agentId } : {}),
           });
         } else if (pk.startsWith(agentPrefix)) {

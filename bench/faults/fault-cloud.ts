@@ -6,7 +6,7 @@
  */
 import type { FaultCounts, FaultSettings } from '../../infra/local/fault-injection.ts';
 import { type LocalCloud, startLocalCloud } from '../../infra/local/local-cloud.ts';
-import { parseLocalSettings } from '../../infra/local/local-settings.ts';
+import { throwawaySettings } from '../../infra/local/local-settings.ts';
 import { type AwsClients, createAwsClients } from '../../layers/config/aws-clients.ts';
 import { loadConfig, type OpenlineConfig } from '../../layers/config/config.ts';
 
@@ -29,19 +29,7 @@ export interface FaultView {
 type DeepPartial<T> = { [K in keyof T]?: Partial<T[K]> };
 
 export async function startFaultCloud(): Promise<FaultCloud> {
-  const settings = parseLocalSettings(['--in-memory', '--no-web-build'], {
-    OPENLINE_PORT: '0',
-    OPENLINE_DYNAMODB_PORT: '0',
-    OPENLINE_KINESIS_PORT: '0',
-    OPENLINE_KINESIS_TLS_PORT: '0',
-    OPENLINE_S3_PORT: '0',
-    OPENLINE_CHIME_PORT: '0',
-    OPENLINE_ATHENA_PORT: '0',
-    OPENLINE_FAULT_INJECTION: 'on',
-    JAVA_HOME: process.env.JAVA_HOME,
-  });
-  if (settings === 'help') throw new Error('unexpected help');
-  const cloud = await startLocalCloud(settings, () => undefined);
+  const cloud = await startLocalCloud(throwawaySettings({ OPENLINE_FAULT_INJECTION: 'on' }), () => undefined);
   const webUrl = cloud.urls.web.replace(/\/$/, '');
   const config = loadConfig({
     ...cloud.env,

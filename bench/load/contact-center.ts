@@ -5,7 +5,7 @@
  */
 import { createAgent, HeadlessAgent, issueToken } from '../../infra/local/agent-client.ts';
 import { type LocalCloud, startLocalCloud } from '../../infra/local/local-cloud.ts';
-import { parseLocalSettings } from '../../infra/local/local-settings.ts';
+import { throwawaySettings } from '../../infra/local/local-settings.ts';
 import { DynamoDbQueueDirectory } from '../../layers/adapters/dynamodb-queue-directory.ts';
 import { createAwsClients } from '../../layers/config/aws-clients.ts';
 import { parseQueueConfig } from '../../layers/domain/routing/queue-config.ts';
@@ -25,18 +25,7 @@ export interface BenchTenant extends IvrTenant {
 export const MENU_PROMPT = 'For sales press 1. To leave press 2.';
 
 export async function startBenchCloud(): Promise<LocalCloud> {
-  const settings = parseLocalSettings(['--in-memory', '--no-web-build'], {
-    OPENLINE_PORT: '0',
-    OPENLINE_DYNAMODB_PORT: '0',
-    OPENLINE_KINESIS_PORT: '0',
-    OPENLINE_KINESIS_TLS_PORT: '0',
-    OPENLINE_S3_PORT: '0',
-    OPENLINE_CHIME_PORT: '0',
-    OPENLINE_ATHENA_PORT: '0',
-    JAVA_HOME: process.env.JAVA_HOME,
-  });
-  if (settings === 'help') throw new Error('unexpected help');
-  return startLocalCloud(settings, () => undefined);
+  return startLocalCloud(throwawaySettings(), () => undefined);
 }
 
 /** Makes `tenants` tenants and `agents` agents (round-robin over the tenants), all logged in and ready. */

@@ -160,3 +160,17 @@ export function parseLocalSettings(argv: readonly string[], env: NodeJS.ProcessE
         : { chimeEndpoint: e.OPENLINE_CHIME_ENDPOINT, sipTargets: e.OPENLINE_SIP_TARGETS },
   };
 }
+
+/**
+ * A local cloud for a benchmark or a battery in its own process: in memory, every port free, the web app
+ * served as built; `env` adds settings (fault injection, say).
+ */
+export function throwawaySettings(env: NodeJS.ProcessEnv = {}): LocalSettings {
+  const settings = parseLocalSettings(['--in-memory', '--no-web-build'], {
+    ...Object.fromEntries(Object.keys(portDefaults).map((name) => [name, '0'])),
+    JAVA_HOME: process.env.JAVA_HOME,
+    ...env,
+  });
+  if (settings === 'help') throw new Error('unexpected help');
+  return settings;
+}

@@ -3,7 +3,7 @@ import { meterCapacity } from '../../bench/load/capacity-meter.ts';
 import { createAgent, HeadlessAgent, issueToken } from '../../infra/local/agent-client.ts';
 import { PstnClient } from '../../infra/local/chime/pstn-client.ts';
 import { startLocalCloud } from '../../infra/local/local-cloud.ts';
-import { parseLocalSettings } from '../../infra/local/local-settings.ts';
+import { throwawaySettings } from '../../infra/local/local-settings.ts';
 import { createAwsClients, runtimeClients } from '../../layers/config/aws-clients.ts';
 import { parseQueueConfig } from '../../layers/domain/routing/queue-config.ts';
 import type { CallRouting } from '../../layers/domain/routing/routing-store.ts';
@@ -43,18 +43,7 @@ async function main(): Promise<void> {
     if (!o.json) process.stdout.write(`${line}\n`);
   };
   log('starting an in-memory local cloud in this process...');
-  const settings = parseLocalSettings(['--in-memory'], {
-    OPENLINE_PORT: '0',
-    OPENLINE_DYNAMODB_PORT: '0',
-    OPENLINE_KINESIS_PORT: '0',
-    OPENLINE_KINESIS_TLS_PORT: '0',
-    OPENLINE_S3_PORT: '0',
-    OPENLINE_CHIME_PORT: '0',
-    OPENLINE_ATHENA_PORT: '0',
-    JAVA_HOME: process.env.JAVA_HOME,
-  });
-  if (settings === 'help') throw new Error('unexpected');
-  const cloud = await startLocalCloud(settings, () => undefined);
+  const cloud = await startLocalCloud(throwawaySettings(), () => undefined);
   try {
     const webUrl = cloud.urls.web.replace(/\/$/, '');
     // The handlers run in this process: their client is metered; the benchmark's own set-up uses another.

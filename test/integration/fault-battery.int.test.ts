@@ -28,6 +28,7 @@ const routing = (
   from,
   to: from + 1,
   state,
+  queueId: 'sales',
   ...(agentId === undefined ? {} : { agentId }),
 });
 const agent = (

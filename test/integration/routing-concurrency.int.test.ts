@@ -10,16 +10,9 @@
  * throttling and transaction conflicts.
  */
 import { randomUUID } from 'node:crypto';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-} from '@aws-sdk/client-dynamodb-streams';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { wireImage } from '../../infra/local/stream-mappings.ts';
+import { type AgentStep, committedSteps, type RoutingStep } from '../../bench/faults/committed-steps.ts';
 import { DynamoDbQueueDirectory } from '../../layers/adapters/dynamodb-queue-directory.ts';
 import { DynamoDbRoutingStore } from '../../layers/adapters/dynamodb-routing-store.ts';
 import type { AgentState } from '../../layers/domain/routing/agent-state.ts';
@@ -34,7 +27,6 @@ import {
   returnOffer,
 } from '../../layers/domain/routing/dispatch.ts';
 import { parseQueueConfig } from '../../layers/domain/routing/queue-config.ts';
-import type { CallRouting } from '../../layers/domain/routing/routing-store.ts';
 import { type TenantId, tenantId } from '../../layers/domain/tenancy/ids.ts';
 import { liveKeys } from '../../layers/resources/keys.ts';
 import { type Faults, faultyDocuments } from '../support/faulty-dynamodb.ts';
@@ -44,99 +36,6 @@ const { clients, config } = localCloud();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const between = (low: number, high: number) => low + Math.random() * (high - low);
 const chance = (p: number) => Math.random() < p;
-
-interface RoutingStep {
-  callId: string;
-  from: number;
-  to: number;
-  state: CallRouting['state'];
-  agentId?: string;
-  queueId: string;
-}
-interface AgentStep {
-  agentId: string;
-  from: number;
-  to: number;
-  status: AgentState['status'];
-  callId?: string;
-}
-
-/**
- * Every committed change of the tenant's call records and agent states, read back from the live table's own
- * stream (so the sweeper's writes in the local cloud count too), as version steps: where each change moved
- * the call's routing or the agent's state from and to.
- */
-async function committedSteps(
-  tenant: TenantId,
-): Promise<{ routingSteps: RoutingStep[]; agentSteps: AgentStep[] }> {
-  const routingSteps: RoutingStep[] = [];
-  const agentSteps: AgentStep[] = [];
-  const streams = clients.dynamodbStreams;
-  const table = await clients.dynamodb.send(new DescribeTableCommand({ TableName: config.tables.live }));
-  const streamArn = table.Table?.LatestStreamArn as string;
-  const shards: string[] = [];
-  let startAfter: string | undefined;
-  do {
-    const described = await streams.send(
-      new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: startAfter }),
-    );
-    for (const shard of described.StreamDescription?.Shards ?? []) shards.push(shard.ShardId as string);
-    startAfter = described.StreamDescription?.LastEvaluatedShardId;
-  } while (startAfter !== undefined);
-  const callPrefix = `T#${tenant}#CALL#`;
-  const agentPrefix = `T#${tenant}#AGENT#`;
-  for (const shardId of shards) {
-    let iterator = (
-      await streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: streamArn,
-          ShardId: shardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      )
-    ).ShardIterator;
-    while (iterator !== undefined) {
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-      for (const record of page.Records ?? []) {
-        const keys = record.dynamodb?.Keys;
-        const pk = keys?.pk?.S ?? '';
-        if (keys?.sk?.S !== 'STATE' || record.eventName === 'REMOVE') continue;
-        const now = image(record.dynamodb?.NewImage);
-        const before = image(record.dynamodb?.OldImage);
-        if (pk.startsWith(callPrefix)) {
-          const next = now.routing as CallRouting | undefined;
-          const prev = before.routing as CallRouting | undefined;
-          if (next === undefined || next.version === prev?.version) continue; // not a routing change
-          routingSteps.push({
-            callId: pk.slice(callPrefix.length),
-            from: prev?.version ?? 0,
-            to: next.version,
-            state: next.state,
-            queueId: next.entry.queueId,
-            ...('agentId' in next && next.agentId !== undefined ? { agentId: next.agentId } : {}),
-          });
-        } else if (pk.startsWith(agentPrefix)) {
-          const state = now.state as AgentState;
-          agentSteps.push({
-            agentId: pk.slice(agentPrefix.length),
-            from: (before.version as number | undefined) ?? 0,
-            to: now.version as number,
-            status: state.status,
-            ...(state.call === undefined ? {} : { callId: state.call.callId }),
-          });
-        }
-      }
-      if ((page.Records ?? []).length === 0) break;
-      iterator = page.NextShardIterator;
-    }
-  }
-  return { routingSteps, agentSteps };
-}
-
-/** A stream image as plain values (the streams client's reading of empty maps repaired first). */
-function image(attributes: unknown): Record<string, unknown> {
-  return unmarshall(wireImage((attributes ?? {}) as Parameters<typeof unmarshall>[0]));
-}
 
 interface RunOptions {
   calls: number;
@@ -316,7 +215,7 @@ async function run(options: RunOptions) {
   // Read back without injected faults: the check is not part of the system under test.
   const clean = new DynamoDbRoutingStore(clients.documents, config.tables.live);
   const finalAgents = await Promise.all(agentIds.map(async (id) => (await clean.agent(tenant, id))?.state));
-  const { routingSteps, agentSteps } = await committedSteps(tenant);
+  const { routingSteps, agentSteps } = await committedSteps(clients, config.tables.live, tenant);
   return { tenant, routingSteps, agentSteps, ended, faultCounts, agentIds, finalAgents };
 }
 
