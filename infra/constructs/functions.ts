@@ -13,7 +13,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, type IFunction, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -36,13 +36,13 @@ const repoRoot = resolve(import.meta.dirname, '..', '..');
 const functionsDir = resolve(repoRoot, 'functions');
 
 /**
- * Handlers that read or delete a recording where its index item says it is (`s3://bucket/key`), so the
- * bucket is data, not a name in the code: the bucket such a location can name.
+ * Handlers that read or delete a recording where its index item says it is (`s3://bucket/key`): the
+ * bucket is data, not a name in the code, and may be any region's recordings bucket.
  */
-const objectsByLocation: Readonly<Record<string, readonly string[]>> = {
-  'api/recordings/get-recording.ts': ['recordings'],
-  'recordings/retention.ts': ['recordings'],
-};
+const readsRecordingsByLocation: ReadonlySet<string> = new Set([
+  'api/recordings/get-recording.ts',
+  'recordings/retention.ts',
+]);
 
 /** Seconds each kind of function may run: an SMA waits 5 s; API Gateway 29 s; loops run 55 s. */
 const timeouts = { sma: 5, api: 10, report: 28, authorizer: 5, stream: 60, scheduled: 70 } as const;
@@ -311,7 +311,7 @@ export class OpenlineFunctions extends Construct {
           break;
         }
         case 's3': {
-          if (objectsByLocation[module] !== undefined) {
+          if (readsRecordingsByLocation.has(module)) {
             this.grantRecordingsEverywhere(fn, actions);
             break;
           }
@@ -399,5 +399,3 @@ export function constructId(module: string): string {
     .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
     .join('');
 }
-
-export type { IFunction };
